@@ -1,0 +1,124 @@
+//! The database handle. One set of SQL runs on SQLite (embedded default) and PostgreSQL; the
+//! few places where the engines differ branch on [`Engine`].
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+impl Engine {
+    pub fn from_url(url: &str) -> Option<Engine> {
+        if url.starts_with("sqlite:") {
+            Some(Engine::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(Engine::Postgres)
+        } else {
+            None
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub pool: AnyPool,
+    pub engine: Engine,
+}
+
+/// Runs on every new SQLite connection: the settings are per connection, not per file.
+/// WAL lets readers go on while one writer writes; FULL makes a committed write survive power loss.
+const SQLITE_PRAGMAS: &str = "pragma journal_mode = wal; pragma synchronous = full; \
+     pragma foreign_keys = on; pragma busy_timeout = 5000;";
+
+impl Db {
+    /// Connects, creating the SQLite file (and its folder) when it does not exist yet.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Db, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let engine = Engine::from_url(url).ok_or_else(|| {
+            sqlx::Error::Configuration(
+                format!("unsupported database URL {url:?}: use sqlite:… or postgres://…").into(),
+            )
+        })?;
+        let url = match engine {
+            Engine::Sqlite => sqlite_url(url)?,
+            Engine::Postgres => url.to_owned(),
+        };
+        let options = AnyConnectOptions::from_str(&url)?;
+        let pool = AnyPoolOptions::new()
+            .max_connections(max_connections)
+            .acquire_timeout(Duration::from_secs(10))
+            .after_connect(move |conn, _meta| {
+                Box::pin(async move {
+                    if engine == Engine::Sqlite {
+                        conn.execute(SQLITE_PRAGMAS).await?;
+                    }
+                    Ok(())
+                })
+            })
+            .connect_with(options)
+            .await?;
+        Ok(Db { pool, engine })
+    }
+
+    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+        sqlx::migrate!("../migrations").run(&self.pool).await
+    }
+
+    /// True when the database answers.
+    pub async fn is_healthy(&self) -> bool {
+        sqlx::query("select 1").execute(&self.pool).await.is_ok()
+    }
+
+    /// A consistent copy of a live SQLite database (`vacuum into` reads one snapshot).
+    /// PostgreSQL has its own tools for that: `pg_dump`.
+    pub async fn backup(&self, target: &str) -> Result<(), sqlx::Error> {
+        match self.engine {
+            Engine::Sqlite => {
+                sqlx::query("vacuum into $1")
+                    .bind(target)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+            Engine::Postgres => Err(sqlx::Error::Configuration(
+                "backup copies SQLite databases; for PostgreSQL use pg_dump".into(),
+            )),
+        }
+    }
+}
+
+/// `sqlite:data/x.db` → `sqlite://data/x.db?mode=rwc`, with `data/` created.
+fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
+    let rest = url
+        .trim_start_matches("sqlite:")
+        .trim_start_matches("//");
+    let path = rest.split('?').next().unwrap_or_default();
+    if let Some(parent) = std::path::Path::new(path).parent() {
+        if !parent.as_os_str().is_empty() {
+            std::fs::create_dir_all(parent)?;
+        }
+    }
+    if rest.contains('?') {
+        Ok(format!("sqlite://{rest}"))
+    } else {
+        Ok(format!("sqlite://{rest}?mode=rwc"))
+    }
+}
+
+/// Milliseconds since the Unix epoch, the one time format in the database.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or_default()
+}
+
+/// A new UUIDv7 id (time-ordered, so that indexes stay compact).
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,102 @@
+//! Believable demo content for an empty platform, so that a newcomer sees it alive.
+//! Later capabilities add their own demo content here.
+
+use crate::db::Db;
+use crate::error::AppError;
+use crate::identity::model::Role;
+use crate::identity::session::hash_password;
+use crate::identity::store::{self as identity, NewUser};
+use crate::registry::model::OrganisationKind;
+use crate::registry::store::{self as registry, NewOrganisation};
+
+/// The password of every demo account, printed by the `demo` command.
+pub const DEMO_PASSWORD: &str = "cluster-demo-2026";
+
+const ORGANISATIONS: [(&str, OrganisationKind, &str, &str, &str); 12] = [
+    ("Regione del Veneto – Direzione Ricerca Innovazione", OrganisationKind::PublicAuthority, "IT", "ITH3", "https://www.regione.veneto.it"),
+    ("Wirtschaftsagentur Steiermark", OrganisationKind::DevelopmentAgency, "AT", "AT22", ""),
+    ("Slovenski avtomobilski grozd", OrganisationKind::ClusterOrganisation, "SI", "SI04", ""),
+    ("Hrvatski klaster konkurentnosti drvnog sektora", OrganisationKind::ClusterOrganisation, "HR", "HR05", ""),
+    ("Regionalna razvojna agencija Slavonije i Baranje", OrganisationKind::DevelopmentAgency, "HR", "HR02", ""),
+    ("Pannon Gazdasági Hálózat", OrganisationKind::ClusterOrganisation, "HU", "HU22", ""),
+    ("Slovenská inovačná a energetická agentúra", OrganisationKind::PublicAuthority, "SK", "SK01", ""),
+    ("Univerzitet u Novom Sadu – Fakultet tehničkih nauka", OrganisationKind::Research, "RS", "RS12", ""),
+    ("Agjencia Kombëtare e Inovacionit", OrganisationKind::PublicAuthority, "AL", "AL02", ""),
+    ("Περιφέρεια Κεντρικής Μακεδονίας (Region of Central Macedonia)", OrganisationKind::PublicAuthority, "EL", "EL52", ""),
+    ("Bulgarian ICT Cluster", OrganisationKind::ClusterOrganisation, "BG", "BG41", ""),
+    ("ADR Nord-Vest", OrganisationKind::DevelopmentAgency, "RO", "RO11", ""),
+];
+
+const PEOPLE: [(&str, &str, &str, usize); 12] = [
+    ("Giulia Bianchi", "giulia.bianchi@demo.clusterpolisee.eu", "it", 0),
+    ("Markus Huber", "markus.huber@demo.clusterpolisee.eu", "de", 1),
+    ("Maja Novak", "maja.novak@demo.clusterpolisee.eu", "sl", 2),
+    ("Ivana Horvat", "ivana.horvat@demo.clusterpolisee.eu", "hr", 3),
+    ("Tomislav Kovačević", "tomislav.kovacevic@demo.clusterpolisee.eu", "hr", 4),
+    ("Eszter Nagy", "eszter.nagy@demo.clusterpolisee.eu", "hu", 5),
+    ("Peter Horváth", "peter.horvath@demo.clusterpolisee.eu", "sk", 6),
+    ("Jelena Petrović", "jelena.petrovic@demo.clusterpolisee.eu", "sr", 7),
+    ("Arben Hoxha", "arben.hoxha@demo.clusterpolisee.eu", "sq", 8),
+    ("Eleni Papadopoulou", "eleni.papadopoulou@demo.clusterpolisee.eu", "el", 9),
+    ("Georgi Dimitrov", "georgi.dimitrov@demo.clusterpolisee.eu", "bg", 10),
+    ("Andreea Popescu", "andreea.popescu@demo.clusterpolisee.eu", "ro", 11),
+];
+
+/// What the demo filled in.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Seeded {
+    pub organisations: usize,
+    pub people: usize,
+}
+
+/// Fills an empty platform; refuses one that already has organisations, so as never to mix
+/// demo content into real data.
+pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
+    if registry::counts(db).await?.0 > 0 {
+        return Err(AppError::Forbidden);
+    }
+    let mut org_ids = Vec::new();
+    for (name, kind, country, region, website) in ORGANISATIONS {
+        let id = registry::create_organisation(
+            db,
+            NewOrganisation {
+                name,
+                kind,
+                country_code: country,
+                region_id: Some(region),
+                website,
+                created_by: None,
+            },
+        )
+        .await?;
+        org_ids.push(id);
+    }
+    let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+    for (name, email, locale, org) in PEOPLE {
+        let id = identity::create_user(
+            db,
+            NewUser {
+                email,
+                display_name: name,
+                password_hash: &hash,
+                role: Role::Member,
+                locale: supported_locale(locale),
+            },
+        )
+        .await?;
+        identity::update_profile(db, &id, name, Some(&org_ids[org]), supported_locale(locale))
+            .await?;
+    }
+    Ok(Seeded {
+        organisations: ORGANISATIONS.len(),
+        people: PEOPLE.len(),
+    })
+}
+
+/// The person's language if the platform has it yet, else English.
+fn supported_locale(tag: &str) -> &'static str {
+    use leptos_i18n::Locale as _;
+    crate::ui::parse_locale(tag)
+        .map(|l| l.as_str())
+        .unwrap_or("en")
+}

@@ -1,0 +1,152 @@
+//! The one error type that crosses the network.
+
+use serde::{Deserialize, Serialize};
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use std::collections::BTreeMap;
+
+/// What is wrong with one form field. The UI turns each into a sentence in the reader's language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Problem {
+    Required,
+    TooLong { max: usize },
+    TooShort { min: usize },
+    InvalidEmail,
+    WeakPassword,
+    EmailTaken,
+    NameTaken,
+    WrongCredentials,
+    AccountDisabled,
+    Mismatch,
+    UnknownChoice,
+    LastAdmin,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("please sign in")]
+    Unauthorized,
+    #[error("you may not do that")]
+    Forbidden,
+    #[error("please correct the marked fields")]
+    Invalid { fields: BTreeMap<String, Problem> },
+    #[error("too many attempts, please wait a minute")]
+    RateLimited,
+    #[error("something went wrong on our side")]
+    Internal,
+    #[error("{0}")]
+    ServerFn(ServerFnErrorErr),
+}
+
+impl AppError {
+    /// A single-field validation error.
+    pub fn field(name: &str, problem: Problem) -> Self {
+        AppError::Invalid {
+            fields: BTreeMap::from([(name.to_owned(), problem)]),
+        }
+    }
+
+    /// The problem recorded for one field, if any.
+    pub fn problem(&self, name: &str) -> Option<&Problem> {
+        match self {
+            AppError::Invalid { fields } => fields.get(name),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status that tells a non-browser client what kind of mistake this was.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotFound => 404,
+            AppError::Unauthorized => 401,
+            AppError::Forbidden => 403,
+            AppError::Invalid { .. } => 422,
+            AppError::RateLimited => 429,
+            AppError::Internal => 500,
+            AppError::ServerFn(_) => 400,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        AppError::ServerFn(value)
+    }
+}
+
+/// Collects field problems while parsing a form, so that every mistake is reported at once.
+#[derive(Debug, Default)]
+pub struct Checks {
+    fields: BTreeMap<String, Problem>,
+}
+
+impl Checks {
+    /// Keeps the parsed value, or records why the field is wrong.
+    pub fn check<T>(&mut self, name: &str, parsed: Result<T, Problem>) -> Option<T> {
+        match parsed {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                self.fields.insert(name.to_owned(), problem);
+                None
+            }
+        }
+    }
+
+    pub fn fail(&mut self, name: &str, problem: Problem) {
+        self.fields.insert(name.to_owned(), problem);
+    }
+
+    /// `Ok` when no field was wrong.
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.fields.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid {
+                fields: self.fields,
+            })
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        match &e {
+            sqlx::Error::RowNotFound => AppError::NotFound,
+            _ => {
+                tracing::error!(error = ?e, "database error");
+                AppError::Internal
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_problem_is_reported_together() {
+        let mut checks = Checks::default();
+        let a: Option<u8> = checks.check("a", Err(Problem::Required));
+        let b = checks.check("b", Ok(2));
+        checks.fail("c", Problem::Mismatch);
+        assert_eq!(a, None);
+        assert_eq!(b, Some(2));
+        let err = checks.finish().unwrap_err();
+        assert_eq!(err.problem("a"), Some(&Problem::Required));
+        assert_eq!(err.problem("c"), Some(&Problem::Mismatch));
+        assert_eq!(err.status(), 422);
+    }
+
+    #[test]
+    fn an_error_survives_the_trip_through_its_encoding() {
+        let err = AppError::field("email", Problem::TooLong { max: 254 });
+        let decoded = AppError::de(err.ser());
+        assert_eq!(decoded, err);
+    }
+}

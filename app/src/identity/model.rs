@@ -1,0 +1,345 @@
+//! Accounts: the values a form may hold and the rules on who may do what. No I/O.
+
+use crate::error::Problem;
+use serde::{Deserialize, Serialize};
+use unicode_segmentation::UnicodeSegmentation;
+
+/// RFC 5321 caps a forward path at 256 octets including the angle brackets.
+pub const EMAIL_MAX: usize = 254;
+pub const NAME_MAX: usize = 100;
+/// NIST SP 800-63B: at least 8; we ask 10 because nothing else is asked (no composition rules).
+pub const PASSWORD_MIN: usize = 10;
+pub const PASSWORD_MAX: usize = 200;
+
+/// Passwords that meet the length rule yet are among the first tried by any attacker.
+const COMMON_PASSWORDS: [&str; 12] = [
+    "1234567890",
+    "0123456789",
+    "12345678910",
+    "qwertyuiop",
+    "password123",
+    "password1234",
+    "passwordpassword",
+    "iloveyou123",
+    "qwerty123456",
+    "1q2w3e4r5t",
+    "abcdefghij",
+    "administrator",
+];
+
+/// A trimmed, lower-cased e-mail address of plausible shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(raw: &str) -> Result<Email, Problem> {
+        let email = raw.trim().to_lowercase();
+        if email.is_empty() {
+            return Err(Problem::Required);
+        }
+        if email.len() > EMAIL_MAX {
+            return Err(Problem::TooLong { max: EMAIL_MAX });
+        }
+        let (local, domain) = email.rsplit_once('@').ok_or(Problem::InvalidEmail)?;
+        let plausible = !local.is_empty()
+            && !local.contains('@')
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+        if plausible {
+            Ok(Email(email))
+        } else {
+            Err(Problem::InvalidEmail)
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Text that is required, trimmed, and at most `max` graphemes (what a reader counts as letters).
+pub fn bounded_text(raw: &str, max: usize) -> Result<String, Problem> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(Problem::Required);
+    }
+    if text.graphemes(true).count() > max {
+        return Err(Problem::TooLong { max });
+    }
+    Ok(text.to_owned())
+}
+
+/// A person's display name: 1..=100 graphemes, trimmed.
+pub fn display_name(raw: &str) -> Result<String, Problem> {
+    bounded_text(raw, NAME_MAX)
+}
+
+/// A new password: long enough, not absurdly long, not a well-known one, not the e-mail.
+pub fn new_password(raw: &str, email: Option<&Email>) -> Result<String, Problem> {
+    let length = raw.chars().count();
+    if length < PASSWORD_MIN {
+        return Err(Problem::TooShort { min: PASSWORD_MIN });
+    }
+    if length > PASSWORD_MAX {
+        return Err(Problem::TooLong { max: PASSWORD_MAX });
+    }
+    let lower = raw.to_lowercase();
+    let one_repeated_char = raw.chars().all(|c| Some(c) == raw.chars().next());
+    let is_email = email.is_some_and(|e| lower == e.as_str() || lower == local_part(e));
+    if one_repeated_char || is_email || COMMON_PASSWORDS.contains(&lower.as_str()) {
+        return Err(Problem::WeakPassword);
+    }
+    Ok(raw.to_owned())
+}
+
+fn local_part(email: &Email) -> &str {
+    email.as_str().split('@').next().unwrap_or_default()
+}
+
+/// A platform-wide role. Roles inside a workspace come with the workspaces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Role {
+    Admin,
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Result<Role, Problem> {
+        match raw {
+            "admin" => Ok(Role::Admin),
+            "member" => Ok(Role::Member),
+            _ => Err(Problem::UnknownChoice),
+        }
+    }
+}
+
+/// What the signed-in person's pages need to know about them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation_id: Option<String>,
+    pub preferred_locale: String,
+}
+
+impl CurrentUser {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// One row of the administrator's user list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserSummary {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub organisation: Option<String>,
+    pub created_at: i64,
+}
+
+/// What an administrator may change about an account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountChange {
+    SetRole(Role),
+    SetDisabled(bool),
+}
+
+/// Whether `actor` may apply `change` to the account `target`, given how many active
+/// administrators there are. The platform must never lose its last administrator.
+pub fn may_change_account(
+    actor: &CurrentUser,
+    target_user_id: &str,
+    target_role: Role,
+    change: AccountChange,
+    active_admins: i64,
+) -> Result<(), crate::error::AppError> {
+    use crate::error::AppError;
+    if !actor.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let removes_an_admin = target_role == Role::Admin
+        && matches!(
+            change,
+            AccountChange::SetRole(Role::Member) | AccountChange::SetDisabled(true)
+        );
+    if removes_an_admin && active_admins <= 1 {
+        return Err(AppError::field("user", Problem::LastAdmin));
+    }
+    if actor.user_id == target_user_id && change == AccountChange::SetDisabled(true) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
+}
+
+/// Whether a person may delete their own account: not if they are the last administrator.
+pub fn may_delete_own_account(
+    user: &CurrentUser,
+    active_admins: i64,
+) -> Result<(), crate::error::AppError> {
+    if user.is_admin() && active_admins <= 1 {
+        return Err(crate::error::AppError::field("password", Problem::LastAdmin));
+    }
+    Ok(())
+}
+
+/// Where to go after signing in: only a path on this site, never another origin, and only
+/// visible ASCII (it becomes a `Location` header).
+pub fn safe_next(raw: Option<&str>) -> String {
+    match raw {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && path.chars().all(|c| c.is_ascii_graphic() && c != '\\') =>
+        {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// Everything the platform holds about a person, for them to download (GDPR Art. 15 and 20).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonalData {
+    pub user_id: String,
+    pub email: String,
+    pub display_name: String,
+    pub role: Role,
+    pub organisation: Option<String>,
+    pub preferred_locale: String,
+    pub created_at: i64,
+    pub active_sessions: i64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::AppError;
+
+    fn user(role: Role) -> CurrentUser {
+        CurrentUser {
+            user_id: "u1".into(),
+            email: "ana@example.org".into(),
+            display_name: "Ana".into(),
+            role,
+            organisation_id: None,
+            preferred_locale: "en".into(),
+        }
+    }
+
+    #[test]
+    fn an_email_is_trimmed_and_lower_cased() {
+        assert_eq!(
+            Email::parse("  Ana.Horvat@Example.HR ").unwrap().as_str(),
+            "ana.horvat@example.hr"
+        );
+    }
+
+    #[test]
+    fn an_email_without_a_domain_dot_or_at_sign_is_rejected() {
+        for raw in ["ana", "ana@", "@example.org", "ana@example", "ana@.org", "a b@x.org"] {
+            assert_eq!(Email::parse(raw), Err(Problem::InvalidEmail), "{raw}");
+        }
+        assert_eq!(Email::parse("   "), Err(Problem::Required));
+    }
+
+    #[test]
+    fn an_email_longer_than_254_characters_is_rejected() {
+        let raw = format!("{}@example.org", "a".repeat(250));
+        assert_eq!(Email::parse(&raw), Err(Problem::TooLong { max: 254 }));
+    }
+
+    #[test]
+    fn a_name_longer_than_100_graphemes_is_rejected_but_100_accented_letters_pass() {
+        assert!(display_name(&"č".repeat(100)).is_ok());
+        assert_eq!(
+            display_name(&"č".repeat(101)),
+            Err(Problem::TooLong { max: 100 })
+        );
+        assert_eq!(display_name("  "), Err(Problem::Required));
+    }
+
+    #[test]
+    fn a_short_common_repeated_or_email_password_is_rejected() {
+        let email = Email::parse("ana.horvat@example.hr").unwrap();
+        assert_eq!(
+            new_password("short", None),
+            Err(Problem::TooShort { min: 10 })
+        );
+        assert_eq!(new_password("Password123", None), Err(Problem::WeakPassword));
+        assert_eq!(new_password("aaaaaaaaaaaa", None), Err(Problem::WeakPassword));
+        assert_eq!(
+            new_password("ana.horvat@example.hr", Some(&email)),
+            Err(Problem::WeakPassword)
+        );
+        assert_eq!(
+            new_password(&"x1".repeat(101), None),
+            Err(Problem::TooLong { max: 200 })
+        );
+        assert!(new_password("zagreb rain in november", Some(&email)).is_ok());
+    }
+
+    #[test]
+    fn only_an_administrator_may_change_an_account() {
+        let change = AccountChange::SetRole(Role::Admin);
+        assert_eq!(
+            may_change_account(&user(Role::Member), "u2", Role::Member, change, 1),
+            Err(AppError::Forbidden)
+        );
+        assert!(may_change_account(&user(Role::Admin), "u2", Role::Member, change, 1).is_ok());
+    }
+
+    #[test]
+    fn the_last_administrator_can_be_neither_demoted_nor_disabled() {
+        let admin = user(Role::Admin);
+        for change in [
+            AccountChange::SetRole(Role::Member),
+            AccountChange::SetDisabled(true),
+        ] {
+            assert_eq!(
+                may_change_account(&admin, "u2", Role::Admin, change, 1),
+                Err(AppError::field("user", Problem::LastAdmin))
+            );
+            assert!(may_change_account(&admin, "u2", Role::Admin, change, 2).is_ok());
+        }
+    }
+
+    #[test]
+    fn an_administrator_cannot_disable_their_own_account() {
+        let admin = user(Role::Admin);
+        assert_eq!(
+            may_change_account(&admin, "u1", Role::Admin, AccountChange::SetDisabled(true), 3),
+            Err(AppError::Forbidden)
+        );
+    }
+
+    #[test]
+    fn the_last_administrator_cannot_delete_their_account() {
+        assert!(may_delete_own_account(&user(Role::Admin), 1).is_err());
+        assert!(may_delete_own_account(&user(Role::Admin), 2).is_ok());
+        assert!(may_delete_own_account(&user(Role::Member), 1).is_ok());
+    }
+
+    #[test]
+    fn the_page_after_sign_in_is_always_on_this_site() {
+        assert_eq!(safe_next(Some("/account")), "/account");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

@@ -1,0 +1,299 @@
+//! Shared components: the page layout, form fields, error display and the language switch.
+
+use crate::error::{AppError, Problem};
+use crate::i18n::*;
+use crate::identity::api::{SetLocale, SignOut};
+use crate::identity::model::CurrentUser;
+use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
+use leptos_i18n::{I18nContext, Locale as _};
+use leptos_router::hooks::use_location;
+
+/// Parses a locale tag into one of the languages the platform has.
+pub fn parse_locale(raw: &str) -> Result<Locale, Problem> {
+    raw.parse::<Locale>().map_err(|_| Problem::UnknownChoice)
+}
+
+/// Each language named in itself, as a switch should show it.
+pub fn endonym(locale: Locale) -> &'static str {
+    match locale.as_str() {
+        "en" => "English",
+        "hr" => "Hrvatski",
+        "it" => "Italiano",
+        "sl" => "Slovenščina",
+        "sr" => "Srpski",
+        "sq" => "Shqip",
+        "el" => "Ελληνικά",
+        "hu" => "Magyar",
+        "de" => "Deutsch",
+        "bg" => "Български",
+        "ro" => "Română",
+        "sk" => "Slovenčina",
+        other => other,
+    }
+}
+
+/// The signed-in user, loaded once per navigation and shared through context.
+#[derive(Clone, Copy)]
+pub struct SessionUser(pub Resource<Result<Option<CurrentUser>, AppError>>);
+
+pub fn use_session_user() -> Resource<Result<Option<CurrentUser>, AppError>> {
+    expect_context::<SessionUser>().0
+}
+
+/// A sentence for a field problem, in the reader's language.
+pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
+    match problem {
+        Problem::Required => t_string!(i18n, problem_required).to_string(),
+        Problem::TooLong { max } => t_string!(i18n, problem_too_long, max = *max).to_string(),
+        Problem::TooShort { min } => t_string!(i18n, problem_too_short, min = *min).to_string(),
+        Problem::InvalidEmail => t_string!(i18n, problem_invalid_email).to_string(),
+        Problem::WeakPassword => t_string!(i18n, problem_weak_password).to_string(),
+        Problem::EmailTaken => t_string!(i18n, problem_email_taken).to_string(),
+        Problem::NameTaken => t_string!(i18n, problem_name_taken).to_string(),
+        Problem::WrongCredentials => t_string!(i18n, problem_wrong_credentials).to_string(),
+        Problem::AccountDisabled => t_string!(i18n, problem_account_disabled).to_string(),
+        Problem::Mismatch => t_string!(i18n, problem_mismatch).to_string(),
+        Problem::UnknownChoice => t_string!(i18n, problem_unknown_choice).to_string(),
+        Problem::LastAdmin => t_string!(i18n, problem_last_admin).to_string(),
+    }
+}
+
+/// A sentence for an error as a whole, in the reader's language.
+pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
+    match error {
+        AppError::NotFound => t_string!(i18n, error_not_found).to_string(),
+        AppError::Unauthorized => t_string!(i18n, error_unauthorized).to_string(),
+        AppError::Forbidden => t_string!(i18n, error_forbidden).to_string(),
+        AppError::Invalid { .. } => t_string!(i18n, error_invalid).to_string(),
+        AppError::RateLimited => t_string!(i18n, error_rate_limited).to_string(),
+        AppError::Internal | AppError::ServerFn(_) => t_string!(i18n, error_internal).to_string(),
+    }
+}
+
+/// The error of the last submission of an action, if it failed.
+pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
+where
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError>
+        + Clone
+        + Send
+        + Sync
+        + 'static,
+    O: Clone + Send + Sync + 'static,
+{
+    Signal::derive(move || action.value().get().and_then(Result::err))
+}
+
+/// A labelled input with its problem, announced to screen readers.
+#[component]
+pub fn Field(
+    name: &'static str,
+    label: String,
+    error: Signal<Option<AppError>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(default = "off")] autocomplete: &'static str,
+    #[prop(optional, into)] value: String,
+    #[prop(optional)] required: bool,
+    #[prop(optional, into)] hint: Option<String>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = format!("field-{name}");
+    let problem_id = format!("{id}-problem");
+    let hint_id = format!("{id}-hint");
+    let problem = move || {
+        error
+            .get()
+            .and_then(|e| e.problem(name).cloned())
+            .map(|p| problem_text(i18n, &p))
+    };
+    let described = {
+        let problem_id = problem_id.clone();
+        let hint_id = hint_id.clone();
+        let has_hint = hint.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if problem().is_some() {
+                ids.push(problem_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                value=value
+                required=required
+                aria-invalid=move || problem().is_some().then_some("true")
+                aria-describedby=described
+            />
+            {move || problem().map(|p| view! { <p class="problem" id=problem_id.clone()>{p}</p> })}
+        </div>
+    }
+}
+
+/// The message above a form after a failed submission (field problems are shown at the fields).
+#[component]
+pub fn FormNotice(error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|e| {
+            view! {
+                <p class="notice notice-error" role="alert">
+                    {error_text(i18n, &e)}
+                </p>
+            }
+        })
+    }
+}
+
+/// A confirmation after a successful submission.
+#[component]
+pub fn Saved<I>(action: ServerAction<I>) -> impl IntoView
+where
+    I: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+{
+    let i18n = use_i18n();
+    move || {
+        matches!(action.value().get(), Some(Ok(()))).then(|| {
+            view! {
+                <p class="notice notice-ok" role="status">
+                    {t!(i18n, saved)}
+                </p>
+            }
+        })
+    }
+}
+
+/// A whole-page error that also sets the HTTP status while rendering on the server.
+#[component]
+pub fn ErrorPage(error: AppError) -> impl IntoView {
+    let i18n = use_i18n();
+    #[cfg(feature = "ssr")]
+    if let (Some(options), Ok(status)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::StatusCode::from_u16(error.status()),
+    ) {
+        options.set_status(status);
+    }
+    let sign_in = matches!(error, AppError::Unauthorized).then(|| {
+        let next = use_location().pathname.get_untracked();
+        view! {
+            <p>
+                <a class="button" href=format!("/signin?next={next}")>
+                    {t!(i18n, nav_sign_in)}
+                </a>
+            </p>
+        }
+    });
+    view! {
+        <section class="error-page">
+            <h1>{error_text(i18n, &error)}</h1>
+            {sign_in}
+            <p>
+                <a href="/">{t!(i18n, back_home)}</a>
+            </p>
+        </section>
+    }
+}
+
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    view! { <ErrorPage error=AppError::NotFound /> }
+}
+
+/// Renders a loaded value, or the error page when loading failed.
+pub fn or_error_page<T, V: IntoView + 'static>(
+    result: Result<T, AppError>,
+    render: impl FnOnce(T) -> V,
+) -> AnyView {
+    match result {
+        Ok(value) => render(value).into_any(),
+        Err(error) => view! { <ErrorPage error /> }.into_any(),
+    }
+}
+
+/// The language switch: a plain form, so that it works without JavaScript.
+#[component]
+pub fn LanguageSwitch() -> impl IntoView {
+    let i18n = use_i18n();
+    let current = i18n.get_locale_untracked();
+    view! {
+        <form class="language-switch" method="post" action=SetLocale::url()>
+            <label for="language-select">{t!(i18n, language)}</label>
+            <select id="language-select" name="locale">
+                {Locale::get_all()
+                    .iter()
+                    .map(|l| {
+                        view! {
+                            <option value=l.as_str() selected=*l == current lang=l.as_str()>
+                                {endonym(*l)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit">{t!(i18n, language_change)}</button>
+        </form>
+    }
+}
+
+/// Header, navigation, main region and footer around every page.
+#[component]
+pub fn Layout(children: Children) -> impl IntoView {
+    let i18n = use_i18n();
+    let sign_out = ServerAction::<SignOut>::new();
+    let location = use_location();
+    let user = Resource::new(
+        move || (location.pathname.get(), sign_out.version().get()),
+        |_| crate::identity::api::who_am_i(),
+    );
+    provide_context(SessionUser(user));
+    let account_links = move || {
+        Suspend::new(async move {
+            match user.await {
+                Ok(Some(u)) => view! {
+                    {u.is_admin().then(|| view! { <li><a href="/admin">{t!(i18n, nav_admin)}</a></li> })}
+                    <li><a href="/account">{t!(i18n, nav_account)}</a></li>
+                    <li>
+                        <ActionForm action=sign_out attr:class="inline-form">
+                            <button type="submit" class="link-button">{t!(i18n, nav_sign_out)}</button>
+                        </ActionForm>
+                    </li>
+                }
+                .into_any(),
+                _ => view! {
+                    <li><a href="/signin">{t!(i18n, nav_sign_in)}</a></li>
+                    <li><a href="/signup">{t!(i18n, nav_sign_up)}</a></li>
+                }
+                .into_any(),
+            }
+        })
+    };
+    view! {
+        <a class="skip-link" href="#main">{t!(i18n, skip_to_content)}</a>
+        <header class="site-header">
+            <a class="brand" href="/">"ClusterPoliSEE"</a>
+            <nav aria-label=move || t_string!(i18n, nav_label).to_string()>
+                <ul>
+                    <li><a href="/">{t!(i18n, nav_home)}</a></li>
+                    <li><a href="/organisations">{t!(i18n, nav_organisations)}</a></li>
+                    <Transition fallback=|| ()>{account_links}</Transition>
+                </ul>
+            </nav>
+        </header>
+        <main id="main" tabindex="-1">{children()}</main>
+        <footer class="site-footer">
+            <LanguageSwitch />
+            <p>{t!(i18n, footer_text)}</p>
+        </footer>
+    }
+}

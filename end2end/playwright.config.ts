@@ -1,0 +1,69 @@
+import { defineConfig } from '@playwright/test';
+import * as os from 'os';
+import * as path from 'path';
+
+// The server is the debug build of this checkout, on a fresh SQLite database of its own.
+const port = Number(process.env.E2E_PORT ?? 3199);
+const baseURL = `http://127.0.0.1:${port}`;
+const root = path.resolve(__dirname, '..');
+const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
+const database = path.join(os.tmpdir(), `clusterpolisee-e2e-${process.pid}`, 'e2e.db');
+
+// Debian's Chromium, started the way this closed network needs (no background connections).
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+const phone = { width: 360, height: 740 };
+
+export default defineConfig({
+  testDir: './tests',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  reporter: [['list']],
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  use: { baseURL, viewport: phone, launchOptions, trace: 'off' },
+  projects: [
+    { name: 'setup', testMatch: /first-run\.setup\.ts/, use: { javaScriptEnabled: false } },
+    {
+      name: 'no-js',
+      testMatch: /\.spec\.ts/,
+      testIgnore: /\.hydrate\.spec\.ts/,
+      dependencies: ['setup'],
+      use: { javaScriptEnabled: false },
+    },
+    {
+      name: 'hydrated',
+      testMatch: /\.spec\.ts/,
+      dependencies: ['setup'],
+      use: { javaScriptEnabled: true },
+    },
+  ],
+  webServer: {
+    command: `mkdir -p ${path.dirname(database)} && ${path.join(targetDir, 'debug', 'server')} serve`,
+    url: `${baseURL}/healthz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    cwd: root,
+    env: {
+      DATABASE_URL: `sqlite:${database}`,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+      PUBLIC_URL: baseURL,
+      SIGN_IN_ATTEMPTS_PER_MINUTE: '1000',
+      RUST_LOG: 'warn',
+    },
+  },
+});

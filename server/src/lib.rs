@@ -1,0 +1,190 @@
+//! The axum server around the application: configuration, the router with its security
+//! layers, health and metrics. No business rules live here.
+
+pub mod config;
+mod metrics;
+mod security;
+
+use app::db::Db;
+use app::ssr::{ClientIp, RateLimiter, ServerContext};
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRef, State};
+use axum::http::{Request, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::Router;
+use config::Config;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use metrics::Metrics;
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub context: ServerContext,
+    pub metrics: Arc<Metrics>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// Connects to the database, runs the migrations and prepares the shared state.
+    pub async fn new(config: &Config) -> anyhow_like::Result<AppState> {
+        let db = Db::connect(&config.database_url, config.database_max_connections).await?;
+        db.migrate().await?;
+        let leptos_options = LeptosOptions::builder()
+            .output_name(config.output_name.clone())
+            .site_root(config.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(config.addr)
+            .build();
+        Ok(AppState {
+            leptos_options,
+            context: ServerContext {
+                db,
+                sign_in_limiter: Arc::new(RateLimiter::new(
+                    config.sign_in_attempts_per_minute,
+                    Duration::from_secs(60),
+                )),
+                secure_cookies: config.secure_cookies(),
+            },
+            metrics: Arc::new(Metrics::default()),
+        })
+    }
+
+    fn provide(&self) -> impl Fn() + Clone + Send + 'static {
+        let context = self.context.clone();
+        move || provide_context(context.clone())
+    }
+}
+
+/// Small error plumbing for start-up, where any failure ends the process with its message.
+pub mod anyhow_like {
+    pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
+}
+
+async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| ClientIp(c.0.ip()));
+    let context = state.context.clone();
+    leptos_axum::handle_server_fns_with_context(
+        move || {
+            provide_context(context.clone());
+            if let Some(ip) = ip {
+                provide_context(ip);
+            }
+        },
+        req,
+    )
+    .await
+}
+
+async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
+    if state.context.db.is_healthy().await {
+        (StatusCode::OK, "ok")
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable")
+    }
+}
+
+async fn metrics_handler(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(&state.context.db),
+    )
+}
+
+/// The application's routes, without the outer layers (see [`with_layers`]).
+pub fn routes(state: &AppState) -> Router<AppState> {
+    let route_list = generate_route_list(App);
+    Router::new()
+        .route(
+            "/api/{*fn_name}",
+            get(server_fn_handler).post(server_fn_handler),
+        )
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_handler))
+        .leptos_routes_with_context(state, route_list, state.provide(), {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
+            state.provide(),
+            shell,
+        ))
+}
+
+/// The security, limit, panic and observability layers around the routes.
+pub fn with_layers(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
+    use tower_http::catch_panic::CatchPanicLayer;
+    use tower_http::compression::CompressionLayer;
+    use tower_http::limit::RequestBodyLimitLayer;
+    use tower_http::trace::TraceLayer;
+    routes
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security::Origins::new(&config.public_url),
+            security::check_origin,
+        ))
+        .layer(axum::middleware::from_fn(security::headers))
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(CompressionLayer::new())
+        .layer(CatchPanicLayer::custom(security::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// The whole application, ready to serve.
+pub fn app(state: AppState, config: &Config) -> Router {
+    with_layers(routes(&state), state, config)
+}
+
+/// Serves until SIGINT or SIGTERM, then finishes the requests in flight.
+pub async fn serve(router: Router, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate => {}
+    }
+    tracing::info!("shutting down");
+}

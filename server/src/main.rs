@@ -1,0 +1,104 @@
+//! `clusterpolisee`: serve the platform, or run one of the administration commands.
+
+use clap::Parser;
+use server::config::{AdminCommand, Cli, Command, Config};
+use server::{anyhow_like::Result, AppState};
+use std::io::Read;
+use std::process::ExitCode;
+
+fn init_tracing(config: &Config) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    if config.log_json {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing(&cli.config);
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let config = cli.config;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let state = AppState::new(&config).await?;
+            let listener = tokio::net::TcpListener::bind(config.addr).await?;
+            tracing::info!(address = %config.addr, "listening on http://{}", config.addr);
+            server::serve(server::app(state, &config), listener).await?;
+        }
+        Command::Migrate => {
+            AppState::new(&config).await?;
+            println!("migrations applied");
+        }
+        Command::Admin {
+            command: AdminCommand::Create { email, name },
+        } => {
+            let state = AppState::new(&config).await?;
+            let password = match std::env::var("ADMIN_PASSWORD") {
+                Ok(p) => p,
+                Err(_) => {
+                    let mut p = String::new();
+                    std::io::stdin().read_to_string(&mut p)?;
+                    p.trim_end_matches(['\r', '\n']).to_owned()
+                }
+            };
+            let id = app::identity::commands::create_admin(&state.context.db, &email, &name, &password)
+                .await
+                .map_err(|e| format!("{e}: {}", describe(&e)))?;
+            println!("administrator {email} created ({id})");
+        }
+        Command::Backup { file } => {
+            if file.exists() {
+                return Err(format!("{} exists already; choose a new file", file.display()).into());
+            }
+            let state = AppState::new(&config).await?;
+            state.context.db.backup(&file.to_string_lossy()).await?;
+            println!("backup written to {}", file.display());
+        }
+        Command::Demo => {
+            let state = AppState::new(&config).await?;
+            let seeded = app::demo::seed(&state.context.db)
+                .await
+                .map_err(|e| match e {
+                    app::error::AppError::Forbidden => {
+                        "the platform has organisations already; demo data goes into an empty one only"
+                            .to_owned()
+                    }
+                    other => other.to_string(),
+                })?;
+            println!(
+                "added {} organisations and {} people; every demo account's password is {}",
+                seeded.organisations,
+                seeded.people,
+                app::demo::DEMO_PASSWORD
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The field problems of a command-line mistake, in plain words.
+fn describe(e: &app::error::AppError) -> String {
+    match e {
+        app::error::AppError::Invalid { fields } => fields
+            .iter()
+            .map(|(field, problem)| format!("{field}: {problem:?}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => String::new(),
+    }
+}

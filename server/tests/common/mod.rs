@@ -1,0 +1,175 @@
+//! Starts the real router on 127.0.0.1:0 against a fresh database, SQLite or PostgreSQL, and
+
+// Each test binary includes this module and uses a different part of it.
+#![allow(dead_code)]
+//! talks to it over HTTP like a browser's script would.
+
+use app::db::Engine;
+use axum::Router;
+use server::config::Config;
+use server::AppState;
+use std::path::PathBuf;
+
+pub const PASSWORD: &str = "zagreb rain in november";
+
+/// The engines to test on: SQLite always; PostgreSQL when TEST_POSTGRES_URL names a server.
+/// Under CI=true a missing PostgreSQL is a failure, not a skip.
+pub fn engines() -> Vec<Engine> {
+    let mut engines = vec![Engine::Sqlite];
+    if std::env::var("TEST_POSTGRES_URL").is_ok() {
+        engines.push(Engine::Postgres);
+    } else if std::env::var("CI").is_ok_and(|v| v == "true") {
+        panic!("CI=true but TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite cannot run");
+    } else {
+        eprintln!("WARNING: TEST_POSTGRES_URL is not set; these tests ran on SQLite only");
+    }
+    engines
+}
+
+/// A database of its own for one test.
+pub struct TestDb {
+    pub url: String,
+    admin_url: Option<String>,
+    name: String,
+    dir: Option<PathBuf>,
+}
+
+impl TestDb {
+    pub async fn new(engine: Engine) -> TestDb {
+        let name = format!("cp_test_{}", uuid::Uuid::now_v7().simple());
+        match engine {
+            Engine::Sqlite => {
+                let dir = std::env::temp_dir().join(&name);
+                std::fs::create_dir_all(&dir).unwrap();
+                TestDb {
+                    url: format!("sqlite:{}/test.db", dir.display()),
+                    admin_url: None,
+                    name,
+                    dir: Some(dir),
+                }
+            }
+            Engine::Postgres => {
+                let admin_url = std::env::var("TEST_POSTGRES_URL").unwrap();
+                let admin = app::db::Db::connect(&admin_url, 1).await.unwrap();
+                sqlx::query(&format!("create database {name}"))
+                    .execute(&admin.pool)
+                    .await
+                    .unwrap();
+                admin.pool.close().await;
+                let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
+                TestDb {
+                    url: format!("{base}/{name}"),
+                    admin_url: Some(admin_url),
+                    name,
+                    dir: None,
+                }
+            }
+        }
+    }
+
+    pub async fn drop_db(&self) {
+        if let Some(admin_url) = &self.admin_url {
+            let admin = app::db::Db::connect(admin_url, 1).await.unwrap();
+            let _ = sqlx::query(&format!("drop database if exists {} with (force)", self.name))
+                .execute(&admin.pool)
+                .await;
+        }
+        if let Some(dir) = &self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+pub fn config(db: &TestDb) -> Config {
+    Config {
+        database_url: db.url.clone(),
+        database_max_connections: 4,
+        addr: "127.0.0.1:0".parse().unwrap(),
+        site_root: PathBuf::from("target/site"),
+        output_name: "clusterpolisee".into(),
+        public_url: "http://127.0.0.1:3000".into(),
+        sign_in_attempts_per_minute: 50,
+        max_body_bytes: 64 * 1024,
+        log_json: false,
+    }
+}
+
+/// A running server and a client with a cookie jar.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub state: AppState,
+    task: tokio::task::JoinHandle<()>,
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+impl TestApp {
+    pub async fn start(config: &Config) -> TestApp {
+        Self::start_with(config, |r| r).await
+    }
+
+    /// Starts the server with extra routes inside the real layers (for failure tests).
+    pub async fn start_with(
+        config: &Config,
+        extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
+    ) -> TestApp {
+        let state = AppState::new(config).await.unwrap();
+        let router = server::with_layers(extra(server::routes(&state)), state.clone(), config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let task = tokio::spawn(async move {
+            let _ = server::serve(router, listener).await;
+        });
+        TestApp {
+            base,
+            client: client(),
+            state,
+            task,
+        }
+    }
+
+    pub async fn stop(self) {
+        self.task.abort();
+        let _ = self.task.await;
+        self.state.context.db.pool.close().await;
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Calls a server function as the hydrated page does: a form post from this origin.
+    pub async fn call(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        self.call_with(&self.client, path, form).await
+    }
+
+    pub async fn call_with(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (u16, String) {
+        let res = client
+            .post(self.url(path))
+            .header("origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let res = self.client.get(self.url(path)).send().await.unwrap();
+        let status = res.status().as_u16();
+        (status, res.text().await.unwrap())
+    }
+}
