@@ -33,8 +33,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     }
 
-    let mut cfg = Config::new(DEFAULT_LOCALE)?
-        .parse_options(ParseOptions::new().interpolate_display(true));
+    let mut cfg =
+        Config::new(DEFAULT_LOCALE)?.parse_options(ParseOptions::new().interpolate_display(true));
     for locale in &locales {
         cfg = cfg.add_locale(locale)?;
     }

@@ -94,9 +94,7 @@ impl Db {
 
 /// `sqlite:data/x.db` → `sqlite://data/x.db?mode=rwc`, with `data/` created.
 fn sqlite_url(url: &str) -> Result<String, sqlx::Error> {
-    let rest = url
-        .trim_start_matches("sqlite:")
-        .trim_start_matches("//");
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
     let path = rest.split('?').next().unwrap_or_default();
     if let Some(parent) = std::path::Path::new(path).parent() {
         if !parent.as_os_str().is_empty() {

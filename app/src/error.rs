@@ -1,8 +1,8 @@
 //! The one error type that crosses the network.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What is wrong with one form field. The UI turns each into a sentence in the reader's language.

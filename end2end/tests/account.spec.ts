@@ -9,7 +9,7 @@ test('a visitor signs up, signs out and signs in again', async ({ page }, info) 
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
   await expect(page.getByText(email)).toBeVisible();
   await expectAccessible(page);
 
@@ -33,7 +33,7 @@ test('signing up twice with one e-mail says so at the field', async ({ page }, i
     await page.getByLabel('E-mail').fill(email);
     await page.getByLabel('Password').fill(PASSWORD);
     await page.getByRole('button', { name: 'Create account' }).click();
-    if (attempt === 1) await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+    if (attempt === 1) await expect(page.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
   }
   await expect(page.getByText('An account with this e-mail already exists.')).toBeVisible();
 });

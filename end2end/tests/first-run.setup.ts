@@ -21,7 +21,7 @@ test('the first visitor creates the administrator from the home page', async ({ 
   await page.getByRole('button', { name: 'Create administrator' }).click();
   await expect(page).toHaveURL(/\/admin$/);
   await expect(page.getByRole('heading', { name: 'Administration' })).toBeVisible();
-  await expect(page.getByRole('cell', { name: ADMIN.email })).toBeVisible();
+  await expect(page.getByRole('cell', { name: ADMIN.email, exact: true })).toBeVisible();
 
   await page.goto('/setup');
   await expect(page.getByText('The platform is already set up.')).toBeVisible();

@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Clone, Parser)]
-#[command(name = "clusterpolisee", version, about = "The ClusterPoliSEE platform")]
+#[command(
+    name = "clusterpolisee",
+    version,
+    about = "The ClusterPoliSEE platform"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub config: Config,
@@ -16,25 +20,60 @@ pub struct Cli {
 #[derive(Debug, Clone, clap::Args)]
 pub struct Config {
     /// sqlite:<file> (embedded, the default) or postgres://…
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite:data/clusterpolisee.db", global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite:data/clusterpolisee.db",
+        global = true
+    )]
     pub database_url: String,
     /// Connections in the database pool.
-    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 16, global = true)]
+    #[arg(
+        long,
+        env = "DATABASE_MAX_CONNECTIONS",
+        default_value_t = 16,
+        global = true
+    )]
     pub database_max_connections: u32,
     /// Address to listen on.
-    #[arg(long, env = "LEPTOS_SITE_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub addr: SocketAddr,
     /// Folder with the built site (pkg/ with the WASM, JS and CSS; public assets).
-    #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
     pub site_root: PathBuf,
     /// Name of the built JS/WASM/CSS files in `site_root/pkg`.
-    #[arg(long, env = "LEPTOS_OUTPUT_NAME", default_value = "clusterpolisee", global = true)]
+    #[arg(
+        long,
+        env = "LEPTOS_OUTPUT_NAME",
+        default_value = "clusterpolisee",
+        global = true
+    )]
     pub output_name: String,
     /// The address people reach the platform at; `https://…` marks cookies Secure.
-    #[arg(long, env = "PUBLIC_URL", default_value = "http://127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "PUBLIC_URL",
+        default_value = "http://127.0.0.1:3000",
+        global = true
+    )]
     pub public_url: String,
     /// Sign-in and sign-up attempts allowed per client address per minute.
-    #[arg(long, env = "SIGN_IN_ATTEMPTS_PER_MINUTE", default_value_t = 10, global = true)]
+    #[arg(
+        long,
+        env = "SIGN_IN_ATTEMPTS_PER_MINUTE",
+        default_value_t = 10,
+        global = true
+    )]
     pub sign_in_attempts_per_minute: u32,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 64 * 1024, global = true)]

@@ -56,9 +56,10 @@ async fn run(cli: Cli) -> Result<()> {
                     p.trim_end_matches(['\r', '\n']).to_owned()
                 }
             };
-            let id = app::identity::commands::create_admin(&state.context.db, &email, &name, &password)
-                .await
-                .map_err(|e| format!("{e}: {}", describe(&e)))?;
+            let id =
+                app::identity::commands::create_admin(&state.context.db, &email, &name, &password)
+                    .await
+                    .map_err(|e| format!("{e}: {}", describe(&e)))?;
             println!("administrator {email} created ({id})");
         }
         Command::Backup { file } => {

@@ -30,7 +30,11 @@ fn authority(url: &str) -> &str {
 /// Refuses a state-changing request that a browser says came from another site (CSRF).
 /// Browsers send `Origin` on every POST; a request without it and without `Sec-Fetch-Site:
 /// cross-site` is not from a browser's cross-site form and is let through.
-pub async fn check_origin(State(origins): State<Origins>, req: Request, next: Next) -> Response<Body> {
+pub async fn check_origin(
+    State(origins): State<Origins>,
+    req: Request,
+    next: Next,
+) -> Response<Body> {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe {
         let headers = req.headers();
@@ -81,7 +85,9 @@ pub async fn headers(req: Request, next: Next) -> Response<Body> {
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static("default-src 'self'; frame-ancestors 'none'; object-src 'none'"),
+            HeaderValue::from_static(
+                "default-src 'self'; frame-ancestors 'none'; object-src 'none'",
+            ),
         );
     }
     res

@@ -19,7 +19,11 @@ async fn setup_admin(app: &TestApp) {
     let (status, body) = app
         .call(
             CreateFirstAdmin::PATH,
-            &[("email", "admin@example.org"), ("display_name", "Ana Admin"), ("password", PASSWORD)],
+            &[
+                ("email", "admin@example.org"),
+                ("display_name", "Ana Admin"),
+                ("password", PASSWORD),
+            ],
         )
         .await;
     assert_eq!(status, 200, "{body}");
@@ -29,7 +33,11 @@ async fn sign_up(app: &TestApp, client: &reqwest::Client, email: &str) -> (u16, 
     app.call_with(
         client,
         SignUp::PATH,
-        &[("email", email), ("display_name", "Ivo Ivić"), ("password", PASSWORD)],
+        &[
+            ("email", email),
+            ("display_name", "Ivo Ivić"),
+            ("password", PASSWORD),
+        ],
     )
     .await
 }
@@ -54,7 +62,11 @@ async fn the_first_run_creates_one_administrator_and_then_refuses() {
             .call_with(
                 &other,
                 CreateFirstAdmin::PATH,
-                &[("email", "second@example.org"), ("display_name", "B"), ("password", PASSWORD)],
+                &[
+                    ("email", "second@example.org"),
+                    ("display_name", "B"),
+                    ("password", PASSWORD),
+                ],
             )
             .await;
         assert_eq!(status, 403, "{engine:?}: {body}");
@@ -84,7 +96,8 @@ async fn sign_up_signs_in_and_a_duplicate_email_is_a_field_error() {
 }
 
 #[tokio::test]
-async fn a_weak_password_an_invalid_email_and_an_over_long_name_are_all_reported_and_nothing_is_saved() {
+async fn a_weak_password_an_invalid_email_and_an_over_long_name_are_all_reported_and_nothing_is_saved(
+) {
     for engine in engines() {
         let db = TestDb::new(engine).await;
         let app = TestApp::start(&config(&db)).await;
@@ -92,13 +105,20 @@ async fn a_weak_password_an_invalid_email_and_an_over_long_name_are_all_reported
         let (status, body) = app
             .call(
                 SignUp::PATH,
-                &[("email", "not-an-email"), ("display_name", &long_name), ("password", "password123")],
+                &[
+                    ("email", "not-an-email"),
+                    ("display_name", &long_name),
+                    ("password", "password123"),
+                ],
             )
             .await;
         assert_eq!(status, 422);
         let err = error(&body);
         assert_eq!(err.problem("email"), Some(&Problem::InvalidEmail));
-        assert_eq!(err.problem("display_name"), Some(&Problem::TooLong { max: 100 }));
+        assert_eq!(
+            err.problem("display_name"),
+            Some(&Problem::TooLong { max: 100 })
+        );
         assert_eq!(err.problem("password"), Some(&Problem::WeakPassword));
         assert_eq!(me(&app, &app.client).await, None);
         let count: i64 = sqlx::query_scalar("select count(*) from app_user")
@@ -117,15 +137,24 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
         let db = TestDb::new(engine).await;
         let app = TestApp::start(&config(&db)).await;
         sign_up(&app, &common::client(), "ivo@example.org").await;
-        for (email, password) in [("ivo@example.org", "wrong password here"), ("nobody@example.org", PASSWORD)] {
+        for (email, password) in [
+            ("ivo@example.org", "wrong password here"),
+            ("nobody@example.org", PASSWORD),
+        ] {
             let (status, body) = app
                 .call(SignIn::PATH, &[("email", email), ("password", password)])
                 .await;
             assert_eq!(status, 422);
-            assert_eq!(error(&body).problem("password"), Some(&Problem::WrongCredentials));
+            assert_eq!(
+                error(&body).problem("password"),
+                Some(&Problem::WrongCredentials)
+            );
         }
         let (status, _) = app
-            .call(SignIn::PATH, &[("email", "ivo@example.org"), ("password", PASSWORD)])
+            .call(
+                SignIn::PATH,
+                &[("email", "ivo@example.org"), ("password", PASSWORD)],
+            )
             .await;
         assert_eq!(status, 200);
         assert!(me(&app, &app.client).await.is_some());
@@ -163,7 +192,10 @@ async fn a_forged_or_expired_session_cookie_means_signed_out() {
         sign_up(&app, &app.client, "ivo@example.org").await;
 
         let plain = reqwest::Client::new();
-        for cookie in ["cp_session=forged", &format!("cp_session={}", "a".repeat(64))] {
+        for cookie in [
+            "cp_session=forged",
+            &format!("cp_session={}", "a".repeat(64)),
+        ] {
             let res = plain
                 .post(app.url(WhoAmI::PATH))
                 .header("origin", &app.base)
@@ -172,7 +204,12 @@ async fn a_forged_or_expired_session_cookie_means_signed_out() {
                 .await
                 .unwrap();
             assert_eq!(res.text().await.unwrap(), "null");
-            let page = plain.get(app.url("/account")).header("cookie", cookie).send().await.unwrap();
+            let page = plain
+                .get(app.url("/account"))
+                .header("cookie", cookie)
+                .send()
+                .await
+                .unwrap();
             assert_eq!(page.status().as_u16(), 401);
         }
 
@@ -202,32 +239,55 @@ async fn an_administrator_changes_roles_and_disables_accounts_and_a_member_canno
         let member_id = me(&app, &member).await.unwrap().user_id;
 
         let (status, body) = app
-            .call_with(&member, ChangeRole::PATH, &[("user_id", &member_id), ("role", "admin")])
+            .call_with(
+                &member,
+                ChangeRole::PATH,
+                &[("user_id", &member_id), ("role", "admin")],
+            )
             .await;
         assert_eq!(status, 403, "{body}");
 
         let (status, body) = app
-            .call(ChangeRole::PATH, &[("user_id", &member_id), ("role", "admin")])
+            .call(
+                ChangeRole::PATH,
+                &[("user_id", &member_id), ("role", "admin")],
+            )
             .await;
         assert_eq!(status, 200, "{body}");
         let (_, body) = app.call(ListUsers::PATH, &[]).await;
         let users: Vec<UserSummary> = serde_json::from_str(&body).unwrap();
-        assert_eq!(users.iter().find(|u| u.user_id == member_id).unwrap().role, Role::Admin);
+        assert_eq!(
+            users.iter().find(|u| u.user_id == member_id).unwrap().role,
+            Role::Admin
+        );
 
         let (status, _) = app
-            .call(SetAccountDisabled::PATH, &[("user_id", &member_id), ("disabled", "true")])
+            .call(
+                SetAccountDisabled::PATH,
+                &[("user_id", &member_id), ("disabled", "true")],
+            )
             .await;
         assert_eq!(status, 200);
         assert_eq!(me(&app, &member).await, None, "disabling ends the sessions");
         let (status, body) = app
-            .call_with(&member, SignIn::PATH, &[("email", "ivo@example.org"), ("password", PASSWORD)])
+            .call_with(
+                &member,
+                SignIn::PATH,
+                &[("email", "ivo@example.org"), ("password", PASSWORD)],
+            )
             .await;
         assert_eq!(status, 422);
-        assert_eq!(error(&body).problem("password"), Some(&Problem::AccountDisabled));
+        assert_eq!(
+            error(&body).problem("password"),
+            Some(&Problem::AccountDisabled)
+        );
 
         let admin_id = me(&app, &app.client).await.unwrap().user_id;
         let (status, body) = app
-            .call(ChangeRole::PATH, &[("user_id", &admin_id), ("role", "member")])
+            .call(
+                ChangeRole::PATH,
+                &[("user_id", &admin_id), ("role", "member")],
+            )
             .await;
         assert_eq!(status, 422, "the last active administrator stays: {body}");
         assert_eq!(error(&body).problem("user"), Some(&Problem::LastAdmin));
@@ -258,7 +318,12 @@ async fn a_person_downloads_their_data_changes_their_password_and_deletes_their_
         let app = TestApp::start(&config(&db)).await;
         sign_up(&app, &app.client, "ivo@example.org").await;
 
-        let res = app.client.get(app.url(ExportMyData::PATH)).send().await.unwrap();
+        let res = app
+            .client
+            .get(app.url(ExportMyData::PATH))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status().as_u16(), 200);
         assert!(res
             .headers()
@@ -275,28 +340,44 @@ async fn a_person_downloads_their_data_changes_their_password_and_deletes_their_
         let (status, body) = app
             .call(
                 ChangePassword::PATH,
-                &[("current_password", "not it at all"), ("new_password", new), ("confirm_password", "typo")],
+                &[
+                    ("current_password", "not it at all"),
+                    ("new_password", new),
+                    ("confirm_password", "typo"),
+                ],
             )
             .await;
         assert_eq!(status, 422);
         let err = error(&body);
-        assert_eq!(err.problem("current_password"), Some(&Problem::WrongCredentials));
+        assert_eq!(
+            err.problem("current_password"),
+            Some(&Problem::WrongCredentials)
+        );
         assert_eq!(err.problem("confirm_password"), Some(&Problem::Mismatch));
         let (status, body) = app
             .call(
                 ChangePassword::PATH,
-                &[("current_password", PASSWORD), ("new_password", new), ("confirm_password", new)],
+                &[
+                    ("current_password", PASSWORD),
+                    ("new_password", new),
+                    ("confirm_password", new),
+                ],
             )
             .await;
         assert_eq!(status, 200, "{body}");
 
-        let (status, _) = app.call(DeleteAccount::PATH, &[("password", PASSWORD)]).await;
+        let (status, _) = app
+            .call(DeleteAccount::PATH, &[("password", PASSWORD)])
+            .await;
         assert_eq!(status, 422, "the old password no longer works");
         let (status, _) = app.call(DeleteAccount::PATH, &[("password", new)]).await;
         assert_eq!(status, 200);
         assert_eq!(me(&app, &app.client).await, None);
         let (status, _) = app
-            .call(SignIn::PATH, &[("email", "ivo@example.org"), ("password", new)])
+            .call(
+                SignIn::PATH,
+                &[("email", "ivo@example.org"), ("password", new)],
+            )
             .await;
         assert_eq!(status, 422);
         let left: i64 = sqlx::query_scalar("select count(*) from app_user")
@@ -318,12 +399,18 @@ async fn signing_in_too_often_is_refused_for_a_while() {
         let app = TestApp::start(&cfg).await;
         for _ in 0..3 {
             let (status, _) = app
-                .call(SignIn::PATH, &[("email", "a@example.org"), ("password", "wrong password")])
+                .call(
+                    SignIn::PATH,
+                    &[("email", "a@example.org"), ("password", "wrong password")],
+                )
                 .await;
             assert_eq!(status, 422);
         }
         let (status, body) = app
-            .call(SignIn::PATH, &[("email", "a@example.org"), ("password", "wrong password")])
+            .call(
+                SignIn::PATH,
+                &[("email", "a@example.org"), ("password", "wrong password")],
+            )
             .await;
         assert_eq!(status, 429);
         assert_eq!(error(&body), AppError::RateLimited);

@@ -14,8 +14,16 @@ async fn a_cross_site_post_is_refused_and_changes_nothing() {
     for engine in engines() {
         let db = TestDb::new(engine).await;
         let app = TestApp::start(&config(&db)).await;
-        let form = [("email", "ivo@example.org"), ("display_name", "Ivo"), ("password", PASSWORD)];
-        for (header, value) in [("origin", "https://evil.example"), ("sec-fetch-site", "cross-site"), ("origin", "null")] {
+        let form = [
+            ("email", "ivo@example.org"),
+            ("display_name", "Ivo"),
+            ("password", PASSWORD),
+        ];
+        for (header, value) in [
+            ("origin", "https://evil.example"),
+            ("sec-fetch-site", "cross-site"),
+            ("origin", "null"),
+        ] {
             let res = app
                 .client
                 .post(app.url(SignUp::PATH))
@@ -43,7 +51,14 @@ async fn an_oversized_body_is_refused_with_413() {
         let app = TestApp::start(&config(&db)).await;
         let huge = "x".repeat(200 * 1024);
         let (status, _) = app
-            .call(SignUp::PATH, &[("email", "a@example.org"), ("display_name", &huge), ("password", PASSWORD)])
+            .call(
+                SignUp::PATH,
+                &[
+                    ("email", "a@example.org"),
+                    ("display_name", &huge),
+                    ("password", PASSWORD),
+                ],
+            )
             .await;
         assert_eq!(status, 413);
         app.stop().await;
@@ -56,7 +71,10 @@ async fn a_panicking_handler_answers_500_without_details_and_the_server_lives_on
     for engine in engines() {
         let db = TestDb::new(engine).await;
         let app = TestApp::start_with(&config(&db), |r| {
-            r.route("/boom", get(|| async { panic!("secret internal detail") as &str }))
+            r.route(
+                "/boom",
+                get(|| async { panic!("secret internal detail") as &str }),
+            )
         })
         .await;
         let (status, body) = app.get("/boom").await;
@@ -76,8 +94,14 @@ async fn pages_are_rendered_in_the_language_the_browser_asks_for_with_security_h
         let app = TestApp::start(&config(&db)).await;
         let res = app.client.get(app.url("/")).send().await.unwrap();
         assert_eq!(res.status().as_u16(), 200);
-        let csp = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
-        assert!(csp.contains("'nonce-") && csp.contains("frame-ancestors 'none'"), "{csp}");
+        let csp = res.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .to_owned();
+        assert!(
+            csp.contains("'nonce-") && csp.contains("frame-ancestors 'none'"),
+            "{csp}"
+        );
         assert_eq!(res.headers()["x-content-type-options"], "nosniff");
         let html = res.text().await.unwrap();
         assert!(html.contains("lang=\"en\""), "{html}");
@@ -129,8 +153,15 @@ async fn a_signed_in_person_adds_an_organisation_in_a_region_of_its_country() {
         let (status, _) = app.call(CreateOrganisation::PATH, &form).await;
         assert_eq!(status, 401, "signed out");
 
-        app.call(SignUp::PATH, &[("email", "ivo@example.org"), ("display_name", "Ivo"), ("password", PASSWORD)])
-            .await;
+        app.call(
+            SignUp::PATH,
+            &[
+                ("email", "ivo@example.org"),
+                ("display_name", "Ivo"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
         let mut elsewhere = form;
         elsewhere[3] = ("region_id", "ITH3");
         let (status, body) = app.call(CreateOrganisation::PATH, &elsewhere).await;
@@ -141,11 +172,15 @@ async fn a_signed_in_person_adds_an_organisation_in_a_region_of_its_country() {
         let (status, body) = app.call(CreateOrganisation::PATH, &form).await;
         assert_eq!(status, 422, "the same name twice in a country: {body}");
 
-        let (_, body) = app.call(ListOrganisations::PATH, &[("country", "HR")]).await;
+        let (_, body) = app
+            .call(ListOrganisations::PATH, &[("country", "HR")])
+            .await;
         let list: Vec<Organisation> = serde_json::from_str(&body).unwrap();
         assert_eq!(list.len(), 1);
         assert_eq!(list[0].region_name.as_deref(), Some("Grad Zagreb"));
-        let (status, html) = app.get(&format!("/organisations/{}", list[0].organisation_id)).await;
+        let (status, html) = app
+            .get(&format!("/organisations/{}", list[0].organisation_id))
+            .await;
         assert_eq!(status, 200);
         assert!(html.contains("Klaster drvne industrije"));
         app.stop().await;
@@ -161,7 +196,10 @@ async fn health_and_metrics_are_served() {
         app.call(WhoAmI::PATH, &[]).await;
         let (status, body) = app.get("/metrics").await;
         assert_eq!(status, 200);
-        assert!(body.contains("http_requests_total{status=\"2xx\"}"), "{body}");
+        assert!(
+            body.contains("http_requests_total{status=\"2xx\"}"),
+            "{body}"
+        );
         assert!(body.contains("http_request_duration_seconds_count"));
         app.stop().await;
         db.drop_db().await;

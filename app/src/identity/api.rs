@@ -122,7 +122,11 @@ pub async fn create_first_admin(
 }
 
 #[server(endpoint = "identity/sign_up")]
-pub async fn sign_up(email: String, display_name: String, password: String) -> Result<(), AppError> {
+pub async fn sign_up(
+    email: String,
+    display_name: String,
+    password: String,
+) -> Result<(), AppError> {
     finish(
         async {
             let context = ssr::context()?;
@@ -154,7 +158,9 @@ pub async fn sign_up(email: String, display_name: String, password: String) -> R
 
 #[cfg(feature = "ssr")]
 fn rate_limit(context: &ssr::ServerContext) -> Result<(), AppError> {
-    let key = ssr::client_ip().map(|ip| ip.to_string()).unwrap_or_default();
+    let key = ssr::client_ip()
+        .map(|ip| ip.to_string())
+        .unwrap_or_default();
     context.sign_in_limiter.hit(&key)
 }
 

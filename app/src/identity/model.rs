@@ -86,7 +86,7 @@ pub fn new_password(raw: &str, email: Option<&Email>) -> Result<String, Problem>
         return Err(Problem::TooLong { max: PASSWORD_MAX });
     }
     let lower = raw.to_lowercase();
-    let one_repeated_char = raw.chars().all(|c| Some(c) == raw.chars().next());
+    let one_repeated_char = raw.chars().all(|c| raw.starts_with(c));
     let is_email = email.is_some_and(|e| lower == e.as_str() || lower == local_part(e));
     if one_repeated_char || is_email || COMMON_PASSWORDS.contains(&lower.as_str()) {
         return Err(Problem::WeakPassword);
@@ -191,7 +191,10 @@ pub fn may_delete_own_account(
     active_admins: i64,
 ) -> Result<(), crate::error::AppError> {
     if user.is_admin() && active_admins <= 1 {
-        return Err(crate::error::AppError::field("password", Problem::LastAdmin));
+        return Err(crate::error::AppError::field(
+            "password",
+            Problem::LastAdmin,
+        ));
     }
     Ok(())
 }
@@ -250,7 +253,14 @@ mod tests {
 
     #[test]
     fn an_email_without_a_domain_dot_or_at_sign_is_rejected() {
-        for raw in ["ana", "ana@", "@example.org", "ana@example", "ana@.org", "a b@x.org"] {
+        for raw in [
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "ana@.org",
+            "a b@x.org",
+        ] {
             assert_eq!(Email::parse(raw), Err(Problem::InvalidEmail), "{raw}");
         }
         assert_eq!(Email::parse("   "), Err(Problem::Required));
@@ -279,8 +289,14 @@ mod tests {
             new_password("short", None),
             Err(Problem::TooShort { min: 10 })
         );
-        assert_eq!(new_password("Password123", None), Err(Problem::WeakPassword));
-        assert_eq!(new_password("aaaaaaaaaaaa", None), Err(Problem::WeakPassword));
+        assert_eq!(
+            new_password("Password123", None),
+            Err(Problem::WeakPassword)
+        );
+        assert_eq!(
+            new_password("aaaaaaaaaaaa", None),
+            Err(Problem::WeakPassword)
+        );
         assert_eq!(
             new_password("ana.horvat@example.hr", Some(&email)),
             Err(Problem::WeakPassword)
@@ -321,7 +337,13 @@ mod tests {
     fn an_administrator_cannot_disable_their_own_account() {
         let admin = user(Role::Admin);
         assert_eq!(
-            may_change_account(&admin, "u1", Role::Admin, AccountChange::SetDisabled(true), 3),
+            may_change_account(
+                &admin,
+                "u1",
+                Role::Admin,
+                AccountChange::SetDisabled(true),
+                3
+            ),
             Err(AppError::Forbidden)
         );
     }

@@ -137,7 +137,9 @@ pub fn SignInPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignIn>::new();
     let error = action_error(action);
-    let next = use_query_map().with_untracked(|q| q.get("next")).unwrap_or_default();
+    let next = use_query_map()
+        .with_untracked(|q| q.get("next"))
+        .unwrap_or_default();
     view! {
         <Title text=page_title(t_string!(i18n, sign_in_title)) />
         <section class="narrow">

@@ -116,8 +116,14 @@ pub async fn start_session(user_id: &str, locale: &str) -> Result<(), AppError> 
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
     let now = now_ms();
-    store::create_session(&db, &token_hash(&token), user_id, now + SESSION_DAYS * DAY_MS, now)
-        .await?;
+    store::create_session(
+        &db,
+        &token_hash(&token),
+        user_id,
+        now + SESSION_DAYS * DAY_MS,
+        now,
+    )
+    .await?;
     set_cookie(SESSION_COOKIE, &token, SESSION_DAYS * 24 * 60 * 60, true);
     set_locale_cookie(locale);
     Ok(())

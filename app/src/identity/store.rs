@@ -82,11 +82,10 @@ pub async fn has_admin(db: &Db) -> Result<bool, AppError> {
 
 #[tracing::instrument(skip(db), err)]
 pub async fn count_active_admins(db: &Db) -> Result<i64, AppError> {
-    let row = sqlx::query(
-        "select count(*) as n from app_user where role = 'admin' and disabled = 0",
-    )
-    .fetch_one(&db.pool)
-    .await?;
+    let row =
+        sqlx::query("select count(*) as n from app_user where role = 'admin' and disabled = 0")
+            .fetch_one(&db.pool)
+            .await?;
     Ok(row.try_get("n")?)
 }
 

@@ -149,7 +149,10 @@ mod tests {
     #[test]
     fn a_website_must_be_an_http_address() {
         assert_eq!(website("  "), Ok(String::new()));
-        assert_eq!(website("https://klaster.hr"), Ok("https://klaster.hr".into()));
+        assert_eq!(
+            website("https://klaster.hr"),
+            Ok("https://klaster.hr".into())
+        );
         assert_eq!(website("javascript:alert(1)"), Err(Problem::UnknownChoice));
         assert_eq!(website("https://a b.hr"), Err(Problem::UnknownChoice));
     }

@@ -35,7 +35,11 @@ fn country_name(registry: &Registry, code: &str, locale: &str) -> String {
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let country = move || use_query_map().with(|q| q.get("country")).unwrap_or_default();
+    let country = move || {
+        use_query_map()
+            .with(|q| q.get("country"))
+            .unwrap_or_default()
+    };
     let organisations = Resource::new(country, |c| list_organisations(Some(c)));
     let registry = Resource::new(|| (), |_| load_registry());
     let user = use_session_user();

@@ -161,7 +161,10 @@ pub async fn create_organisation(db: &Db, org: NewOrganisation<'_>) -> Result<St
     .await;
     match result {
         Ok(_) => Ok(id),
-        Err(e) if e.as_database_error().is_some_and(|d| d.is_unique_violation()) => {
+        Err(e)
+            if e.as_database_error()
+                .is_some_and(|d| d.is_unique_violation()) =>
+        {
             Err(AppError::field("name", Problem::NameTaken))
         }
         Err(e) => Err(e.into()),

@@ -7,6 +7,7 @@ use crate::identity::model::CurrentUser;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::{I18nContext, Locale as _};
+use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
 /// Parses a locale tag into one of the languages the platform has.
@@ -74,11 +75,7 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
 /// The error of the last submission of an action, if it failed.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where
-    I: leptos::server_fn::ServerFn<Output = O, Error = AppError>
-        + Clone
-        + Send
-        + Sync
-        + 'static,
+    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
     Signal::derive(move || action.value().get().and_then(Result::err))
@@ -194,9 +191,11 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
             </p>
         }
     });
+    let message = error_text(i18n, &error);
     view! {
+        <Title text=crate::identity::pages::page_title(&message) />
         <section class="error-page">
-            <h1>{error_text(i18n, &error)}</h1>
+            <h1>{message.clone()}</h1>
             {sign_in}
             <p>
                 <a href="/">{t!(i18n, back_home)}</a>

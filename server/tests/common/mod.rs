@@ -19,7 +19,9 @@ pub fn engines() -> Vec<Engine> {
     if std::env::var("TEST_POSTGRES_URL").is_ok() {
         engines.push(Engine::Postgres);
     } else if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("CI=true but TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite cannot run");
+        panic!(
+            "CI=true but TEST_POSTGRES_URL is not set: the PostgreSQL half of the suite cannot run"
+        );
     } else {
         eprintln!("WARNING: TEST_POSTGRES_URL is not set; these tests ran on SQLite only");
     }
@@ -70,9 +72,12 @@ impl TestDb {
     pub async fn drop_db(&self) {
         if let Some(admin_url) = &self.admin_url {
             let admin = app::db::Db::connect(admin_url, 1).await.unwrap();
-            let _ = sqlx::query(&format!("drop database if exists {} with (force)", self.name))
-                .execute(&admin.pool)
-                .await;
+            let _ = sqlx::query(&format!(
+                "drop database if exists {} with (force)",
+                self.name
+            ))
+            .execute(&admin.pool)
+            .await;
         }
         if let Some(dir) = &self.dir {
             let _ = std::fs::remove_dir_all(dir);
