@@ -36,12 +36,21 @@ else
   printf '\n!!!!!!!!\n!!! PostgreSQL is not reachable at %s: integration tests run on SQLite ONLY.\n!!!!!!!!\n\n' "$PG_URL" >&2
 fi
 
+LOG="$(mktemp)"
+trap 'rm -f "$LOG"' EXIT
+
 say "unit and integration tests"
 # A hang must fail the run, not eat CI's time.
-RUSTFLAGS="$LEPTOS_RUSTFLAGS" timeout 1200 cargo test -p app -p server --features app/ssr
+RUSTFLAGS="$LEPTOS_RUSTFLAGS" timeout 1200 cargo test -p app -p server --features app/ssr --lib --bins --tests 2>&1 | tee -a "$LOG"
 
 say "end-to-end tests (Playwright, Chromium, JavaScript off and on)"
 cargo leptos build
 E2E_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 export E2E_PORT
-(cd end2end && timeout 900 npx playwright test)
+(cd end2end && timeout 900 npx playwright test) 2>&1 | tee -a "$LOG"
+
+# One closing line for the whole run: Rust tests and Playwright tests together.
+awk '/^test result:/ { passed += $4; failed += $6 }
+     /^ +[0-9]+ passed/ { passed += $1 }
+     /^ +[0-9]+ failed/ { failed += $1 }
+     END { printf "\n%d passed, %d failed\n", passed, failed }' "$LOG"

@@ -2,6 +2,7 @@
 
 mod common;
 
+use app::db::{Db, Engine};
 use app::identity::api::{SignUp, WhoAmI};
 use app::registry::api::{CreateOrganisation, ListOrganisations};
 use app::registry::model::Organisation;
@@ -214,6 +215,47 @@ async fn the_demo_fills_an_empty_platform_once() {
         let seeded = app::demo::seed(&app.state.context.db).await.unwrap();
         assert_eq!(seeded.organisations, 12);
         assert!(app::demo::seed(&app.state.context.db).await.is_err());
+        app.stop().await;
+        db.drop_db().await;
+    }
+}
+
+#[tokio::test]
+async fn a_backup_of_a_live_sqlite_database_is_a_consistent_copy_and_postgres_points_to_pg_dump() {
+    for engine in engines() {
+        let db = TestDb::new(engine).await;
+        let app = TestApp::start(&config(&db)).await;
+        app.call(
+            SignUp::PATH,
+            &[
+                ("email", "ivo@example.org"),
+                ("display_name", "Ivo"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+        let copy =
+            std::env::temp_dir().join(format!("cp_backup_{}.db", uuid::Uuid::now_v7().simple()));
+        let result = app.state.context.db.backup(&copy.to_string_lossy()).await;
+        match engine {
+            Engine::Sqlite => {
+                result.unwrap();
+                let restored = Db::connect(&format!("sqlite:{}", copy.display()), 1)
+                    .await
+                    .unwrap();
+                let people: i64 = sqlx::query_scalar("select count(*) from app_user")
+                    .fetch_one(&restored.pool)
+                    .await
+                    .unwrap();
+                assert_eq!(people, 1);
+                restored.pool.close().await;
+                let _ = std::fs::remove_file(&copy);
+            }
+            Engine::Postgres => {
+                let message = result.unwrap_err().to_string();
+                assert!(message.contains("pg_dump"), "{message}");
+            }
+        }
         app.stop().await;
         db.drop_db().await;
     }
