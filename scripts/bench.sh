@@ -41,7 +41,7 @@ export DATABASE_URL="sqlite:$work/bench.db" LEPTOS_SITE_ADDR="127.0.0.1:$port" L
 start_ns=$(date +%s%N)
 "$CARGO_TARGET_DIR/release/server" serve &
 pid=$!
-trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
+trap 'kill $pid 2>/dev/null || true; rm -rf "$work"' EXIT
 until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.005; done
 row "start-up to ready (migrated SQLite)" "$(( ($(date +%s%N) - start_ns) / 1000000 )) ms"
 sleep 1
@@ -51,7 +51,7 @@ out="$(wrk -t2 -c50 -d10s --latency "http://127.0.0.1:$port/")"
 rps="$(awk '/Requests\/sec/{print $2}' <<<"$out")"
 p50="$(awk '$1=="50%"{print $2}' <<<"$out")"
 p99="$(awk '$1=="99%"{print $2}' <<<"$out")"
-errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ')"
+errors="$(grep -E 'Non-2xx|Socket errors' <<<"$out" | tr '\n' ' ' || true)"
 row "home page, 50 connections, 10 s (wrk)" "$rps req/s, p50 $p50, p99 $p99 ${errors:+($errors)}"
 row "memory after the load (RSS)" "$(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
 kill -TERM $pid; wait $pid 2>/dev/null || true

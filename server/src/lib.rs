@@ -39,7 +39,7 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     /// Connects to the database, runs the migrations and prepares the shared state.
-    pub async fn new(config: &Config) -> anyhow_like::Result<AppState> {
+    pub async fn new(config: &Config) -> StartupResult<AppState> {
         let db = Db::connect(&config.database_url, config.database_max_connections).await?;
         db.migrate().await?;
         let leptos_options = LeptosOptions::builder()
@@ -68,10 +68,8 @@ impl AppState {
     }
 }
 
-/// Small error plumbing for start-up, where any failure ends the process with its message.
-pub mod anyhow_like {
-    pub type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
-}
+/// Start-up and command failures end the process with their message.
+pub type StartupResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     let ip = req

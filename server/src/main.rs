@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use server::config::{AdminCommand, Cli, Command, Config};
-use server::{anyhow_like::Result, AppState};
+use server::{AppState, StartupResult};
 use std::io::Read;
 use std::process::ExitCode;
 
@@ -31,7 +31,7 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(cli: Cli) -> Result<()> {
+async fn run(cli: Cli) -> StartupResult<()> {
     let config = cli.config;
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => {

@@ -8,7 +8,7 @@ use app::identity::api::{
     SetAccountDisabled, SetOpenSignup, SignIn, SignOut, SignUp, WhoAmI,
 };
 use app::identity::model::{CurrentUser, PersonalData, Role, UserSummary};
-use common::{config, engines, TestApp, TestDb, PASSWORD};
+use common::{config, engines, on_each_engine, on_each_engine_with, TestApp, TestDb, PASSWORD};
 use leptos::server_fn::ServerFn;
 
 fn error(body: &str) -> AppError {
@@ -29,19 +29,6 @@ async fn setup_admin(app: &TestApp) {
     assert_eq!(status, 200, "{body}");
 }
 
-async fn sign_up(app: &TestApp, client: &reqwest::Client, email: &str) -> (u16, String) {
-    app.call_with(
-        client,
-        SignUp::PATH,
-        &[
-            ("email", email),
-            ("display_name", "Ivo Ivić"),
-            ("password", PASSWORD),
-        ],
-    )
-    .await
-}
-
 async fn me(app: &TestApp, client: &reqwest::Client) -> Option<CurrentUser> {
     let (status, body) = app.call_with(client, WhoAmI::PATH, &[]).await;
     assert_eq!(status, 200, "{body}");
@@ -50,11 +37,9 @@ async fn me(app: &TestApp, client: &reqwest::Client) -> Option<CurrentUser> {
 
 #[tokio::test]
 async fn the_first_run_creates_one_administrator_and_then_refuses() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
-        setup_admin(&app).await;
-        let admin = me(&app, &app.client).await.expect("signed in after set-up");
+    on_each_engine(async |app, engine| {
+        setup_admin(app).await;
+        let admin = me(app, &app.client).await.expect("signed in after set-up");
         assert_eq!(admin.role, Role::Admin);
 
         let other = common::client();
@@ -71,36 +56,30 @@ async fn the_first_run_creates_one_administrator_and_then_refuses() {
             .await;
         assert_eq!(status, 403, "{engine:?}: {body}");
         assert_eq!(error(&body), AppError::Forbidden);
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn sign_up_signs_in_and_a_duplicate_email_is_a_field_error() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
-        let (status, body) = sign_up(&app, &app.client, "Ivo@Example.org").await;
+    on_each_engine(async |app, _| {
+        let (status, body) = app.sign_up(&app.client, "Ivo@Example.org").await;
         assert_eq!(status, 200, "{body}");
-        let user = me(&app, &app.client).await.unwrap();
+        let user = me(app, &app.client).await.unwrap();
         assert_eq!(user.email, "ivo@example.org");
         assert_eq!(user.role, Role::Member);
 
-        let (status, body) = sign_up(&app, &common::client(), "ivo@example.org").await;
+        let (status, body) = app.sign_up(&common::client(), "ivo@example.org").await;
         assert_eq!(status, 422);
         assert_eq!(error(&body).problem("email"), Some(&Problem::EmailTaken));
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_weak_password_an_invalid_email_and_an_over_long_name_are_all_reported_and_nothing_is_saved(
 ) {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
+    on_each_engine(async |app, _| {
         let long_name = "x".repeat(101);
         let (status, body) = app
             .call(
@@ -120,23 +99,17 @@ async fn a_weak_password_an_invalid_email_and_an_over_long_name_are_all_reported
             Some(&Problem::TooLong { max: 100 })
         );
         assert_eq!(err.problem("password"), Some(&Problem::WeakPassword));
-        assert_eq!(me(&app, &app.client).await, None);
-        let count: i64 = sqlx::query_scalar("select count(*) from app_user")
-            .fetch_one(&app.state.context.db.pool)
-            .await
-            .unwrap();
+        assert_eq!(me(app, &app.client).await, None);
+        let count = app.count("select count(*) from app_user").await;
         assert_eq!(count, 0);
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
-        sign_up(&app, &common::client(), "ivo@example.org").await;
+    on_each_engine(async |app, _| {
+        app.sign_up(&common::client(), "ivo@example.org").await;
         for (email, password) in [
             ("ivo@example.org", "wrong password here"),
             ("nobody@example.org", PASSWORD),
@@ -157,13 +130,12 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
             )
             .await;
         assert_eq!(status, 200);
-        assert!(me(&app, &app.client).await.is_some());
+        assert!(me(app, &app.client).await.is_some());
 
         app.call(SignOut::PATH, &[]).await;
-        assert_eq!(me(&app, &app.client).await, None);
-        app.stop().await;
-        db.drop_db().await;
-    }
+        assert_eq!(me(app, &app.client).await, None);
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -173,7 +145,7 @@ async fn a_session_survives_a_server_restart() {
         let cfg = config(&db);
         let first = TestApp::start(&cfg).await;
         let client = first.client.clone();
-        sign_up(&first, &client, "ivo@example.org").await;
+        first.sign_up(&client, "ivo@example.org").await;
         first.stop().await;
 
         let second = TestApp::start(&cfg).await;
@@ -186,10 +158,8 @@ async fn a_session_survives_a_server_restart() {
 
 #[tokio::test]
 async fn a_forged_or_expired_session_cookie_means_signed_out() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
-        sign_up(&app, &app.client, "ivo@example.org").await;
+    on_each_engine(async |app, _| {
+        app.sign_up(&app.client, "ivo@example.org").await;
 
         let plain = reqwest::Client::new();
         for cookie in [
@@ -217,26 +187,20 @@ async fn a_forged_or_expired_session_cookie_means_signed_out() {
             .execute(&app.state.context.db.pool)
             .await
             .unwrap();
-        assert_eq!(me(&app, &app.client).await, None);
-        let left: i64 = sqlx::query_scalar("select count(*) from session")
-            .fetch_one(&app.state.context.db.pool)
-            .await
-            .unwrap();
+        assert_eq!(me(app, &app.client).await, None);
+        let left = app.count("select count(*) from session").await;
         assert_eq!(left, 0, "an expired session is removed");
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn an_administrator_changes_roles_and_disables_accounts_and_a_member_cannot() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
-        setup_admin(&app).await;
+    on_each_engine(async |app, _| {
+        setup_admin(app).await;
         let member = common::client();
-        sign_up(&app, &member, "ivo@example.org").await;
-        let member_id = me(&app, &member).await.unwrap().user_id;
+        app.sign_up(&member, "ivo@example.org").await;
+        let member_id = me(app, &member).await.unwrap().user_id;
 
         let (status, body) = app
             .call_with(
@@ -268,7 +232,7 @@ async fn an_administrator_changes_roles_and_disables_accounts_and_a_member_canno
             )
             .await;
         assert_eq!(status, 200);
-        assert_eq!(me(&app, &member).await, None, "disabling ends the sessions");
+        assert_eq!(me(app, &member).await, None, "disabling ends the sessions");
         let (status, body) = app
             .call_with(
                 &member,
@@ -282,7 +246,7 @@ async fn an_administrator_changes_roles_and_disables_accounts_and_a_member_canno
             Some(&Problem::AccountDisabled)
         );
 
-        let admin_id = me(&app, &app.client).await.unwrap().user_id;
+        let admin_id = me(app, &app.client).await.unwrap().user_id;
         let (status, body) = app
             .call(
                 ChangeRole::PATH,
@@ -291,32 +255,26 @@ async fn an_administrator_changes_roles_and_disables_accounts_and_a_member_canno
             .await;
         assert_eq!(status, 422, "the last active administrator stays: {body}");
         assert_eq!(error(&body).problem("user"), Some(&Problem::LastAdmin));
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn closing_sign_up_refuses_new_accounts() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
-        setup_admin(&app).await;
+    on_each_engine(async |app, _| {
+        setup_admin(app).await;
         let (status, _) = app.call(SetOpenSignup::PATH, &[("open", "false")]).await;
         assert_eq!(status, 200);
-        let (status, _) = sign_up(&app, &common::client(), "ivo@example.org").await;
+        let (status, _) = app.sign_up(&common::client(), "ivo@example.org").await;
         assert_eq!(status, 403);
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_person_downloads_their_data_changes_their_password_and_deletes_their_account() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
-        sign_up(&app, &app.client, "ivo@example.org").await;
+    on_each_engine(async |app, _| {
+        app.sign_up(&app.client, "ivo@example.org").await;
 
         let res = app
             .client
@@ -372,7 +330,7 @@ async fn a_person_downloads_their_data_changes_their_password_and_deletes_their_
         assert_eq!(status, 422, "the old password no longer works");
         let (status, _) = app.call(DeleteAccount::PATH, &[("password", new)]).await;
         assert_eq!(status, 200);
-        assert_eq!(me(&app, &app.client).await, None);
+        assert_eq!(me(app, &app.client).await, None);
         let (status, _) = app
             .call(
                 SignIn::PATH,
@@ -380,41 +338,35 @@ async fn a_person_downloads_their_data_changes_their_password_and_deletes_their_
             )
             .await;
         assert_eq!(status, 422);
-        let left: i64 = sqlx::query_scalar("select count(*) from app_user")
-            .fetch_one(&app.state.context.db.pool)
-            .await
-            .unwrap();
+        let left = app.count("select count(*) from app_user").await;
         assert_eq!(left, 0);
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn signing_in_too_often_is_refused_for_a_while() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let mut cfg = config(&db);
-        cfg.sign_in_attempts_per_minute = 3;
-        let app = TestApp::start(&cfg).await;
-        for _ in 0..3 {
-            let (status, _) = app
+    on_each_engine_with(
+        |cfg| cfg.sign_in_attempts_per_minute = 3,
+        async |app, _| {
+            for _ in 0..3 {
+                let (status, _) = app
+                    .call(
+                        SignIn::PATH,
+                        &[("email", "a@example.org"), ("password", "wrong password")],
+                    )
+                    .await;
+                assert_eq!(status, 422);
+            }
+            let (status, body) = app
                 .call(
                     SignIn::PATH,
                     &[("email", "a@example.org"), ("password", "wrong password")],
                 )
                 .await;
-            assert_eq!(status, 422);
-        }
-        let (status, body) = app
-            .call(
-                SignIn::PATH,
-                &[("email", "a@example.org"), ("password", "wrong password")],
-            )
-            .await;
-        assert_eq!(status, 429);
-        assert_eq!(error(&body), AppError::RateLimited);
-        app.stop().await;
-        db.drop_db().await;
-    }
+            assert_eq!(status, 429);
+            assert_eq!(error(&body), AppError::RateLimited);
+        },
+    )
+    .await;
 }

@@ -7,14 +7,12 @@ use app::identity::api::{SignUp, WhoAmI};
 use app::registry::api::{CreateOrganisation, ListOrganisations};
 use app::registry::model::Organisation;
 use axum::routing::get;
-use common::{config, engines, TestApp, TestDb, PASSWORD};
+use common::{config, engines, on_each_engine, TestApp, TestDb, PASSWORD};
 use leptos::server_fn::ServerFn;
 
 #[tokio::test]
 async fn a_cross_site_post_is_refused_and_changes_nothing() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
+    on_each_engine(async |app, _| {
         let form = [
             ("email", "ivo@example.org"),
             ("display_name", "Ivo"),
@@ -35,21 +33,15 @@ async fn a_cross_site_post_is_refused_and_changes_nothing() {
                 .unwrap();
             assert_eq!(res.status().as_u16(), 403, "{header}: {value}");
         }
-        let count: i64 = sqlx::query_scalar("select count(*) from app_user")
-            .fetch_one(&app.state.context.db.pool)
-            .await
-            .unwrap();
+        let count = app.count("select count(*) from app_user").await;
         assert_eq!(count, 0);
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
+    on_each_engine(async |app, _| {
         let huge = "x".repeat(200 * 1024);
         let (status, _) = app
             .call(
@@ -62,9 +54,8 @@ async fn an_oversized_body_is_refused_with_413() {
             )
             .await;
         assert_eq!(status, 413);
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -90,9 +81,7 @@ async fn a_panicking_handler_answers_500_without_details_and_the_server_lives_on
 
 #[tokio::test]
 async fn pages_are_rendered_in_the_language_the_browser_asks_for_with_security_headers() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
+    on_each_engine(async |app, _| {
         let res = app.client.get(app.url("/")).send().await.unwrap();
         assert_eq!(res.status().as_u16(), 200);
         let csp = res.headers()["content-security-policy"]
@@ -119,31 +108,25 @@ async fn pages_are_rendered_in_the_language_the_browser_asks_for_with_security_h
         assert!(html.contains("lang=\"hr\""));
         assert!(html.contains("Bolja klasterska politika"));
         assert!(html.contains("Klasteri i regionalna specijalizacija"));
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn unknown_pages_and_unknown_organisations_answer_404() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
+    on_each_engine(async |app, _| {
         let (status, html) = app.get("/no-such-page").await;
         assert_eq!(status, 404);
         assert!(html.contains("We could not find that page."));
         let (status, _) = app.get("/organisations/0000").await;
         assert_eq!(status, 404);
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_signed_in_person_adds_an_organisation_in_a_region_of_its_country() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
+    on_each_engine(async |app, _| {
         let form = [
             ("name", "Klaster drvne industrije"),
             ("kind", "cluster_organisation"),
@@ -154,15 +137,7 @@ async fn a_signed_in_person_adds_an_organisation_in_a_region_of_its_country() {
         let (status, _) = app.call(CreateOrganisation::PATH, &form).await;
         assert_eq!(status, 401, "signed out");
 
-        app.call(
-            SignUp::PATH,
-            &[
-                ("email", "ivo@example.org"),
-                ("display_name", "Ivo"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+        app.sign_up(&app.client, "ivo@example.org").await;
         let mut elsewhere = form;
         elsewhere[3] = ("region_id", "ITH3");
         let (status, body) = app.call(CreateOrganisation::PATH, &elsewhere).await;
@@ -184,16 +159,13 @@ async fn a_signed_in_person_adds_an_organisation_in_a_region_of_its_country() {
             .await;
         assert_eq!(status, 200);
         assert!(html.contains("Klaster drvne industrije"));
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn health_and_metrics_are_served() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
+    on_each_engine(async |app, _| {
         app.call(WhoAmI::PATH, &[]).await;
         let (status, body) = app.get("/metrics").await;
         assert_eq!(status, 200);
@@ -202,38 +174,24 @@ async fn health_and_metrics_are_served() {
             "{body}"
         );
         assert!(body.contains("http_request_duration_seconds_count"));
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn the_demo_fills_an_empty_platform_once() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
+    on_each_engine(async |app, _| {
         let seeded = app::demo::seed(&app.state.context.db).await.unwrap();
         assert_eq!(seeded.organisations, 12);
         assert!(app::demo::seed(&app.state.context.db).await.is_err());
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_backup_of_a_live_sqlite_database_is_a_consistent_copy_and_postgres_points_to_pg_dump() {
-    for engine in engines() {
-        let db = TestDb::new(engine).await;
-        let app = TestApp::start(&config(&db)).await;
-        app.call(
-            SignUp::PATH,
-            &[
-                ("email", "ivo@example.org"),
-                ("display_name", "Ivo"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await;
+    on_each_engine(async |app, engine| {
+        app.sign_up(&app.client, "ivo@example.org").await;
         let copy =
             std::env::temp_dir().join(format!("cp_backup_{}.db", uuid::Uuid::now_v7().simple()));
         let result = app.state.context.db.backup(&copy.to_string_lossy()).await;
@@ -256,7 +214,6 @@ async fn a_backup_of_a_live_sqlite_database_is_a_consistent_copy_and_postgres_po
                 assert!(message.contains("pg_dump"), "{message}");
             }
         }
-        app.stop().await;
-        db.drop_db().await;
-    }
+    })
+    .await;
 }

@@ -47,17 +47,8 @@ pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
 /// The locale a new account starts with: the one the reader is using now.
 #[cfg(feature = "ssr")]
 fn reader_locale() -> String {
-    use_context::<http::request::Parts>()
-        .and_then(|p| {
-            p.headers
-                .get_all(http::header::COOKIE)
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .flat_map(|v| v.split(';'))
-                .filter_map(|pair| pair.trim().split_once('='))
-                .find(|(k, _)| *k == session::LOCALE_COOKIE)
-                .and_then(|(_, v)| v.parse::<crate::i18n::Locale>().ok())
-        })
+    session::cookie_value(session::LOCALE_COOKIE)
+        .and_then(|v| v.parse::<crate::i18n::Locale>().ok())
         .unwrap_or_default()
         .as_str()
         .to_owned()

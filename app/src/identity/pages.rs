@@ -2,7 +2,7 @@
 
 use super::api::{
     get_platform_status, ChangePassword, ChangeRole, CreateFirstAdmin, DeleteAccount, ExportMyData,
-    SetAccountDisabled, SetOpenSignup, SignIn, SignUp, UpdateProfile,
+    PlatformStatus, SetAccountDisabled, SetOpenSignup, SignIn, SignUp, UpdateProfile,
 };
 use super::model::{CurrentUser, Role, UserSummary};
 use crate::error::AppError;
@@ -55,41 +55,46 @@ fn AccountFields(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
+/// Renders `render(status)` once the platform's status is loaded (or the error page).
+fn with_platform_status(
+    render: impl Fn(PlatformStatus) -> AnyView + Send + Sync + Copy + 'static,
+) -> impl IntoView {
+    let status = Resource::new(|| (), |_| get_platform_status());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move { or_error_page(status.await, render) })}
+        </Suspense>
+    }
+}
+
 #[component]
 pub fn SetupPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<CreateFirstAdmin>::new();
     let error = action_error(action);
-    let status = Resource::new(|| (), |_| get_platform_status());
     view! {
         <Title text=page_title(t_string!(i18n, setup_title)) />
         <section class="narrow">
             <h1>{t!(i18n, setup_title)}</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    or_error_page(status.await, move |s| {
-                        if s.has_admin {
-                            view! {
-                                <p>{t!(i18n, setup_done)}</p>
-                                <p><a class="button" href="/signin">{t!(i18n, nav_sign_in)}</a></p>
-                            }
-                                .into_any()
-                        } else {
-                            view! {
-                                <p>{t!(i18n, setup_intro)}</p>
-                                <ActionForm action>
-                                    <FormNotice error />
-                                    <AccountFields error />
-                                    <button type="submit" class="button primary">
-                                        {t!(i18n, setup_submit)}
-                                    </button>
-                                </ActionForm>
-                            }
-                                .into_any()
-                        }
-                    })
-                })}
-            </Suspense>
+            {with_platform_status(move |s| {
+                if s.has_admin {
+                    view! {
+                        <p>{t!(i18n, setup_done)}</p>
+                        <p><a class="button" href="/signin">{t!(i18n, nav_sign_in)}</a></p>
+                    }
+                        .into_any()
+                } else {
+                    view! {
+                        <p>{t!(i18n, setup_intro)}</p>
+                        <ActionForm action>
+                            <FormNotice error />
+                            <AccountFields error />
+                            <button type="submit" class="button primary">{t!(i18n, setup_submit)}</button>
+                        </ActionForm>
+                    }
+                        .into_any()
+                }
+            })}
         </section>
     }
 }
@@ -99,35 +104,28 @@ pub fn SignUpPage() -> impl IntoView {
     let i18n = use_i18n();
     let action = ServerAction::<SignUp>::new();
     let error = action_error(action);
-    let status = Resource::new(|| (), |_| get_platform_status());
     view! {
         <Title text=page_title(t_string!(i18n, sign_up_title)) />
         <section class="narrow">
             <h1>{t!(i18n, sign_up_title)}</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    or_error_page(status.await, move |s| {
-                        if s.open_signup {
-                            view! {
-                                <ActionForm action>
-                                    <FormNotice error />
-                                    <AccountFields error />
-                                    <button type="submit" class="button primary">
-                                        {t!(i18n, sign_up_submit)}
-                                    </button>
-                                </ActionForm>
-                                <p>
-                                    {t!(i18n, sign_up_have_account)} " "
-                                    <a href="/signin">{t!(i18n, nav_sign_in)}</a>
-                                </p>
-                            }
-                                .into_any()
-                        } else {
-                            view! { <p class="notice">{t!(i18n, sign_up_closed)}</p> }.into_any()
-                        }
-                    })
-                })}
-            </Suspense>
+            {with_platform_status(move |s| {
+                if s.open_signup {
+                    view! {
+                        <ActionForm action>
+                            <FormNotice error />
+                            <AccountFields error />
+                            <button type="submit" class="button primary">{t!(i18n, sign_up_submit)}</button>
+                        </ActionForm>
+                        <p>
+                            {t!(i18n, sign_up_have_account)} " "
+                            <a href="/signin">{t!(i18n, nav_sign_in)}</a>
+                        </p>
+                    }
+                        .into_any()
+                } else {
+                    view! { <p class="notice">{t!(i18n, sign_up_closed)}</p> }.into_any()
+                }
+            })}
         </section>
     }
 }

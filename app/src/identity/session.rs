@@ -76,7 +76,8 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn cookie_value(name: &str) -> Option<String> {
+/// The value of a cookie of the current request.
+pub fn cookie_value(name: &str) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
     parts
         .headers

@@ -6,6 +6,7 @@
 
 use app::db::Engine;
 use axum::Router;
+use leptos::server_fn::ServerFn;
 use server::config::Config;
 use server::AppState;
 use std::path::PathBuf;
@@ -176,5 +177,50 @@ impl TestApp {
         let res = self.client.get(self.url(path)).send().await.unwrap();
         let status = res.status().as_u16();
         (status, res.text().await.unwrap())
+    }
+}
+
+/// Runs `test` against a fresh server on each engine, then removes its database.
+pub async fn on_each_engine(test: impl AsyncFn(&TestApp, Engine)) {
+    on_each_engine_with(|_| {}, test).await
+}
+
+/// As [`on_each_engine`], with the configuration adjusted first.
+pub async fn on_each_engine_with(
+    tweak: impl Fn(&mut Config),
+    test: impl AsyncFn(&TestApp, Engine),
+) {
+    for engine in engines() {
+        let db = TestDb::new(engine).await;
+        let mut cfg = config(&db);
+        tweak(&mut cfg);
+        let app = TestApp::start(&cfg).await;
+        test(&app, engine).await;
+        app.stop().await;
+        db.drop_db().await;
+    }
+}
+
+impl TestApp {
+    /// Signs up a person with the test password through `client`.
+    pub async fn sign_up(&self, client: &reqwest::Client, email: &str) -> (u16, String) {
+        self.call_with(
+            client,
+            app::identity::api::SignUp::PATH,
+            &[
+                ("email", email),
+                ("display_name", "Ivo Ivić"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    /// The single number a `select count(*) …` answers.
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.state.context.db.pool)
+            .await
+            .unwrap()
     }
 }
