@@ -31,7 +31,13 @@ pub enum AppError {
     #[error("you may not do that")]
     Forbidden,
     #[error("please correct the marked fields")]
-    Invalid { fields: BTreeMap<String, Problem> },
+    Invalid {
+        fields: BTreeMap<String, Problem>,
+        /// What was typed into the fields that may travel back (never a password), so that a
+        /// form posted without JavaScript, which comes back through a redirect, is still filled.
+        #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+        kept: BTreeMap<String, String>,
+    },
     #[error("too many attempts, please wait a minute")]
     RateLimited,
     #[error("something went wrong on our side")]
@@ -45,13 +51,30 @@ impl AppError {
     pub fn field(name: &str, problem: Problem) -> Self {
         AppError::Invalid {
             fields: BTreeMap::from([(name.to_owned(), problem)]),
+            kept: BTreeMap::new(),
+        }
+    }
+
+    /// Sends back what was typed into a field along with a validation error.
+    pub fn keeping(mut self, name: &str, typed: &str) -> Self {
+        if let (AppError::Invalid { kept, .. }, true) = (&mut self, typed.len() <= KEEP_MAX) {
+            kept.insert(name.to_owned(), typed.to_owned());
+        }
+        self
+    }
+
+    /// What was typed into a field, when the error carries it back.
+    pub fn kept(&self, name: &str) -> Option<&str> {
+        match self {
+            AppError::Invalid { kept, .. } => kept.get(name).map(String::as_str),
+            _ => None,
         }
     }
 
     /// The problem recorded for one field, if any.
     pub fn problem(&self, name: &str) -> Option<&Problem> {
         match self {
-            AppError::Invalid { fields } => fields.get(name),
+            AppError::Invalid { fields, .. } => fields.get(name),
             _ => None,
         }
     }
@@ -78,10 +101,15 @@ impl FromServerFnError for AppError {
     }
 }
 
+/// Longer text is not sent back: it would make the redirect of a form posted without
+/// JavaScript (which carries the error in its URL) too long.
+const KEEP_MAX: usize = 1_000;
+
 /// Collects field problems while parsing a form, so that every mistake is reported at once.
 #[derive(Debug, Default)]
 pub struct Checks {
     fields: BTreeMap<String, Problem>,
+    kept: BTreeMap<String, String>,
 }
 
 impl Checks {
@@ -96,6 +124,13 @@ impl Checks {
         }
     }
 
+    /// Sends what was typed into the field back with the error, should there be one.
+    pub fn keep(&mut self, name: &str, typed: &str) {
+        if typed.len() <= KEEP_MAX {
+            self.kept.insert(name.to_owned(), typed.to_owned());
+        }
+    }
+
     pub fn fail(&mut self, name: &str, problem: Problem) {
         self.fields.insert(name.to_owned(), problem);
     }
@@ -107,6 +142,7 @@ impl Checks {
         } else {
             Err(AppError::Invalid {
                 fields: self.fields,
+                kept: self.kept,
             })
         }
     }
@@ -135,17 +171,31 @@ mod tests {
         let a: Option<u8> = checks.check("a", Err(Problem::Required));
         let b = checks.check("b", Ok(2));
         checks.fail("c", Problem::Mismatch);
+        checks.keep("b", "two");
         assert_eq!(a, None);
         assert_eq!(b, Some(2));
         let err = checks.finish().unwrap_err();
         assert_eq!(err.problem("a"), Some(&Problem::Required));
         assert_eq!(err.problem("c"), Some(&Problem::Mismatch));
+        assert_eq!(err.kept("b"), Some("two"));
+        assert_eq!(err.kept("c"), None);
         assert_eq!(err.status(), 422);
     }
 
     #[test]
+    fn text_longer_than_a_thousand_bytes_is_not_sent_back() {
+        let long = "x".repeat(1_001);
+        let mut checks = Checks::default();
+        checks.keep("a", &long);
+        checks.fail("a", Problem::TooLong { max: 100 });
+        assert_eq!(checks.finish().unwrap_err().kept("a"), None);
+        let err = AppError::field("b", Problem::Required).keeping("b", &long);
+        assert_eq!(err.kept("b"), None);
+    }
+
+    #[test]
     fn an_error_survives_the_trip_through_its_encoding() {
-        let err = AppError::field("email", Problem::TooLong { max: 254 });
+        let err = AppError::field("email", Problem::TooLong { max: 254 }).keeping("email", "ana@");
         let decoded = AppError::de(err.ser());
         assert_eq!(decoded, err);
     }

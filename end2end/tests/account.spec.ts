@@ -18,6 +18,7 @@ test('a visitor signs up, signs out and signs in again', async ({ page }, info) 
 
   await signIn(page, email, 'not the password at all');
   await expect(page.getByText('The e-mail or the password is not right.')).toBeVisible();
+  await expect(page.getByLabel('E-mail')).toHaveValue(email);
   await expectAccessible(page);
 
   await signIn(page, email, PASSWORD);

@@ -95,7 +95,7 @@ async fn run(cli: Cli) -> StartupResult<()> {
 /// The field problems of a command-line mistake, in plain words.
 fn describe(e: &app::error::AppError) -> String {
     match e {
-        app::error::AppError::Invalid { fields } => fields
+        app::error::AppError::Invalid { fields, .. } => fields
             .iter()
             .map(|(field, problem)| format!("{field}: {problem:?}"))
             .collect::<Vec<_>>()

@@ -118,10 +118,10 @@ async fn a_wrong_password_and_an_unknown_user_get_the_same_answer() {
                 .call(SignIn::PATH, &[("email", email), ("password", password)])
                 .await;
             assert_eq!(status, 422);
-            assert_eq!(
-                error(&body).problem("password"),
-                Some(&Problem::WrongCredentials)
-            );
+            let err = error(&body);
+            assert_eq!(err.problem("password"), Some(&Problem::WrongCredentials));
+            assert_eq!(err.kept("email"), Some(email), "the form comes back filled");
+            assert!(!body.contains(password), "a password never comes back");
         }
         let (status, _) = app
             .call(

@@ -64,6 +64,8 @@ struct AccountForm {
 #[cfg(feature = "ssr")]
 fn parse_account_form(email: &str, name: &str, password: &str) -> Result<AccountForm, AppError> {
     let mut checks = Checks::default();
+    checks.keep("email", email);
+    checks.keep("display_name", name);
     let email = checks.check("email", Email::parse(email));
     let name = checks.check("display_name", display_name(name));
     let password = checks.check("password", new_password(password, email.as_ref()));
@@ -165,21 +167,24 @@ pub async fn sign_in(
         async {
             let context = ssr::context()?;
             rate_limit(&context)?;
-            let wrong = || AppError::field("password", Problem::WrongCredentials);
-            let Ok(email) = Email::parse(&email) else {
+            let wrong =
+                || AppError::field("password", Problem::WrongCredentials).keeping("email", &email);
+            let Ok(parsed) = Email::parse(&email) else {
                 return Err(wrong());
             };
             if password.len() > 1_000 {
                 return Err(wrong());
             }
-            let credentials = store::find_credentials(&context.db, email.as_str()).await?;
+            let credentials = store::find_credentials(&context.db, parsed.as_str()).await?;
             let hash = credentials.as_ref().map(|c| c.password_hash.clone());
             if !session::verify_password(password, hash).await? {
                 return Err(wrong());
             }
             let credentials = credentials.ok_or_else(wrong)?;
             if credentials.disabled {
-                return Err(AppError::field("password", Problem::AccountDisabled));
+                return Err(
+                    AppError::field("password", Problem::AccountDisabled).keeping("email", &email)
+                );
             }
             session::start_session(&credentials.user_id, &credentials.locale).await?;
             leptos_axum::redirect(&safe_next(next.as_deref()));
@@ -212,6 +217,7 @@ pub async fn update_profile(
             let user = require_user().await?;
             let db = ssr::db()?;
             let mut checks = Checks::default();
+            checks.keep("display_name", &display_name);
             let name = checks.check("display_name", super::model::display_name(&display_name));
             let locale = checks.check("locale", crate::ui::parse_locale(&locale));
             let organisation = if organisation_id.is_empty() {

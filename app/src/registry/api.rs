@@ -64,6 +64,8 @@ pub async fn create_organisation(
             let user = require_user().await?;
             let db = ssr::db()?;
             let mut checks = Checks::default();
+            checks.keep("name", &name);
+            checks.keep("website_url", &website_url);
             let name = checks.check("name", bounded_text(&name, ORGANISATION_NAME_MAX));
             let kind = checks.check("kind", OrganisationKind::parse(&kind));
             let site = checks.check("website_url", website(&website_url));

@@ -103,6 +103,12 @@ pub fn Field(
             .and_then(|e| e.problem(name).cloned())
             .map(|p| problem_text(i18n, &p))
     };
+    let shown = move || {
+        error
+            .get()
+            .and_then(|e| e.kept(name).map(str::to_owned))
+            .unwrap_or_else(|| value.clone())
+    };
     let described = {
         let problem_id = problem_id.clone();
         let hint_id = hint_id.clone();
@@ -127,7 +133,7 @@ pub fn Field(
                 name=name
                 type=kind
                 autocomplete=autocomplete
-                value=value
+                value=shown
                 required=required
                 aria-invalid=move || problem().is_some().then_some("true")
                 aria-describedby=described

@@ -10,6 +10,7 @@ use leptos::server_fn::ServerFn;
 use server::config::Config;
 use server::AppState;
 use std::path::PathBuf;
+use std::time::Duration;
 
 pub const PASSWORD: &str = "zagreb rain in november";
 
@@ -144,7 +145,10 @@ impl TestApp {
     pub async fn stop(self) {
         self.task.abort();
         let _ = self.task.await;
-        self.state.context.db.pool.close().await;
+        // Closing waits for every connection to come back; a connection task that axum spawned
+        // may still hold one, and need not be waited for.
+        let _ =
+            tokio::time::timeout(Duration::from_secs(5), self.state.context.db.pool.close()).await;
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -195,7 +199,10 @@ pub async fn on_each_engine_with(
         let mut cfg = config(&db);
         tweak(&mut cfg);
         let app = TestApp::start(&cfg).await;
-        test(&app, engine).await;
+        // A hang fails the test with its name instead of stalling the whole run.
+        tokio::time::timeout(Duration::from_secs(120), test(&app, engine))
+            .await
+            .unwrap_or_else(|_| panic!("the test did not finish within 2 minutes on {engine:?}"));
         app.stop().await;
         db.drop_db().await;
     }
