@@ -344,26 +344,19 @@ async fn a_person_downloads_their_data_changes_their_password_and_deletes_their_
     .await;
 }
 
+const WRONG_SIGN_IN: [(&str, &str); 2] =
+    [("email", "a@example.org"), ("password", "wrong password")];
+
 #[tokio::test]
 async fn signing_in_too_often_is_refused_for_a_while() {
     on_each_engine_with(
         |cfg| cfg.sign_in_attempts_per_minute = 3,
         async |app, _| {
             for _ in 0..3 {
-                let (status, _) = app
-                    .call(
-                        SignIn::PATH,
-                        &[("email", "a@example.org"), ("password", "wrong password")],
-                    )
-                    .await;
+                let (status, _) = app.call(SignIn::PATH, &WRONG_SIGN_IN).await;
                 assert_eq!(status, 422);
             }
-            let (status, body) = app
-                .call(
-                    SignIn::PATH,
-                    &[("email", "a@example.org"), ("password", "wrong password")],
-                )
-                .await;
+            let (status, body) = app.call(SignIn::PATH, &WRONG_SIGN_IN).await;
             assert_eq!(status, 429);
             assert_eq!(error(&body), AppError::RateLimited);
         },

@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::model::{
-        display_name, may_change_account, may_delete_own_account, new_password, safe_next,
-        AccountChange, Email, Role,
+        may_change_account, may_delete_own_account, safe_next, AccountChange, Email, NewAccount,
+        Role,
     },
     super::session::{self, require_admin, require_user},
     super::store::{self, NewUser},
@@ -54,32 +54,6 @@ fn reader_locale() -> String {
         .to_owned()
 }
 
-#[cfg(feature = "ssr")]
-struct AccountForm {
-    email: Email,
-    display_name: String,
-    password: String,
-}
-
-#[cfg(feature = "ssr")]
-fn parse_account_form(email: &str, name: &str, password: &str) -> Result<AccountForm, AppError> {
-    let mut checks = Checks::default();
-    checks.keep("email", email);
-    checks.keep("display_name", name);
-    let email = checks.check("email", Email::parse(email));
-    let name = checks.check("display_name", display_name(name));
-    let password = checks.check("password", new_password(password, email.as_ref()));
-    checks.finish()?;
-    match (email, name, password) {
-        (Some(email), Some(display_name), Some(password)) => Ok(AccountForm {
-            email,
-            display_name,
-            password,
-        }),
-        _ => Err(AppError::Internal),
-    }
-}
-
 /// First run: creates the first administrator, while there is none, and signs them in.
 #[server(endpoint = "identity/setup")]
 pub async fn create_first_admin(
@@ -89,7 +63,7 @@ pub async fn create_first_admin(
 ) -> Result<(), AppError> {
     finish(
         async {
-            let form = parse_account_form(&email, &display_name, &password)?;
+            let form = NewAccount::parse(&email, &display_name, &password)?;
             let db = ssr::db()?;
             if store::has_admin(&db).await? {
                 return Err(AppError::Forbidden);
@@ -127,7 +101,7 @@ pub async fn sign_up(
             if !store::open_signup(&context.db).await? {
                 return Err(AppError::Forbidden);
             }
-            let form = parse_account_form(&email, &display_name, &password)?;
+            let form = NewAccount::parse(&email, &display_name, &password)?;
             let hash = session::hash_password(form.password).await?;
             let locale = reader_locale();
             let id = store::create_user(
@@ -389,15 +363,7 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
                 crate::ui::parse_locale(&locale).map_err(|p| AppError::field("locale", p))?;
             session::set_locale_cookie(locale.as_str());
             if let Some(user) = session::current_user().await? {
-                let db = ssr::db()?;
-                store::update_profile(
-                    &db,
-                    &user.user_id,
-                    &user.display_name,
-                    user.organisation_id.as_deref(),
-                    locale.as_str(),
-                )
-                .await?;
+                store::set_locale(&ssr::db()?, &user.user_id, locale.as_str()).await?;
             }
             Ok(())
         }

@@ -1,10 +1,10 @@
 //! Account operations for the command line (`admin create`), with the same rules as the forms.
 
-use super::model::{display_name, new_password, Email, Role};
+use super::model::{NewAccount, Role};
 use super::session::hash_password;
 use super::store::{self, NewUser};
 use crate::db::Db;
-use crate::error::{AppError, Checks};
+use crate::error::AppError;
 
 /// Creates an administrator account; the first one or any later one.
 pub async fn create_admin(
@@ -13,20 +13,13 @@ pub async fn create_admin(
     name: &str,
     password: &str,
 ) -> Result<String, AppError> {
-    let mut checks = Checks::default();
-    let email = checks.check("email", Email::parse(email));
-    let name = checks.check("name", display_name(name));
-    let password = checks.check("password", new_password(password, email.as_ref()));
-    checks.finish()?;
-    let (Some(email), Some(name), Some(password)) = (email, name, password) else {
-        return Err(AppError::Internal);
-    };
-    let hash = hash_password(password).await?;
+    let account = NewAccount::parse(email, name, password)?;
+    let hash = hash_password(account.password).await?;
     store::create_user(
         db,
         NewUser {
-            email: email.as_str(),
-            display_name: &name,
+            email: account.email.as_str(),
+            display_name: &account.display_name,
             password_hash: &hash,
             role: Role::Admin,
             locale: "en",

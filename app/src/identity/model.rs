@@ -1,6 +1,6 @@
 //! Accounts: the values a form may hold and the rules on who may do what. No I/O.
 
-use crate::error::Problem;
+use crate::error::{AppError, Checks, Problem};
 use serde::{Deserialize, Serialize};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -98,6 +98,34 @@ fn local_part(email: &Email) -> &str {
     email.as_str().split('@').next().unwrap_or_default()
 }
 
+/// The fields of a new account, each valid; every problem is reported at once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewAccount {
+    pub email: Email,
+    pub display_name: String,
+    pub password: String,
+}
+
+impl NewAccount {
+    pub fn parse(email: &str, name: &str, password: &str) -> Result<NewAccount, AppError> {
+        let mut checks = Checks::default();
+        checks.keep("email", email);
+        checks.keep("display_name", name);
+        let email = checks.check("email", Email::parse(email));
+        let name = checks.check("display_name", display_name(name));
+        let password = checks.check("password", new_password(password, email.as_ref()));
+        checks.finish()?;
+        match (email, name, password) {
+            (Some(email), Some(display_name), Some(password)) => Ok(NewAccount {
+                email,
+                display_name,
+                password,
+            }),
+            _ => Err(AppError::Internal),
+        }
+    }
+}
+
 /// A platform-wide role. Roles inside a workspace come with the workspaces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Role {
@@ -166,8 +194,7 @@ pub fn may_change_account(
     target_role: Role,
     change: AccountChange,
     active_admins: i64,
-) -> Result<(), crate::error::AppError> {
-    use crate::error::AppError;
+) -> Result<(), AppError> {
     if !actor.is_admin() {
         return Err(AppError::Forbidden);
     }
@@ -230,7 +257,6 @@ pub struct PersonalData {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::AppError;
 
     fn user(role: Role) -> CurrentUser {
         CurrentUser {
@@ -306,6 +332,21 @@ mod tests {
             Err(Problem::TooLong { max: 200 })
         );
         assert!(new_password("zagreb rain in november", Some(&email)).is_ok());
+    }
+
+    #[test]
+    fn a_new_account_reports_every_wrong_field_and_sends_back_all_but_the_password() {
+        let err = NewAccount::parse("ana", "", "short").unwrap_err();
+        assert_eq!(err.problem("email"), Some(&Problem::InvalidEmail));
+        assert_eq!(err.problem("display_name"), Some(&Problem::Required));
+        assert_eq!(
+            err.problem("password"),
+            Some(&Problem::TooShort { min: 10 })
+        );
+        assert_eq!(err.kept("email"), Some("ana"));
+        assert_eq!(err.kept("password"), None);
+        let ok = NewAccount::parse(" Ana@Example.org", "Ana", "zagreb rain in november").unwrap();
+        assert_eq!(ok.email.as_str(), "ana@example.org");
     }
 
     #[test]

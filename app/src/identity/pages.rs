@@ -10,18 +10,14 @@ use crate::i18n::*;
 use crate::registry::api::list_organisations;
 use crate::registry::model::Organisation;
 use crate::ui::{
-    action_error, endonym, or_error_page, use_session_user, ErrorPage, Field, FormNotice, Saved,
+    action_error, endonym, or_error_page, page_title, use_session_user, ErrorPage, Field,
+    FormNotice, Saved,
 };
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_i18n::Locale as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-
-/// "Page · ClusterPoliSEE", the title of every page.
-pub fn page_title(text: impl std::fmt::Display) -> String {
-    format!("{text} · ClusterPoliSEE")
-}
 
 /// The form that creates an account, shared by first run and sign-up.
 #[component]

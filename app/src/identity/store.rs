@@ -206,6 +206,16 @@ pub async fn update_profile(
     Ok(())
 }
 
+#[tracing::instrument(skip(db), err)]
+pub async fn set_locale(db: &Db, user_id: &str, locale: &str) -> Result<(), AppError> {
+    sqlx::query("update app_user set preferred_locale = $2 where user_id = $1")
+        .bind(user_id)
+        .bind(locale)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
 /// Sets a new password and ends every other session of the account, in one transaction.
 #[tracing::instrument(skip(db, password_hash, keep_session), err)]
 pub async fn set_password(

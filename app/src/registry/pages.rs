@@ -3,8 +3,9 @@
 use super::api::{get_organisation, list_organisations, load_registry, CreateOrganisation};
 use super::model::{Organisation, OrganisationKind, Registry};
 use crate::i18n::*;
-use crate::identity::pages::page_title;
-use crate::ui::{action_error, or_error_page, use_session_user, Field, FormNotice};
+use crate::ui::{
+    action_error, or_error_page, page_title, use_session_user, Field, FieldProblem, FormNotice,
+};
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
 use leptos_meta::Title;
@@ -134,14 +135,6 @@ fn NewOrganisationForm(registry: Registry) -> impl IntoView {
     let locale = i18n.get_locale_untracked().as_str();
     let action = ServerAction::<CreateOrganisation>::new();
     let error = action_error(action);
-    let problem = move |field: &'static str| {
-        move || {
-            error
-                .get()
-                .and_then(|e| e.problem(field).cloned())
-                .map(|p| view! { <p class="problem">{crate::ui::problem_text(i18n, &p)}</p> })
-        }
-    };
     let region_groups = registry
         .countries
         .iter()
@@ -168,7 +161,7 @@ fn NewOrganisationForm(registry: Registry) -> impl IntoView {
                         .map(|k| view! { <option value=k.as_str()>{kind_label(i18n, k)}</option> })
                         .collect_view()}
                 </select>
-                {problem("kind")}
+                <FieldProblem name="kind" error />
             </div>
             <div class="field">
                 <label for="field-country">{t!(i18n, field_country)}</label>
@@ -179,7 +172,7 @@ fn NewOrganisationForm(registry: Registry) -> impl IntoView {
                         .map(|c| view! { <option value=c.code.clone()>{c.names.get(locale).to_owned()}</option> })
                         .collect_view()}
                 </select>
-                {problem("country_code")}
+                <FieldProblem name="country_code" error />
             </div>
             <div class="field">
                 <label for="field-region">{t!(i18n, field_region)}</label>
@@ -187,7 +180,7 @@ fn NewOrganisationForm(registry: Registry) -> impl IntoView {
                     <option value="">{t!(i18n, region_none)}</option>
                     {region_groups}
                 </select>
-                {problem("region_id")}
+                <FieldProblem name="region_id" error />
             </div>
             <Field
                 name="website_url"

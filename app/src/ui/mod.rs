@@ -10,6 +10,11 @@ use leptos_i18n::{I18nContext, Locale as _};
 use leptos_meta::Title;
 use leptos_router::hooks::use_location;
 
+/// "Page · ClusterPoliSEE", the title of every page.
+pub fn page_title(text: impl std::fmt::Display) -> String {
+    format!("{text} · ClusterPoliSEE")
+}
+
 /// Parses a locale tag into one of the languages the platform has.
 pub fn parse_locale(raw: &str) -> Result<Locale, Problem> {
     raw.parse::<Locale>().map_err(|_| Problem::UnknownChoice)
@@ -93,16 +98,10 @@ pub fn Field(
     #[prop(optional)] required: bool,
     #[prop(optional, into)] hint: Option<String>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
     let id = format!("field-{name}");
     let problem_id = format!("{id}-problem");
     let hint_id = format!("{id}-hint");
-    let problem = move || {
-        error
-            .get()
-            .and_then(|e| e.problem(name).cloned())
-            .map(|p| problem_text(i18n, &p))
-    };
+    let has_problem = move || error.get().is_some_and(|e| e.problem(name).is_some());
     let shown = move || {
         error
             .get()
@@ -110,7 +109,6 @@ pub fn Field(
             .unwrap_or_else(|| value.clone())
     };
     let described = {
-        let problem_id = problem_id.clone();
         let hint_id = hint_id.clone();
         let has_hint = hint.is_some();
         move || {
@@ -118,7 +116,7 @@ pub fn Field(
             if has_hint {
                 ids.push(hint_id.clone());
             }
-            if problem().is_some() {
+            if has_problem() {
                 ids.push(problem_id.clone());
             }
             (!ids.is_empty()).then(|| ids.join(" "))
@@ -135,11 +133,26 @@ pub fn Field(
                 autocomplete=autocomplete
                 value=shown
                 required=required
-                aria-invalid=move || problem().is_some().then_some("true")
+                aria-invalid=move || has_problem().then_some("true")
                 aria-describedby=described
             />
-            {move || problem().map(|p| view! { <p class="problem" id=problem_id.clone()>{p}</p> })}
+            <FieldProblem name error />
         </div>
+    }
+}
+
+/// The problem of one field after a failed submission, if it had one.
+#[component]
+pub fn FieldProblem(name: &'static str, error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().and_then(|e| e.problem(name).cloned()).map(|p| {
+            view! {
+                <p class="problem" id=format!("field-{name}-problem")>
+                    {problem_text(i18n, &p)}
+                </p>
+            }
+        })
     }
 }
 
@@ -199,7 +212,7 @@ pub fn ErrorPage(error: AppError) -> impl IntoView {
     });
     let message = error_text(i18n, &error);
     view! {
-        <Title text=crate::identity::pages::page_title(&message) />
+        <Title text=page_title(&message) />
         <section class="error-page">
             <h1>{message.clone()}</h1>
             {sign_in}
