@@ -12,6 +12,7 @@ pub enum Problem {
     TooLong { max: usize },
     TooShort { min: usize },
     InvalidEmail,
+    InvalidUrl,
     WeakPassword,
     EmailTaken,
     NameTaken,

@@ -64,3 +64,22 @@ test('a signed-in person adds an organisation and finds it in the registry', asy
   await expect(page.getByText('Grad Zagreb')).toBeVisible();
   await expectAccessible(page);
 });
+
+test('a mistake in the organisation form is named at its field and keeps what was chosen', async ({ page }) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
+  await page.goto('/organisations');
+  await page.getByLabel('Name of the organisation').fill('Klaster s pogrešnom adresom');
+  await page.getByLabel('Type').selectOption('research');
+  await page.getByLabel('Country', { exact: true }).last().selectOption('HR');
+  await page.getByLabel('Region (NUTS 2)').selectOption('HR03');
+  await page.getByLabel('Website').fill('ftp://klaster.hr');
+  await page.getByRole('button', { name: 'Add organisation' }).click();
+  await expect(page.getByText('Please enter a web address that starts with https://')).toBeVisible();
+  await expect(page.getByLabel('Name of the organisation')).toHaveValue('Klaster s pogrešnom adresom');
+  await expect(page.getByLabel('Type')).toHaveValue('research');
+  await expect(page.getByLabel('Country', { exact: true }).last()).toHaveValue('HR');
+  await expect(page.getByLabel('Region (NUTS 2)')).toHaveValue('HR03');
+  await expect(page.getByLabel('Website')).toHaveValue('ftp://klaster.hr');
+  await expectAccessible(page);
+});

@@ -66,6 +66,9 @@ pub async fn create_organisation(
             let mut checks = Checks::default();
             checks.keep("name", &name);
             checks.keep("website_url", &website_url);
+            checks.keep("kind", &kind);
+            checks.keep("country_code", &country_code);
+            checks.keep("region_id", &region_id);
             let name = checks.check("name", bounded_text(&name, ORGANISATION_NAME_MAX));
             let kind = checks.check("kind", OrganisationKind::parse(&kind));
             let site = checks.check("website_url", website(&website_url));

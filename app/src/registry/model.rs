@@ -112,7 +112,7 @@ pub fn website(raw: &str) -> Result<String, Problem> {
     if has_scheme && !url.contains(char::is_whitespace) && url.len() > "https://".len() {
         Ok(url.to_owned())
     } else {
-        Err(Problem::UnknownChoice)
+        Err(Problem::InvalidUrl)
     }
 }
 
@@ -153,7 +153,7 @@ mod tests {
             website("https://klaster.hr"),
             Ok("https://klaster.hr".into())
         );
-        assert_eq!(website("javascript:alert(1)"), Err(Problem::UnknownChoice));
-        assert_eq!(website("https://a b.hr"), Err(Problem::UnknownChoice));
+        assert_eq!(website("javascript:alert(1)"), Err(Problem::InvalidUrl));
+        assert_eq!(website("https://a b.hr"), Err(Problem::InvalidUrl));
     }
 }

@@ -135,6 +135,14 @@ fn NewOrganisationForm(registry: Registry) -> impl IntoView {
     let locale = i18n.get_locale_untracked().as_str();
     let action = ServerAction::<CreateOrganisation>::new();
     let error = action_error(action);
+    // Without JavaScript the form comes back through a redirect: choose again what was chosen.
+    let chosen = move |field: &str| {
+        error
+            .get_untracked()
+            .and_then(|e| e.kept(field).map(str::to_owned))
+            .unwrap_or_default()
+    };
+    let (kind, country, region) = (chosen("kind"), chosen("country_code"), chosen("region_id"));
     let region_groups = registry
         .countries
         .iter()
@@ -143,7 +151,13 @@ fn NewOrganisationForm(registry: Registry) -> impl IntoView {
                 .regions
                 .iter()
                 .filter(|r| r.country_code == c.code)
-                .map(|r| view! { <option value=r.region_id.clone()>{format!("{} ({})", r.name, r.region_id)}</option> })
+                .map(|r| {
+                    view! {
+                        <option value=r.region_id.clone() selected=r.region_id == region>
+                            {format!("{} ({})", r.name, r.region_id)}
+                        </option>
+                    }
+                })
                 .collect_view();
             view! { <optgroup label=c.names.get(locale).to_owned()>{regions}</optgroup> }
         })
@@ -158,7 +172,13 @@ fn NewOrganisationForm(registry: Registry) -> impl IntoView {
                 <select id="field-kind" name="kind">
                     {OrganisationKind::ALL
                         .into_iter()
-                        .map(|k| view! { <option value=k.as_str()>{kind_label(i18n, k)}</option> })
+                        .map(|k| {
+                            view! {
+                                <option value=k.as_str() selected=k.as_str() == kind>
+                                    {kind_label(i18n, k)}
+                                </option>
+                            }
+                        })
                         .collect_view()}
                 </select>
                 <FieldProblem name="kind" error />
@@ -169,7 +189,13 @@ fn NewOrganisationForm(registry: Registry) -> impl IntoView {
                     {registry
                         .countries
                         .iter()
-                        .map(|c| view! { <option value=c.code.clone()>{c.names.get(locale).to_owned()}</option> })
+                        .map(|c| {
+                            view! {
+                                <option value=c.code.clone() selected=c.code == country>
+                                    {c.names.get(locale).to_owned()}
+                                </option>
+                            }
+                        })
                         .collect_view()}
                 </select>
                 <FieldProblem name="country_code" error />

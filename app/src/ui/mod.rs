@@ -54,6 +54,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::TooLong { max } => t_string!(i18n, problem_too_long, max = *max).to_string(),
         Problem::TooShort { min } => t_string!(i18n, problem_too_short, min = *min).to_string(),
         Problem::InvalidEmail => t_string!(i18n, problem_invalid_email).to_string(),
+        Problem::InvalidUrl => t_string!(i18n, problem_invalid_url).to_string(),
         Problem::WeakPassword => t_string!(i18n, problem_weak_password).to_string(),
         Problem::EmailTaken => t_string!(i18n, problem_email_taken).to_string(),
         Problem::NameTaken => t_string!(i18n, problem_name_taken).to_string(),
