@@ -13,6 +13,15 @@ pub enum Engine {
 }
 
 impl Engine {
+    /// `order by <key>` + this sorts by the bytes of the key on both engines: SQLite compares
+    /// text bytewise already; PostgreSQL would otherwise use the database's locale collation.
+    pub fn byte_order(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "",
+            Engine::Postgres => " collate \"C\"",
+        }
+    }
+
     pub fn from_url(url: &str) -> Option<Engine> {
         if url.starts_with("sqlite:") {
             Some(Engine::Sqlite)
@@ -65,8 +74,13 @@ impl Db {
         Ok(Db { pool, engine })
     }
 
+    /// Runs the SQL migrations, then the data fixes that need Rust (keys computed by
+    /// [`crate::text::key`] for rows written before their key column existed).
     pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
-        sqlx::migrate!("../migrations").run(&self.pool).await
+        sqlx::migrate!("../migrations").run(&self.pool).await?;
+        crate::registry::store::fill_missing_name_keys(self)
+            .await
+            .map_err(sqlx::migrate::MigrateError::Execute)
     }
 
     /// True when the database answers.
@@ -119,4 +133,12 @@ pub fn now_ms() -> i64 {
 /// A new UUIDv7 id (time-ordered, so that indexes stay compact).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
+}
+
+/// A stored value the code does not know (a role, a kind, a translation that is not JSON).
+/// Never a quiet default: it is logged with where it was found, and the request fails.
+pub fn bad_value(column: &str, value: &str) -> crate::error::AppError {
+    let value: String = value.chars().take(100).collect();
+    tracing::error!(column, value, "a stored value is not one the code knows");
+    crate::error::AppError::Internal
 }

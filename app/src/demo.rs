@@ -151,13 +151,11 @@ const PEOPLE: [(&str, &str, &str, usize); 12] = [
         "bg",
         10,
     ),
-    (
-        "Andreea Popescu",
-        "andreea.popescu@demo.clusterpolisee.eu",
-        "ro",
-        11,
-    ),
+    ("Andreea Popescu", LAST_DEMO_EMAIL, "ro", 11),
 ];
+
+/// The e-mail of the last demo person, whom the seeding adds last.
+pub const LAST_DEMO_EMAIL: &str = "andreea.popescu@demo.clusterpolisee.eu";
 
 /// What the demo filled in.
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -166,44 +164,38 @@ pub struct Seeded {
     pub people: usize,
 }
 
-/// Fills an empty platform; refuses one that already has organisations, so as never to mix
-/// demo content into real data.
+/// Fills an empty platform, all or nothing (one transaction); refuses one that already has
+/// organisations, so as never to mix demo content into real data.
 pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
-    if registry::counts(db).await?.0 > 0 {
+    // Hashed before the transaction opens: it takes a core for a moment and needs no lock.
+    let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let mut tx = db.pool.begin().await?;
+    if registry::count_organisations(&mut *tx).await? > 0 {
         return Err(AppError::Forbidden);
     }
     let mut org_ids = Vec::new();
     for (name, kind, country, region, website) in ORGANISATIONS {
-        let id = registry::create_organisation(
-            db,
-            NewOrganisation {
-                name,
-                kind,
-                country_code: country,
-                region_id: Some(region),
-                website,
-                created_by: None,
-            },
-        )
-        .await?;
-        org_ids.push(id);
+        let org = NewOrganisation {
+            name,
+            kind,
+            country_code: country,
+            region_id: Some(region),
+            website,
+        };
+        org_ids.push(registry::insert_organisation(&mut *tx, org, None).await?);
     }
-    let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
     for (name, email, locale, org) in PEOPLE {
-        let id = identity::create_user(
-            db,
-            NewUser {
-                email,
-                display_name: name,
-                password_hash: &hash,
-                role: Role::Member,
-                locale: supported_locale(locale),
-            },
-        )
-        .await?;
-        identity::update_profile(db, &id, name, Some(&org_ids[org]), supported_locale(locale))
-            .await?;
+        let user = NewUser {
+            email,
+            display_name: name,
+            password_hash: &hash,
+            role: Role::Member,
+            locale: supported_locale(locale),
+            organisation_id: Some(&org_ids[org]),
+        };
+        identity::create_user(&mut *tx, user).await?;
     }
+    tx.commit().await?;
     Ok(Seeded {
         organisations: ORGANISATIONS.len(),
         people: PEOPLE.len(),

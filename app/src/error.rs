@@ -21,6 +21,7 @@ pub enum Problem {
     Mismatch,
     UnknownChoice,
     LastAdmin,
+    WrongCode,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -41,10 +42,15 @@ pub enum AppError {
     },
     #[error("too many attempts, please wait a minute")]
     RateLimited,
+    /// The request could not be read: missing or malformed arguments. A person using the
+    /// platform's own pages only meets it with an outdated page open.
+    #[error("the request was not understood")]
+    BadRequest,
+    /// The browser could not reach the server (offline, or the server is down).
+    #[error("the server could not be reached")]
+    Unreachable,
     #[error("something went wrong on our side")]
     Internal,
-    #[error("{0}")]
-    ServerFn(ServerFnErrorErr),
 }
 
 impl AppError {
@@ -56,10 +62,39 @@ impl AppError {
         }
     }
 
+    /// Adds a field problem to a validation error; any other error becomes one.
+    pub fn also(self, name: &str, problem: Problem) -> Self {
+        match self {
+            AppError::Invalid { mut fields, kept } => {
+                fields.insert(name.to_owned(), problem);
+                AppError::Invalid { fields, kept }
+            }
+            _ => AppError::field(name, problem),
+        }
+    }
+
     /// Sends back what was typed into a field along with a validation error.
     pub fn keeping(mut self, name: &str, typed: &str) -> Self {
         if let (AppError::Invalid { kept, .. }, true) = (&mut self, typed.len() <= KEEP_MAX) {
             kept.insert(name.to_owned(), typed.to_owned());
+        }
+        self
+    }
+
+    /// Takes out what the error carries back of the typed text (it is about to travel in a URL).
+    pub fn take_kept(&mut self) -> BTreeMap<String, String> {
+        match self {
+            AppError::Invalid { kept, .. } => std::mem::take(kept),
+            _ => BTreeMap::new(),
+        }
+    }
+
+    /// Puts back typed text that travelled separately (see [`KeptText`]).
+    pub fn with_kept(mut self, fields: &BTreeMap<String, String>) -> Self {
+        if let AppError::Invalid { kept, .. } = &mut self {
+            for (name, typed) in fields {
+                kept.entry(name.clone()).or_insert_with(|| typed.clone());
+            }
         }
         self
     }
@@ -88,8 +123,9 @@ impl AppError {
             AppError::Forbidden => 403,
             AppError::Invalid { .. } => 422,
             AppError::RateLimited => 429,
+            AppError::BadRequest => 400,
+            AppError::Unreachable => 503,
             AppError::Internal => 500,
-            AppError::ServerFn(_) => 400,
         }
     }
 }
@@ -97,9 +133,31 @@ impl AppError {
 impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
+    /// The framework's own errors never reach a person as text: the decoder's message names
+    /// fields and types, and the rest is internal. Unreadable input is the caller's mistake
+    /// (400); a failed request in the browser means the server is out of reach.
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        AppError::ServerFn(value)
+        match value {
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::BadRequest,
+            ServerFnErrorErr::Request(_) => AppError::Unreachable,
+            #[cfg(feature = "ssr")]
+            other => {
+                tracing::error!(error = %other, "server function failed outside its body");
+                AppError::Internal
+            }
+            #[cfg(not(feature = "ssr"))]
+            _ => AppError::Internal,
+        }
     }
+}
+
+/// What a form posted without JavaScript sent back after a mistake, on its way from the server
+/// function's answer to the next render of the page, in a cookie rather than in the URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeptText {
+    /// The server function's path, so that only its own form is filled.
+    pub path: String,
+    pub fields: BTreeMap<String, String>,
 }
 
 /// Longer text is not sent back: it would make the redirect of a form posted without
@@ -192,6 +250,24 @@ mod tests {
         assert_eq!(checks.finish().unwrap_err().kept("a"), None);
         let err = AppError::field("b", Problem::Required).keeping("b", &long);
         assert_eq!(err.kept("b"), None);
+    }
+
+    #[test]
+    fn unreadable_arguments_are_a_bad_request_and_the_decoders_text_is_dropped() {
+        let err = AppError::from_server_fn_error(ServerFnErrorErr::Args(
+            "missing field `password`".into(),
+        ));
+        assert_eq!(err, AppError::BadRequest);
+        assert_eq!(err.status(), 400);
+        assert!(!String::from_utf8_lossy(&err.ser()).contains("password"));
+    }
+
+    #[test]
+    fn typed_text_taken_out_of_an_error_can_be_put_back() {
+        let mut err = AppError::field("email", Problem::InvalidEmail).keeping("email", "ana@");
+        let kept = err.take_kept();
+        assert_eq!(err.kept("email"), None);
+        assert_eq!(err.with_kept(&kept).kept("email"), Some("ana@"));
     }
 
     #[test]

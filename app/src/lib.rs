@@ -10,6 +10,7 @@ pub mod error;
 pub mod home;
 pub mod identity;
 pub mod registry;
+pub mod text;
 pub mod ui;
 
 #[cfg(feature = "ssr")]
@@ -28,7 +29,12 @@ use leptos_router::{path, SsrMode};
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    ssr_headers::content_security_policy();
+    {
+        ssr_headers::content_security_policy();
+        if let Some(kept) = ssr::take_kept_text() {
+            provide_context(kept);
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html>

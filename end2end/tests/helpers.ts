@@ -5,7 +5,8 @@ export const ADMIN = { email: 'admin@e2e.example.org', password: 'admin passphra
 export const PASSWORD = 'a long e2e passphrase';
 
 /**
- * axe-core finds no serious or critical violation on the page as it is now. axe runs as a
+ * axe-core finds no serious or critical violation on the page as it is now, and the page does
+ * not scroll sideways at the test's phone width. axe runs as a
  * script, so for a page without JavaScript it checks the same URL, with the same cookies, in a
  * page where scripts run but the application's own script is blocked: the same server HTML.
  */
@@ -30,6 +31,12 @@ export async function expectAccessible(page: Page) {
 }
 
 async function checkWithAxe(page: Page) {
+  // Nothing may scroll sideways on a phone: the document is no wider than the viewport.
+  const [documentWidth, viewportWidth] = await page.evaluate(() => [
+    document.documentElement.scrollWidth,
+    window.innerWidth,
+  ]);
+  expect(documentWidth, `${page.url()} scrolls sideways`).toBeLessThanOrEqual(viewportWidth);
   const results = await new AxeBuilder({ page }).analyze();
   const serious = results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')

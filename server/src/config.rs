@@ -59,15 +59,12 @@ pub struct Config {
         global = true
     )]
     pub output_name: String,
-    /// The address people reach the platform at; `https://…` marks cookies Secure.
-    #[arg(
-        long,
-        env = "PUBLIC_URL",
-        default_value = "http://127.0.0.1:3000",
-        global = true
-    )]
-    pub public_url: String,
-    /// Sign-in and sign-up attempts allowed per client address per minute.
+    /// The address people reach the platform at (default: http:// + the listen address).
+    /// Forms are accepted from this origin only; `https://…` marks cookies Secure and sends HSTS.
+    #[arg(long, env = "PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+    /// Attempts per account per minute at signing in, signing up, changing the password and
+    /// deleting the account.
     #[arg(
         long,
         env = "SIGN_IN_ATTEMPTS_PER_MINUTE",
@@ -75,6 +72,19 @@ pub struct Config {
         global = true
     )]
     pub sign_in_attempts_per_minute: u32,
+    /// The same attempts per client address (an IPv6 client by its /64) per minute: enough for a
+    /// workshop room behind one NAT.
+    #[arg(
+        long,
+        env = "ATTEMPTS_PER_ADDRESS_PER_MINUTE",
+        default_value_t = 120,
+        global = true
+    )]
+    pub attempts_per_address_per_minute: u32,
+    /// Take the client's address from the last `X-Forwarded-For` entry. Only behind a reverse
+    /// proxy that sets it: otherwise any client could claim any address.
+    #[arg(long, env = "TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: bool,
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 64 * 1024, global = true)]
     pub max_body_bytes: usize,
@@ -115,7 +125,10 @@ pub enum AdminCommand {
 }
 
 impl Config {
-    pub fn secure_cookies(&self) -> bool {
-        self.public_url.starts_with("https://")
+    /// `PUBLIC_URL`, or the listen address over plain HTTP.
+    pub fn public_url(&self) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.addr))
     }
 }

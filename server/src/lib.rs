@@ -2,33 +2,29 @@
 //! layers, health and metrics. No business rules live here.
 
 pub mod config;
-mod metrics;
+mod observe;
 mod security;
 
 use app::db::Db;
-use app::ssr::{ClientIp, RateLimiter, ServerContext};
+use app::ssr::{Limits, PublicOrigin, ServerContext};
 use app::{shell, App};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, FromRef, State};
+use axum::extract::{FromRef, State};
 use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use config::Config;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list_with_exclusions, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::time::Duration;
-
-pub use metrics::Metrics;
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub context: ServerContext,
-    pub metrics: Arc<Metrics>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -38,10 +34,25 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    /// Connects to the database, runs the migrations and prepares the shared state.
+    /// Connects to the database, runs the migrations and prepares the shared state. On an
+    /// instance without administrator that listens beyond this machine, it prints the set-up
+    /// code to the log.
     pub async fn new(config: &Config) -> StartupResult<AppState> {
+        let public_url = config.public_url();
+        let public_origin = PublicOrigin::parse(&public_url).ok_or_else(|| {
+            format!("PUBLIC_URL {public_url:?} is not an http:// or https:// address")
+        })?;
         let db = Db::connect(&config.database_url, config.database_max_connections).await?;
         db.migrate().await?;
+        let setup_code = app::identity::commands::setup_code(&db, !config.addr.ip().is_loopback())
+            .await
+            .map_err(|e| format!("reading the accounts failed: {e}"))?;
+        if let Some(code) = &setup_code {
+            tracing::warn!(
+                "no administrator yet and this server is reachable from the network: \
+                 set-up at {public_url}/setup asks for the code {code}"
+            );
+        }
         let leptos_options = LeptosOptions::builder()
             .output_name(config.output_name.clone())
             .site_root(config.site_root.to_string_lossy().into_owned())
@@ -52,13 +63,14 @@ impl AppState {
             leptos_options,
             context: ServerContext {
                 db,
-                sign_in_limiter: Arc::new(RateLimiter::new(
+                limits: Arc::new(Limits::new(
                     config.sign_in_attempts_per_minute,
-                    Duration::from_secs(60),
+                    config.attempts_per_address_per_minute,
                 )),
-                secure_cookies: config.secure_cookies(),
+                public_origin,
+                trust_forwarded_for: config.trust_forwarded_for,
+                setup_code: setup_code.map(Arc::from),
             },
-            metrics: Arc::new(Metrics::default()),
         })
     }
 
@@ -72,21 +84,7 @@ impl AppState {
 pub type StartupResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| ClientIp(c.0.ip()));
-    let context = state.context.clone();
-    leptos_axum::handle_server_fns_with_context(
-        move || {
-            provide_context(context.clone());
-            if let Some(ip) = ip {
-                provide_context(ip);
-            }
-        },
-        req,
-    )
-    .await
+    app::ssr::handle_server_fn(state.context, req).await
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
@@ -103,13 +101,18 @@ async fn metrics_handler(State(state): State<AppState>) -> impl IntoResponse {
             axum::http::header::CONTENT_TYPE,
             "text/plain; version=0.0.4",
         )],
-        state.metrics.render(&state.context.db),
+        observe::render(&state.context.db),
     )
 }
 
 /// The application's routes, without the outer layers (see [`with_layers`]).
 pub fn routes(state: &AppState) -> Router<AppState> {
-    let route_list = generate_route_list(App);
+    // Server functions go through our own handler (statuses, client address, kept text), not
+    // through the one leptos_axum would register for each of them.
+    let server_fns = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_owned())
+        .collect();
+    let route_list = generate_route_list_with_exclusions(App, Some(server_fns));
     Router::new()
         .route(
             "/api/{*fn_name}",
@@ -127,27 +130,28 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         >(state.provide(), shell))
 }
 
-/// The security, limit, panic and observability layers around the routes.
+/// The security, limit, panic and observability layers around the routes. The last layer is
+/// the outermost: requests are counted and logged after everything else has answered,
+/// panics, refusals and limits included.
 pub fn with_layers(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
     use tower_http::catch_panic::CatchPanicLayer;
     use tower_http::compression::CompressionLayer;
     use tower_http::limit::RequestBodyLimitLayer;
-    use tower_http::trace::TraceLayer;
+    let origin = state.context.public_origin.clone();
     routes
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            security::Origins::new(&config.public_url),
+            origin.clone(),
             security::check_origin,
         ))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(axum::middleware::from_fn_with_state(
+            origin.is_https(),
+            security::headers,
+        ))
         .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
         .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
         .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(security::panic_response))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(observe::observe))
         .with_state(state)
 }
 

@@ -3,8 +3,9 @@
 mod common;
 
 use app::db::{Db, Engine};
-use app::identity::api::{SignUp, WhoAmI};
-use app::registry::api::{CreateOrganisation, ListOrganisations};
+use app::error::AppError;
+use app::identity::api::{SignIn, SignUp};
+use app::registry::api::{CreateOrganisation, ListOrganisations, LoadRegistry};
 use app::registry::model::Organisation;
 use axum::routing::get;
 use common::{config, engines, on_each_engine, TestApp, TestDb, PASSWORD};
@@ -163,29 +164,260 @@ async fn a_signed_in_person_adds_an_organisation_in_a_region_of_its_country() {
     .await;
 }
 
+/// The value of one series in Prometheus text, 0 when it is not there yet.
+fn series(metrics: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
+    metrics
+        .lines()
+        .filter(|l| l.starts_with(&format!("{name}{{")) || l.starts_with(&format!("{name} ")))
+        .filter(|l| {
+            labels
+                .iter()
+                .all(|(k, v)| l.contains(&format!("{k}=\"{v}\"")))
+        })
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
 #[tokio::test]
-async fn health_and_metrics_are_served() {
+async fn metrics_count_every_request_refusals_included_by_route_and_status() {
     on_each_engine(async |app, _| {
-        app.call(WhoAmI::PATH, &[]).await;
-        let (status, body) = app.get("/metrics").await;
+        let (status, before) = app.get("/metrics").await;
         assert_eq!(status, 200);
-        assert!(
-            body.contains("http_requests_total{status=\"2xx\"}"),
-            "{body}"
+        app.get("/metrics").await;
+        app.get("/metrics").await;
+        let refused = app
+            .client
+            .post(app.url(SignUp::PATH))
+            .header("origin", "https://evil.example")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status().as_u16(), 403);
+        let (_, after) = app.get("/metrics").await;
+        let metrics_ok = [("route", "/metrics"), ("status", "200")];
+        assert_eq!(
+            series(&after, "http_requests_total", &metrics_ok)
+                - series(&before, "http_requests_total", &metrics_ok),
+            3.0,
+            "{after}"
         );
-        assert!(body.contains("http_request_duration_seconds_count"));
+        let forbidden = [("route", "/api/{*fn_name}"), ("status", "403")];
+        assert!(
+            series(&after, "http_requests_total", &forbidden)
+                > series(&before, "http_requests_total", &forbidden),
+            "{after}"
+        );
+        assert!(after.contains("http_request_duration_seconds_bucket"));
+        assert!(series(&after, "db_pool_connections", &[]) >= 1.0, "{after}");
     })
     .await;
 }
 
 #[tokio::test]
-async fn the_demo_fills_an_empty_platform_once() {
+async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing() {
     on_each_engine(async |app, _| {
+        app.sign_up(&app.client, "ivo@example.org").await;
+        let (status, _) = app
+            .call(
+                CreateOrganisation::PATH,
+                &[
+                    ("name", "Real organisation"),
+                    ("kind", "other"),
+                    ("country_code", "HR"),
+                    ("region_id", ""),
+                    ("website_url", ""),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200);
+        let refused = app::demo::seed(&app.state.context.db).await;
+        assert_eq!(refused, Err(AppError::Forbidden), "the emptiness guard");
+        assert_eq!(app.count("select count(*) from organisation").await, 1);
+        sqlx::query("delete from organisation")
+            .execute(&app.state.context.db.pool)
+            .await
+            .unwrap();
+
+        // A person who took one of the demo e-mails makes the seeding fail half-way:
+        // the organisations it had added are gone with it.
+        app.sign_up(&common::client(), app::demo::LAST_DEMO_EMAIL)
+            .await;
+        assert!(app::demo::seed(&app.state.context.db).await.is_err());
+        assert_eq!(app.count("select count(*) from organisation").await, 0);
+        assert_eq!(app.count("select count(*) from app_user").await, 2);
+
+        sqlx::query("delete from app_user where email = $1")
+            .bind(app::demo::LAST_DEMO_EMAIL)
+            .execute(&app.state.context.db.pool)
+            .await
+            .unwrap();
         let seeded = app::demo::seed(&app.state.context.db).await.unwrap();
         assert_eq!(seeded.organisations, 12);
-        assert!(app::demo::seed(&app.state.context.db).await.is_err());
+        assert_eq!(app.count("select count(*) from organisation").await, 12);
     })
     .await;
+}
+
+#[tokio::test]
+async fn every_server_function_answers_a_malformed_request_with_a_clear_status_never_the_decoders_text(
+) {
+    on_each_engine(async |app, _| {
+        app.sign_up(&app.client, "ivo@example.org").await;
+        let paths: Vec<_> = leptos::server_fn::axum::server_fn_paths().collect();
+        assert!(paths.len() >= 15, "{paths:?}");
+        for (path, method) in paths {
+            let request = if method == http::Method::GET {
+                app.client.get(format!("{}?%%%=&&=%ZZ", app.url(path)))
+            } else {
+                app.client
+                    .post(app.url(path))
+                    .header("origin", &app.base)
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body("%%%=&&=%ZZ&{\"broken")
+            };
+            let res = request.send().await.unwrap();
+            let status = res.status().as_u16();
+            let body = res.text().await.unwrap();
+            assert_ne!(status, 500, "{path}: {body}");
+            assert!(
+                !body.contains("missing field") && !body.contains("ServerFn"),
+                "{path}: {body}"
+            );
+            if status >= 400 {
+                let error: AppError = serde_json::from_str(&body)
+                    .unwrap_or_else(|e| panic!("{path}: not an AppError ({e}): {body}"));
+                assert_eq!(status, error.status(), "{path}");
+            }
+        }
+        let (status, body) = app.call(SignIn::PATH, &[("email", "x")]).await;
+        assert_eq!(status, 400, "{body}");
+        assert_eq!(
+            serde_json::from_str::<AppError>(&body).unwrap(),
+            AppError::BadRequest
+        );
+        let (status, body) = app.call("/api/no/such/function", &[]).await;
+        assert_eq!(status, 404, "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn organisation_names_are_unique_and_ordered_alike_on_both_engines_whatever_their_letters() {
+    on_each_engine(async |app, engine| {
+        app.sign_up(&app.client, "ivo@example.org").await;
+        let add = async |name: &str, country: &str| {
+            app.call(
+                CreateOrganisation::PATH,
+                &[
+                    ("name", name),
+                    ("kind", "other"),
+                    ("country_code", country),
+                    ("region_id", ""),
+                    ("website_url", ""),
+                ],
+            )
+            .await
+        };
+        for (name, country) in [
+            ("Šibenik klaster", "HR"),
+            ("Zagreb inovacije", "HR"),
+            ("Ćuprija razvoj", "RS"),
+            ("Ελλάδα Cluster", "EL"),
+            ("agro klaster", "HR"),
+            ("Beograd tech", "RS"),
+        ] {
+            let (status, body) = add(name, country).await;
+            assert_eq!(status, 200, "{name}: {body}");
+        }
+        for same in ["šibenik KLASTER", "S\u{30C}ibenik  klaster"] {
+            let (status, body) = add(same, "HR").await;
+            assert_eq!(status, 422, "{engine:?} {same}: {body}");
+        }
+        let (status, _) = add("Šibenik klaster", "SI").await;
+        assert_eq!(status, 200, "the same name in another country");
+        let (_, body) = app.call(ListOrganisations::PATH, &[]).await;
+        let names: Vec<String> = serde_json::from_str::<Vec<Organisation>>(&body)
+            .unwrap()
+            .into_iter()
+            .map(|o| o.name)
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "agro klaster",
+                "Beograd tech",
+                "Zagreb inovacije",
+                "Ćuprija razvoj",
+                "Šibenik klaster",
+                "Šibenik klaster",
+                "Ελλάδα Cluster",
+            ],
+            "{engine:?}"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_malformed_translation_in_the_database_is_an_error_not_an_empty_name() {
+    on_each_engine(async |app, _| {
+        sqlx::query("update country set names = 'not json' where country_code = 'HR'")
+            .execute(&app.state.context.db.pool)
+            .await
+            .unwrap();
+        let (status, body) = app.call(LoadRegistry::PATH, &[]).await;
+        assert_eq!(status, 500, "{body}");
+        assert_eq!(
+            serde_json::from_str::<AppError>(&body).unwrap(),
+            AppError::Internal
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_post_whose_origin_matches_its_own_host_but_not_the_public_address_is_refused() {
+    on_each_engine(async |app, _| {
+        // DNS rebinding: another site's page reaches this server under the other site's name.
+        let rebound = app.base.replace("127.0.0.1", "rebound.example");
+        let host = rebound.trim_start_matches("http://").to_owned();
+        let res = app
+            .client
+            .post(app.url(SignUp::PATH))
+            .header("origin", &rebound)
+            .header("host", host)
+            .form(&[
+                ("email", "ivo@example.org"),
+                ("display_name", "Ivo"),
+                ("password", PASSWORD),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 403);
+        assert_eq!(app.count("select count(*) from app_user").await, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn hsts_is_sent_when_the_public_address_is_https_and_only_then() {
+    for engine in engines() {
+        let db = TestDb::new(engine).await;
+        for (public_url, hsts) in [(Some("https://platform.example.org"), true), (None, false)] {
+            let mut cfg = config(&db);
+            cfg.public_url = public_url.map(str::to_owned);
+            let app = TestApp::start(&cfg).await;
+            let res = app.client.get(app.url("/")).send().await.unwrap();
+            assert_eq!(
+                res.headers().contains_key("strict-transport-security"),
+                hsts,
+                "{public_url:?}"
+            );
+            app.stop().await;
+        }
+        db.drop_db().await;
+    }
 }
 
 #[tokio::test]

@@ -84,6 +84,15 @@ pub fn SetupPage() -> impl IntoView {
                         <p>{t!(i18n, setup_intro)}</p>
                         <ActionForm action>
                             <FormNotice error />
+                            {s.setup_code_required.then(|| view! {
+                                <Field
+                                    name="setup_code"
+                                    label=t_string!(i18n, field_setup_code).to_string()
+                                    hint=t_string!(i18n, setup_code_hint).to_string()
+                                    error
+                                    required=true
+                                />
+                            })}
                             <AccountFields error />
                             <button type="submit" class="button primary">{t!(i18n, setup_submit)}</button>
                         </ActionForm>
@@ -391,17 +400,17 @@ fn AdminPanel() -> impl IntoView {
                     or_error_page(users.await, move |list| {
                         view! {
                             <div class="table-scroll">
-                                <table>
-                                    <thead>
-                                        <tr>
-                                            <th scope="col">{t!(i18n, field_name)}</th>
-                                            <th scope="col">{t!(i18n, field_email)}</th>
-                                            <th scope="col">{t!(i18n, field_organisation)}</th>
-                                            <th scope="col">{t!(i18n, admin_role)}</th>
-                                            <th scope="col">{t!(i18n, admin_status)}</th>
+                                <table class="cards-on-phone" role="table">
+                                    <thead role="rowgroup">
+                                        <tr role="row">
+                                            <th scope="col" role="columnheader">{t!(i18n, field_name)}</th>
+                                            <th scope="col" role="columnheader">{t!(i18n, field_email)}</th>
+                                            <th scope="col" role="columnheader">{t!(i18n, field_organisation)}</th>
+                                            <th scope="col" role="columnheader">{t!(i18n, admin_role)}</th>
+                                            <th scope="col" role="columnheader">{t!(i18n, admin_status)}</th>
                                         </tr>
                                     </thead>
-                                    <tbody>
+                                    <tbody role="rowgroup">
                                         {list
                                             .into_iter()
                                             .map(|u| view! { <UserRow user=u role disable /> })
@@ -437,11 +446,13 @@ fn UserRow(
     let role_label = format!("{} {email}", t_string!(i18n, admin_role));
     let user_id_for_status = user_id.clone();
     view! {
-        <tr>
-            <td>{display_name}</td>
-            <td>{email}</td>
-            <td>{organisation.unwrap_or_default()}</td>
-            <td>
+        <tr role="row">
+            <td role="cell" data-label=t_string!(i18n, field_name).to_string()>{display_name}</td>
+            <td role="cell" data-label=t_string!(i18n, field_email).to_string()>{email}</td>
+            <td role="cell" data-label=t_string!(i18n, field_organisation).to_string()>
+                {organisation.unwrap_or_default()}
+            </td>
+            <td role="cell" data-label=t_string!(i18n, admin_role).to_string()>
                 <ActionForm action=role attr:class="row-form">
                     <input type="hidden" name="user_id" value=user_id />
                     <label class="visually-hidden" for=role_id.clone()>{role_label}</label>
@@ -456,7 +467,7 @@ fn UserRow(
                     <button type="submit" class="button small">{t!(i18n, save)}</button>
                 </ActionForm>
             </td>
-            <td>
+            <td role="cell" data-label=t_string!(i18n, admin_status).to_string()>
                 <ActionForm action=disable attr:class="row-form">
                     <input type="hidden" name="user_id" value=user_id_for_status />
                     <input type="hidden" name="disabled" value=(!disabled).to_string() />

@@ -5,15 +5,17 @@ use super::model::CurrentUser;
 use super::store;
 use crate::db::now_ms;
 use crate::error::AppError;
-use crate::ssr;
+use crate::ssr::{self, cookie_value};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
-use http::header::{COOKIE, SET_COOKIE};
+use http::header::SET_COOKIE;
 use http::HeaderValue;
 use leptos::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 pub const SESSION_COOKIE: &str = "cp_session";
 /// The cookie leptos_i18n reads the locale from.
@@ -21,18 +23,40 @@ pub const LOCALE_COOKIE: &str = "i18n_pref_locale";
 const SESSION_DAYS: i64 = 30;
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;
 
+/// argon2id takes about 19 MiB and most of a core for a moment per call. At most one runs per
+/// core; the rest queue for a bounded time, so a burst of sign-ins (a whole workshop room at
+/// once) can exhaust neither memory nor the threads that render pages. Process-wide, because
+/// the cores are.
+fn hashing_permits() -> &'static Semaphore {
+    static PERMITS: OnceLock<Semaphore> = OnceLock::new();
+    PERMITS
+        .get_or_init(|| Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())))
+}
+
+/// How long a request waits for a free core before it is told to try again.
+const HASHING_QUEUE_WAIT: Duration = Duration::from_secs(20);
+
+async fn on_a_hashing_core<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, AppError> {
+    let _permit = tokio::time::timeout(HASHING_QUEUE_WAIT, hashing_permits().acquire())
+        .await
+        .map_err(|_| AppError::RateLimited)?
+        .map_err(|_| AppError::Internal)?;
+    tokio::task::spawn_blocking(work).await.map_err(|e| {
+        tracing::error!(error = ?e, "password hashing task failed");
+        AppError::Internal
+    })
+}
+
 pub async fn hash_password(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || {
+    on_a_hashing_core(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
     })
-    .await
-    .map_err(|e| {
-        tracing::error!(error = ?e, "hashing task failed");
-        AppError::Internal
-    })?
+    .await?
     .map_err(|e| {
         tracing::error!(error = ?e, "hashing failed");
         AppError::Internal
@@ -43,7 +67,7 @@ pub async fn hash_password(password: String) -> Result<String, AppError> {
 /// dummy one, so that an unknown e-mail takes as long as a wrong password.
 pub async fn verify_password(password: String, hash: Option<String>) -> Result<bool, AppError> {
     let known = hash.is_some();
-    tokio::task::spawn_blocking(move || {
+    on_a_hashing_core(move || {
         let hash = hash.unwrap_or_else(|| dummy_hash().to_owned());
         let ok = PasswordHash::new(&hash)
             .map(|parsed| {
@@ -55,10 +79,6 @@ pub async fn verify_password(password: String, hash: Option<String>) -> Result<b
         ok && known
     })
     .await
-    .map_err(|e| {
-        tracing::error!(error = ?e, "verification task failed");
-        AppError::Internal
-    })
 }
 
 fn dummy_hash() -> &'static str {
@@ -76,22 +96,8 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// The value of a cookie of the current request.
-pub fn cookie_value(name: &str) -> Option<String> {
-    let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_owned())
-}
-
 fn set_cookie(name: &str, value: &str, max_age_seconds: i64, http_only: bool) {
-    let secure = ssr::context().map(|c| c.secure_cookies).unwrap_or(false);
+    let secure = ssr::context().is_ok_and(|c| c.secure_cookies());
     let cookie = format!(
         "{name}={value}; Path=/; Max-Age={max_age_seconds}; SameSite=Lax{}{}",
         if http_only { "; HttpOnly" } else { "" },
@@ -151,14 +157,45 @@ pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
     store::find_session_user(&ssr::db()?, &token_hash(&token), now_ms()).await
 }
 
-pub async fn require_user() -> Result<CurrentUser, AppError> {
-    current_user().await?.ok_or(AppError::Unauthorized)
+/// Proof that the request comes from a signed-in person with an enabled account. Only
+/// [`require_user`] makes one, so a store function that takes it cannot be called unchecked.
+#[derive(Debug)]
+pub struct SignedIn(CurrentUser);
+
+impl std::ops::Deref for SignedIn {
+    type Target = CurrentUser;
+    fn deref(&self) -> &CurrentUser {
+        &self.0
+    }
 }
 
-pub async fn require_admin() -> Result<CurrentUser, AppError> {
+/// Proof that the request comes from a platform administrator. Only [`require_admin`] makes one.
+#[derive(Debug)]
+pub struct Admin(SignedIn);
+
+impl std::ops::Deref for Admin {
+    type Target = CurrentUser;
+    fn deref(&self) -> &CurrentUser {
+        &self.0
+    }
+}
+
+/// The signed-in person as proof, if the request comes from one.
+pub async fn signed_in() -> Result<Option<SignedIn>, AppError> {
+    Ok(current_user().await?.map(SignedIn))
+}
+
+/// The signed-in person, or `Unauthorized`.
+pub async fn require_user() -> Result<SignedIn, AppError> {
+    signed_in().await?.ok_or(AppError::Unauthorized)
+}
+
+/// The signed-in administrator: `Unauthorized` for a visitor, `Forbidden` for anyone else. It
+/// runs before any lookup, so a member learns nothing about which accounts exist.
+pub async fn require_admin() -> Result<Admin, AppError> {
     let user = require_user().await?;
     if user.is_admin() {
-        Ok(user)
+        Ok(Admin(user))
     } else {
         Err(AppError::Forbidden)
     }

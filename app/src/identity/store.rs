@@ -1,17 +1,52 @@
-//! SQL for accounts, sessions and platform settings.
+//! SQL for accounts, sessions and platform settings. A function that acts for someone takes
+//! the proof of who they are ([`SignedIn`], [`Admin`]); only the session module makes one.
 
-use super::model::{CurrentUser, PersonalData, Role, UserSummary};
-use crate::db::{new_id, now_ms, Db};
+use super::model::{
+    may_change_account, may_delete_own_account, AccountChange, AccountState, CurrentUser,
+    PersonalData, Role, UserSummary,
+};
+use super::session::{Admin, SignedIn};
+use crate::db::{bad_value, new_id, now_ms, Db};
 use crate::error::{AppError, Problem};
-use sqlx::Row;
+use sqlx::AnyConnection;
+use sqlx::{Any, Executor, Row};
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
     e.as_database_error()
         .is_some_and(|d| d.is_unique_violation())
 }
 
-fn role_of(raw: &str) -> Role {
-    Role::parse(raw).unwrap_or(Role::Member)
+fn role_of(raw: &str) -> Result<Role, AppError> {
+    Role::parse(raw).map_err(|_| bad_value("app_user.role", raw))
+}
+
+/// Serialises every change that the last-administrator rule depends on. Updating one agreed row
+/// takes a row lock on PostgreSQL and the write lock on SQLite, so the count read after it
+/// and the write that follows are one step that no other such transaction can interleave.
+async fn lock_accounts(conn: &mut AnyConnection) -> Result<(), AppError> {
+    sqlx::query("update setting set value = value where setting_key = 'account_guard'")
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+async fn count_active_admins(conn: &mut AnyConnection) -> Result<i64, AppError> {
+    let row =
+        sqlx::query("select count(*) as n from app_user where role = 'admin' and disabled = 0")
+            .fetch_one(conn)
+            .await?;
+    Ok(row.try_get("n")?)
+}
+
+async fn account_state(conn: &mut AnyConnection, user_id: &str) -> Result<AccountState, AppError> {
+    let row = sqlx::query("select role, disabled from app_user where user_id = $1")
+        .bind(user_id)
+        .fetch_one(conn)
+        .await?;
+    Ok(AccountState {
+        role: role_of(&row.try_get::<String, _>("role")?)?,
+        disabled: row.try_get::<i64, _>("disabled")? != 0,
+    })
 }
 
 /// A new account. A taken e-mail is a field error, also when two sign-ups race.
@@ -21,23 +56,29 @@ pub struct NewUser<'a> {
     pub password_hash: &'a str,
     pub role: Role,
     pub locale: &'a str,
+    pub organisation_id: Option<&'a str>,
 }
 
-#[tracing::instrument(skip(db, user), fields(email = user.email), err)]
-pub async fn create_user(db: &Db, user: NewUser<'_>) -> Result<String, AppError> {
+/// Creates an account, on the pool or inside a caller's transaction.
+#[tracing::instrument(skip_all)]
+pub async fn create_user<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    user: NewUser<'_>,
+) -> Result<String, AppError> {
     let id = new_id();
     let result = sqlx::query(
-        "insert into app_user (user_id, email, display_name, password_hash, role, preferred_locale, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7)",
+        "insert into app_user (user_id, email, display_name, password_hash, role, organisation_id, preferred_locale, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
     .bind(&id)
     .bind(user.email)
     .bind(user.display_name)
     .bind(user.password_hash)
     .bind(user.role.as_str())
+    .bind(user.organisation_id)
     .bind(user.locale)
     .bind(now_ms())
-    .execute(&db.pool)
+    .execute(exec)
     .await;
     match result {
         Ok(_) => Ok(id),
@@ -46,46 +87,50 @@ pub async fn create_user(db: &Db, user: NewUser<'_>) -> Result<String, AppError>
     }
 }
 
-/// Creates the first administrator, only while there is none: one statement, so that two
-/// first-run forms submitted together cannot both succeed.
-#[tracing::instrument(skip(db, user), fields(email = user.email), err)]
+/// Creates the first administrator, only while there is no active one. The check and the
+/// insert are one locked step, so two first-run forms submitted together cannot both succeed,
+/// on either engine.
+#[tracing::instrument(skip_all)]
 pub async fn create_first_admin(db: &Db, user: NewUser<'_>) -> Result<Option<String>, AppError> {
-    let id = new_id();
-    let done = sqlx::query(
-        "insert into app_user (user_id, email, display_name, password_hash, role, preferred_locale, created_at)
-         select $1, $2, $3, $4, 'admin', $5, $6
-         where not exists (select 1 from app_user where role = 'admin')",
-    )
-    .bind(&id)
-    .bind(user.email)
-    .bind(user.display_name)
-    .bind(user.password_hash)
-    .bind(user.locale)
-    .bind(now_ms())
-    .execute(&db.pool)
-    .await;
-    match done {
-        Ok(r) if r.rows_affected() == 1 => Ok(Some(id)),
-        Ok(_) => Ok(None),
-        Err(e) if is_unique_violation(&e) => Err(AppError::field("email", Problem::EmailTaken)),
-        Err(e) => Err(e.into()),
+    let mut tx = db.pool.begin().await?;
+    lock_accounts(&mut tx).await?;
+    if count_active_admins(&mut tx).await? > 0 {
+        return Ok(None);
     }
+    let id = create_user(
+        &mut *tx,
+        NewUser {
+            role: Role::Admin,
+            ..user
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(id))
 }
 
-#[tracing::instrument(skip(db), err)]
-pub async fn has_admin(db: &Db) -> Result<bool, AppError> {
-    let row = sqlx::query("select count(*) as n from app_user where role = 'admin'")
+/// Whether the platform has an active administrator (else it offers the first-run set-up).
+#[tracing::instrument(skip(db))]
+pub async fn has_active_admin(db: &Db) -> Result<bool, AppError> {
+    Ok(count_active_admins(&mut *db.pool.acquire().await?).await? > 0)
+}
+
+/// How many people have an enabled account.
+#[tracing::instrument(skip(db))]
+pub async fn count_active_people(db: &Db) -> Result<i64, AppError> {
+    let row = sqlx::query("select count(*) as n from app_user where disabled = 0")
         .fetch_one(&db.pool)
         .await?;
-    Ok(row.try_get::<i64, _>("n")? > 0)
+    Ok(row.try_get("n")?)
 }
 
-#[tracing::instrument(skip(db), err)]
-pub async fn count_active_admins(db: &Db) -> Result<i64, AppError> {
-    let row =
-        sqlx::query("select count(*) as n from app_user where role = 'admin' and disabled = 0")
-            .fetch_one(&db.pool)
-            .await?;
+/// How many accounts name the organisation as theirs.
+#[tracing::instrument(skip(db))]
+pub async fn count_members(db: &Db, organisation_id: &str) -> Result<i64, AppError> {
+    let row = sqlx::query("select count(*) as n from app_user where organisation_id = $1")
+        .bind(organisation_id)
+        .fetch_one(&db.pool)
+        .await?;
     Ok(row.try_get("n")?)
 }
 
@@ -97,7 +142,7 @@ pub struct Credentials {
     pub locale: String,
 }
 
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip_all)]
 pub async fn find_credentials(db: &Db, email: &str) -> Result<Option<Credentials>, AppError> {
     let row = sqlx::query(
         "select user_id, password_hash, disabled, preferred_locale from app_user where email = $1",
@@ -116,16 +161,17 @@ pub async fn find_credentials(db: &Db, email: &str) -> Result<Option<Credentials
     .transpose()
 }
 
-#[tracing::instrument(skip(db), err)]
-pub async fn password_hash_of(db: &Db, user_id: &str) -> Result<String, AppError> {
+/// The password hash of the signed-in person, to confirm a sensitive change.
+#[tracing::instrument(skip_all, fields(user_id = %me.user_id))]
+pub async fn my_password_hash(db: &Db, me: &SignedIn) -> Result<String, AppError> {
     let row = sqlx::query("select password_hash from app_user where user_id = $1")
-        .bind(user_id)
+        .bind(&me.user_id)
         .fetch_one(&db.pool)
         .await?;
     Ok(row.try_get("password_hash")?)
 }
 
-#[tracing::instrument(skip(db, token_hash), err)]
+#[tracing::instrument(skip_all, fields(user_id))]
 pub async fn create_session(
     db: &Db,
     token_hash: &str,
@@ -145,7 +191,7 @@ pub async fn create_session(
     Ok(())
 }
 
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all)]
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), AppError> {
     sqlx::query("delete from session where session_id = $1")
         .bind(token_hash)
@@ -155,7 +201,7 @@ pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), AppError> {
 }
 
 /// The user behind a live session of an enabled account. Expired sessions are removed on sight.
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all)]
 pub async fn find_session_user(
     db: &Db,
     token_hash: &str,
@@ -179,16 +225,16 @@ pub async fn find_session_user(
         user_id: row.try_get("user_id")?,
         email: row.try_get("email")?,
         display_name: row.try_get("display_name")?,
-        role: role_of(&row.try_get::<String, _>("role")?),
+        role: role_of(&row.try_get::<String, _>("role")?)?,
         organisation_id: row.try_get("organisation_id")?,
         preferred_locale: row.try_get("preferred_locale")?,
     }))
 }
 
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip_all, fields(user_id = %me.user_id))]
 pub async fn update_profile(
     db: &Db,
-    user_id: &str,
+    me: &SignedIn,
     display_name: &str,
     organisation_id: Option<&str>,
     locale: &str,
@@ -197,7 +243,7 @@ pub async fn update_profile(
         "update app_user set display_name = $2, organisation_id = $3, preferred_locale = $4
          where user_id = $1",
     )
-    .bind(user_id)
+    .bind(&me.user_id)
     .bind(display_name)
     .bind(organisation_id)
     .bind(locale)
@@ -206,10 +252,10 @@ pub async fn update_profile(
     Ok(())
 }
 
-#[tracing::instrument(skip(db), err)]
-pub async fn set_locale(db: &Db, user_id: &str, locale: &str) -> Result<(), AppError> {
+#[tracing::instrument(skip_all, fields(user_id = %me.user_id, locale))]
+pub async fn set_locale(db: &Db, me: &SignedIn, locale: &str) -> Result<(), AppError> {
     sqlx::query("update app_user set preferred_locale = $2 where user_id = $1")
-        .bind(user_id)
+        .bind(&me.user_id)
         .bind(locale)
         .execute(&db.pool)
         .await?;
@@ -217,21 +263,21 @@ pub async fn set_locale(db: &Db, user_id: &str, locale: &str) -> Result<(), AppE
 }
 
 /// Sets a new password and ends every other session of the account, in one transaction.
-#[tracing::instrument(skip(db, password_hash, keep_session), err)]
+#[tracing::instrument(skip_all, fields(user_id = %me.user_id))]
 pub async fn set_password(
     db: &Db,
-    user_id: &str,
+    me: &SignedIn,
     password_hash: &str,
     keep_session: Option<&str>,
 ) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
     sqlx::query("update app_user set password_hash = $2 where user_id = $1")
-        .bind(user_id)
+        .bind(&me.user_id)
         .bind(password_hash)
         .execute(&mut *tx)
         .await?;
     sqlx::query("delete from session where user_id = $1 and session_id <> $2")
-        .bind(user_id)
+        .bind(&me.user_id)
         .bind(keep_session.unwrap_or_default())
         .execute(&mut *tx)
         .await?;
@@ -239,12 +285,12 @@ pub async fn set_password(
     Ok(())
 }
 
-#[tracing::instrument(skip(db), err)]
-pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, AppError> {
+/// Every account, oldest first. The organisation is named by the registry (the caller's job).
+#[tracing::instrument(skip_all)]
+pub async fn list_users(db: &Db, _: &Admin) -> Result<Vec<UserSummary>, AppError> {
     let rows = sqlx::query(
-        "select u.user_id, u.email, u.display_name, u.role, u.disabled, u.created_at, o.name as organisation
-         from app_user u left join organisation o on o.organisation_id = u.organisation_id
-         order by u.created_at",
+        "select user_id, email, display_name, role, disabled, created_at, organisation_id
+         from app_user order by created_at, user_id",
     )
     .fetch_all(&db.pool)
     .await?;
@@ -254,104 +300,115 @@ pub async fn list_users(db: &Db) -> Result<Vec<UserSummary>, AppError> {
                 user_id: r.try_get("user_id")?,
                 email: r.try_get("email")?,
                 display_name: r.try_get("display_name")?,
-                role: role_of(&r.try_get::<String, _>("role")?),
+                role: role_of(&r.try_get::<String, _>("role")?)?,
                 disabled: r.try_get::<i64, _>("disabled")? != 0,
-                organisation: r.try_get("organisation")?,
+                organisation_id: r.try_get("organisation_id")?,
+                organisation: None,
                 created_at: r.try_get("created_at")?,
             })
         })
         .collect()
 }
 
-/// The role and disabled flag of an account.
-#[tracing::instrument(skip(db), err)]
-pub async fn find_role(db: &Db, user_id: &str) -> Result<(Role, bool), AppError> {
-    let row = sqlx::query("select role, disabled from app_user where user_id = $1")
-        .bind(user_id)
-        .fetch_one(&db.pool)
-        .await?;
-    Ok((
-        role_of(&row.try_get::<String, _>("role")?),
-        row.try_get::<i64, _>("disabled")? != 0,
-    ))
-}
-
-#[tracing::instrument(skip(db), err)]
-pub async fn set_role(db: &Db, user_id: &str, role: Role) -> Result<(), AppError> {
-    sqlx::query("update app_user set role = $2 where user_id = $1")
-        .bind(user_id)
-        .bind(role.as_str())
-        .execute(&db.pool)
-        .await?;
-    Ok(())
-}
-
-/// Disabling an account also ends its sessions, in the same transaction.
-#[tracing::instrument(skip(db), err)]
-pub async fn set_disabled(db: &Db, user_id: &str, disabled: bool) -> Result<(), AppError> {
+/// Applies an administrator's change to an account: the last-administrator rule is checked on
+/// counts read inside the same locked transaction as the write. Disabling ends the sessions.
+#[tracing::instrument(skip_all, fields(admin = %admin.user_id, target = user_id, ?change))]
+pub async fn change_account(
+    db: &Db,
+    admin: &Admin,
+    user_id: &str,
+    change: AccountChange,
+) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
-    sqlx::query("update app_user set disabled = $2 where user_id = $1")
-        .bind(user_id)
-        .bind(i64::from(disabled))
-        .execute(&mut *tx)
-        .await?;
-    if disabled {
-        sqlx::query("delete from session where user_id = $1")
-            .bind(user_id)
-            .execute(&mut *tx)
-            .await?;
+    lock_accounts(&mut tx).await?;
+    let target = account_state(&mut tx, user_id).await?;
+    let active_admins = count_active_admins(&mut tx).await?;
+    may_change_account(admin, user_id, target, change, active_admins)?;
+    match change {
+        AccountChange::SetRole(role) => {
+            sqlx::query("update app_user set role = $2 where user_id = $1")
+                .bind(user_id)
+                .bind(role.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        AccountChange::SetDisabled(disabled) => {
+            sqlx::query("update app_user set disabled = $2 where user_id = $1")
+                .bind(user_id)
+                .bind(i64::from(disabled))
+                .execute(&mut *tx)
+                .await?;
+            if disabled {
+                sqlx::query("delete from session where user_id = $1")
+                    .bind(user_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+        }
     }
     tx.commit().await?;
     Ok(())
 }
 
-#[tracing::instrument(skip(db), err)]
-pub async fn personal_data(db: &Db, user_id: &str) -> Result<PersonalData, AppError> {
+/// Everything the platform holds about the signed-in person. The organisation is named by the
+/// registry (the caller's job).
+#[tracing::instrument(skip_all, fields(user_id = %me.user_id))]
+pub async fn personal_data(db: &Db, me: &SignedIn) -> Result<PersonalData, AppError> {
     let r = sqlx::query(
         "select u.user_id, u.email, u.display_name, u.role, u.preferred_locale, u.created_at,
-                o.name as organisation,
+                u.organisation_id,
                 (select count(*) from session s where s.user_id = u.user_id) as sessions
-         from app_user u left join organisation o on o.organisation_id = u.organisation_id
-         where u.user_id = $1",
+         from app_user u where u.user_id = $1",
     )
-    .bind(user_id)
+    .bind(&me.user_id)
     .fetch_one(&db.pool)
     .await?;
     Ok(PersonalData {
         user_id: r.try_get("user_id")?,
         email: r.try_get("email")?,
         display_name: r.try_get("display_name")?,
-        role: role_of(&r.try_get::<String, _>("role")?),
-        organisation: r.try_get("organisation")?,
+        role: role_of(&r.try_get::<String, _>("role")?)?,
+        organisation_id: r.try_get("organisation_id")?,
+        organisation: None,
         preferred_locale: r.try_get("preferred_locale")?,
         created_at: r.try_get("created_at")?,
         active_sessions: r.try_get("sessions")?,
     })
 }
 
-/// Deletes the account; its sessions go with it (foreign key cascade).
-#[tracing::instrument(skip(db), err)]
-pub async fn delete_user(db: &Db, user_id: &str) -> Result<(), AppError> {
+/// Deletes the signed-in person's account, unless they are the last active administrator
+/// (checked in the same locked transaction). Sessions go with it (foreign key cascade).
+#[tracing::instrument(skip_all, fields(user_id = %me.user_id))]
+pub async fn delete_own_account(db: &Db, me: &SignedIn) -> Result<(), AppError> {
+    let mut tx = db.pool.begin().await?;
+    lock_accounts(&mut tx).await?;
+    let account = account_state(&mut tx, &me.user_id).await?;
+    may_delete_own_account(account, count_active_admins(&mut tx).await?)?;
     sqlx::query("delete from app_user where user_id = $1")
-        .bind(user_id)
-        .execute(&db.pool)
+        .bind(&me.user_id)
+        .execute(&mut *tx)
         .await?;
+    tx.commit().await?;
     Ok(())
 }
 
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip(db))]
 pub async fn open_signup(db: &Db) -> Result<bool, AppError> {
     let row = sqlx::query("select value from setting where setting_key = 'open_signup'")
         .fetch_optional(&db.pool)
         .await?;
-    Ok(match row {
-        Some(r) => r.try_get::<String, _>("value")? == "1",
-        None => true,
-    })
+    match row {
+        None => Ok(true),
+        Some(r) => match r.try_get::<String, _>("value")?.as_str() {
+            "1" => Ok(true),
+            "0" => Ok(false),
+            other => Err(bad_value("setting.open_signup", other)),
+        },
+    }
 }
 
-#[tracing::instrument(skip(db), err)]
-pub async fn set_open_signup(db: &Db, open: bool) -> Result<(), AppError> {
+#[tracing::instrument(skip_all, fields(open))]
+pub async fn set_open_signup(db: &Db, _: &Admin, open: bool) -> Result<(), AppError> {
     sqlx::query(
         "insert into setting (setting_key, value, created_at) values ('open_signup', $1, $2)
          on conflict (setting_key) do update set value = excluded.value",

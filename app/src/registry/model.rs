@@ -52,8 +52,8 @@ impl OrganisationKind {
 pub struct Translated(pub BTreeMap<String, String>);
 
 impl Translated {
-    pub fn from_json(raw: &str) -> Translated {
-        Translated(serde_json::from_str(raw).unwrap_or_default())
+    pub fn from_json(raw: &str) -> Result<Translated, serde_json::Error> {
+        serde_json::from_str(raw).map(Translated)
     }
 
     /// The text in `locale`, else in English, else in any language there is.
@@ -96,6 +96,13 @@ pub struct Organisation {
     pub region_id: Option<String>,
     pub region_name: Option<String>,
     pub website: String,
+}
+
+/// An organisation with what its own page shows besides.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganisationDetail {
+    pub organisation: Organisation,
+    /// How many people name it as theirs (counted by the identity room).
     pub members: i64,
 }
 
@@ -130,12 +137,17 @@ mod tests {
 
     #[test]
     fn a_translation_falls_back_to_english_then_to_any_language() {
-        let names = Translated::from_json(r#"{"en": "Croatia", "hr": "Hrvatska"}"#);
+        let names = Translated::from_json(r#"{"en": "Croatia", "hr": "Hrvatska"}"#).unwrap();
         assert_eq!(names.get("hr"), "Hrvatska");
         assert_eq!(names.get("sl"), "Croatia");
-        let only_hr = Translated::from_json(r#"{"hr": "Hrvatska"}"#);
+        let only_hr = Translated::from_json(r#"{"hr": "Hrvatska"}"#).unwrap();
         assert_eq!(only_hr.get("it"), "Hrvatska");
-        assert_eq!(Translated::from_json("not json").get("en"), "");
+    }
+
+    #[test]
+    fn a_translation_that_is_not_json_is_an_error_not_an_empty_name() {
+        assert!(Translated::from_json("not json").is_err());
+        assert!(Translated::from_json(r#"["Croatia"]"#).is_err());
     }
 
     #[test]

@@ -230,7 +230,8 @@ pub fn OrganisationPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let registry = registry.await.unwrap_or_default();
-                or_error_page(organisation.await, move |o| {
+                or_error_page(organisation.await, move |detail| {
+                    let o = detail.organisation;
                     view! {
                         <Title text=page_title(&o.name) />
                         <section class="narrow">
@@ -243,7 +244,7 @@ pub fn OrganisationPage() -> impl IntoView {
                                 <dt>{t!(i18n, field_region)}</dt>
                                 <dd>{o.region_name.clone().unwrap_or_else(|| "—".into())}</dd>
                                 <dt>{t!(i18n, organisation_members)}</dt>
-                                <dd>{o.members}</dd>
+                                <dd>{detail.members}</dd>
                                 {(!o.website.is_empty()).then(|| view! {
                                     <dt>{t!(i18n, field_website)}</dt>
                                     <dd><a href=o.website.clone() rel="external nofollow noopener">{o.website.clone()}</a></dd>

@@ -1,12 +1,20 @@
 //! SQL for the registries.
 
 use super::model::{Country, Organisation, OrganisationKind, Region, ThematicArea, Translated};
-use crate::db::{new_id, now_ms, Db};
+use crate::db::{bad_value, new_id, now_ms, Db};
 use crate::error::{AppError, Problem};
+use crate::identity::session::SignedIn;
+use crate::text::key;
 use sqlx::any::AnyRow;
-use sqlx::Row;
+use sqlx::{Any, Executor, Row};
+use std::collections::HashMap;
 
-#[tracing::instrument(skip(db), err)]
+fn translated(r: &AnyRow, column: &str) -> Result<Translated, AppError> {
+    let raw: String = r.try_get(column)?;
+    Translated::from_json(&raw).map_err(|_| bad_value(column, &raw))
+}
+
+#[tracing::instrument(skip_all)]
 pub async fn countries(db: &Db) -> Result<Vec<Country>, AppError> {
     let rows = sqlx::query("select country_code, names from country order by country_code")
         .fetch_all(&db.pool)
@@ -15,13 +23,13 @@ pub async fn countries(db: &Db) -> Result<Vec<Country>, AppError> {
         .map(|r| {
             Ok(Country {
                 code: r.try_get("country_code")?,
-                names: Translated::from_json(&r.try_get::<String, _>("names")?),
+                names: translated(r, "names")?,
             })
         })
         .collect()
 }
 
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip_all)]
 pub async fn regions(db: &Db) -> Result<Vec<Region>, AppError> {
     let rows = sqlx::query("select region_id, country_code, name from region order by region_id")
         .fetch_all(&db.pool)
@@ -37,7 +45,7 @@ pub async fn regions(db: &Db) -> Result<Vec<Region>, AppError> {
         .collect()
 }
 
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip_all)]
 pub async fn thematic_areas(db: &Db) -> Result<Vec<ThematicArea>, AppError> {
     let rows = sqlx::query(
         "select thematic_area_id, horizontal, names from thematic_area order by position",
@@ -49,36 +57,37 @@ pub async fn thematic_areas(db: &Db) -> Result<Vec<ThematicArea>, AppError> {
             Ok(ThematicArea {
                 thematic_area_id: r.try_get("thematic_area_id")?,
                 horizontal: r.try_get::<i64, _>("horizontal")? != 0,
-                names: Translated::from_json(&r.try_get::<String, _>("names")?),
+                names: translated(r, "names")?,
             })
         })
         .collect()
 }
 
 const ORGANISATION_COLUMNS: &str = "o.organisation_id, o.name, o.kind, o.country_code, o.region_id,
-     o.website, r.name as region_name,
-     (select count(*) from app_user u where u.organisation_id = o.organisation_id) as members
+     o.website, r.name as region_name
      from organisation o left join region r on r.region_id = o.region_id";
 
 fn organisation(r: &AnyRow) -> Result<Organisation, AppError> {
+    let kind: String = r.try_get("kind")?;
     Ok(Organisation {
         organisation_id: r.try_get("organisation_id")?,
         name: r.try_get("name")?,
-        kind: OrganisationKind::parse(&r.try_get::<String, _>("kind")?)
-            .unwrap_or(OrganisationKind::Other),
+        kind: OrganisationKind::parse(&kind).map_err(|_| bad_value("organisation.kind", &kind))?,
         country_code: r.try_get("country_code")?,
         region_id: r.try_get("region_id")?,
         region_name: r.try_get("region_name")?,
         website: r.try_get("website")?,
-        members: r.try_get("members")?,
     })
 }
 
-/// Organisations, optionally of one country, by name.
-#[tracing::instrument(skip(db), err)]
+/// Organisations, optionally of one country, by name: the order of their keys' bytes, the
+/// same on both engines.
+#[tracing::instrument(skip(db))]
 pub async fn organisations(db: &Db, country: Option<&str>) -> Result<Vec<Organisation>, AppError> {
     let rows = sqlx::query(&format!(
-        "select {ORGANISATION_COLUMNS} where ($1 = '' or o.country_code = $1) order by lower(o.name)"
+        "select {ORGANISATION_COLUMNS} where ($1 = '' or o.country_code = $1)
+         order by o.name_key{}, o.organisation_id",
+        db.engine.byte_order()
     ))
     .bind(country.unwrap_or_default())
     .fetch_all(&db.pool)
@@ -86,7 +95,7 @@ pub async fn organisations(db: &Db, country: Option<&str>) -> Result<Vec<Organis
     rows.iter().map(organisation).collect()
 }
 
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip(db))]
 pub async fn find_organisation(db: &Db, id: &str) -> Result<Organisation, AppError> {
     let row = sqlx::query(&format!(
         "select {ORGANISATION_COLUMNS} where o.organisation_id = $1"
@@ -97,7 +106,18 @@ pub async fn find_organisation(db: &Db, id: &str) -> Result<Organisation, AppErr
     organisation(&row)
 }
 
-#[tracing::instrument(skip(db), err)]
+/// Every organisation's name by id, for rooms that show whose someone is.
+#[tracing::instrument(skip_all)]
+pub async fn organisation_names(db: &Db) -> Result<HashMap<String, String>, AppError> {
+    let rows = sqlx::query("select organisation_id, name from organisation")
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("organisation_id")?, r.try_get("name")?)))
+        .collect()
+}
+
+#[tracing::instrument(skip(db))]
 pub async fn organisation_exists(db: &Db, id: &str) -> Result<bool, AppError> {
     Ok(
         sqlx::query("select 1 as one from organisation where organisation_id = $1")
@@ -109,7 +129,7 @@ pub async fn organisation_exists(db: &Db, id: &str) -> Result<bool, AppError> {
 }
 
 /// Whether the region exists and lies in the country.
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip(db))]
 pub async fn region_in_country(db: &Db, region_id: &str, country: &str) -> Result<bool, AppError> {
     Ok(
         sqlx::query("select 1 as one from region where region_id = $1 and country_code = $2")
@@ -121,7 +141,7 @@ pub async fn region_in_country(db: &Db, region_id: &str, country: &str) -> Resul
     )
 }
 
-#[tracing::instrument(skip(db), err)]
+#[tracing::instrument(skip(db))]
 pub async fn country_exists(db: &Db, country: &str) -> Result<bool, AppError> {
     Ok(
         sqlx::query("select 1 as one from country where country_code = $1")
@@ -138,26 +158,40 @@ pub struct NewOrganisation<'a> {
     pub country_code: &'a str,
     pub region_id: Option<&'a str>,
     pub website: &'a str,
-    pub created_by: Option<&'a str>,
 }
 
-/// Adds an organisation; the same name twice in one country is a field error.
-#[tracing::instrument(skip(db, org), fields(name = org.name), err)]
-pub async fn create_organisation(db: &Db, org: NewOrganisation<'_>) -> Result<String, AppError> {
+/// A signed-in person adds an organisation; the same name twice in one country (by its key) is
+/// a field error.
+#[tracing::instrument(skip_all, fields(by = %by.user_id))]
+pub async fn create_organisation(
+    db: &Db,
+    by: &SignedIn,
+    org: NewOrganisation<'_>,
+) -> Result<String, AppError> {
+    insert_organisation(&db.pool, org, Some(&by.user_id)).await
+}
+
+/// The insert itself, on the pool or inside the demo's transaction.
+pub(crate) async fn insert_organisation<'e>(
+    exec: impl Executor<'e, Database = Any>,
+    org: NewOrganisation<'_>,
+    created_by: Option<&str>,
+) -> Result<String, AppError> {
     let id = new_id();
     let result = sqlx::query(
-        "insert into organisation (organisation_id, name, kind, country_code, region_id, website, created_by, created_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8)",
+        "insert into organisation (organisation_id, name, name_key, kind, country_code, region_id, website, created_by, created_at)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&id)
     .bind(org.name)
+    .bind(key(org.name))
     .bind(org.kind.as_str())
     .bind(org.country_code)
     .bind(org.region_id)
     .bind(org.website)
-    .bind(org.created_by)
+    .bind(created_by)
     .bind(now_ms())
-    .execute(&db.pool)
+    .execute(exec)
     .await;
     match result {
         Ok(_) => Ok(id),
@@ -171,14 +205,45 @@ pub async fn create_organisation(db: &Db, org: NewOrganisation<'_>) -> Result<St
     }
 }
 
-/// How many organisations and people the platform has, for the home page.
-#[tracing::instrument(skip(db), err)]
-pub async fn counts(db: &Db) -> Result<(i64, i64), AppError> {
-    let row = sqlx::query(
-        "select (select count(*) from organisation) as organisations,
-                (select count(*) from app_user where disabled = 0) as people",
-    )
-    .fetch_one(&db.pool)
-    .await?;
-    Ok((row.try_get("organisations")?, row.try_get("people")?))
+/// How many organisations the registry holds.
+#[tracing::instrument(skip_all)]
+pub async fn count_organisations<'e>(
+    exec: impl Executor<'e, Database = Any>,
+) -> Result<i64, AppError> {
+    let row = sqlx::query("select count(*) as n from organisation")
+        .fetch_one(exec)
+        .await?;
+    Ok(row.try_get("n")?)
+}
+
+/// Gives organisations written before the key column existed their key. Two old names that
+/// now share a key keep no key for the second (logged), rather than stopping the start.
+pub async fn fill_missing_name_keys(db: &Db) -> Result<(), sqlx::Error> {
+    let rows = sqlx::query("select organisation_id, name from organisation where name_key is null")
+        .fetch_all(&db.pool)
+        .await?;
+    for r in rows {
+        let id: String = r.try_get("organisation_id")?;
+        let name: String = r.try_get("name")?;
+        let done = sqlx::query("update organisation set name_key = $2 where organisation_id = $1")
+            .bind(&id)
+            .bind(key(&name))
+            .execute(&db.pool)
+            .await;
+        match done {
+            Err(e)
+                if e.as_database_error()
+                    .is_some_and(|d| d.is_unique_violation()) =>
+            {
+                tracing::warn!(
+                    organisation_id = id,
+                    "another organisation of its country has the same name; left without a key"
+                )
+            }
+            other => {
+                other?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,6 +1,6 @@
 //! Shared components: the page layout, form fields, error display and the language switch.
 
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, KeptText, Problem};
 use crate::i18n::*;
 use crate::identity::api::{SetLocale, SignOut};
 use crate::identity::model::CurrentUser;
@@ -63,6 +63,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::Mismatch => t_string!(i18n, problem_mismatch).to_string(),
         Problem::UnknownChoice => t_string!(i18n, problem_unknown_choice).to_string(),
         Problem::LastAdmin => t_string!(i18n, problem_last_admin).to_string(),
+        Problem::WrongCode => t_string!(i18n, problem_wrong_code).to_string(),
     }
 }
 
@@ -74,17 +75,28 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
         AppError::Forbidden => t_string!(i18n, error_forbidden).to_string(),
         AppError::Invalid { .. } => t_string!(i18n, error_invalid).to_string(),
         AppError::RateLimited => t_string!(i18n, error_rate_limited).to_string(),
-        AppError::Internal | AppError::ServerFn(_) => t_string!(i18n, error_internal).to_string(),
+        AppError::BadRequest => t_string!(i18n, error_bad_request).to_string(),
+        AppError::Unreachable => t_string!(i18n, error_unreachable).to_string(),
+        AppError::Internal => t_string!(i18n, error_internal).to_string(),
     }
 }
 
-/// The error of the last submission of an action, if it failed.
+/// The error of the last submission of an action, if it failed. After a form posted without
+/// JavaScript, what was typed comes back beside the error (see `ssr::take_kept_text`) and is
+/// put back into it here, for this action's form only.
 pub fn action_error<I, O>(action: ServerAction<I>) -> Signal<Option<AppError>>
 where
-    I: leptos::server_fn::ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
+    I: ServerFn<Output = O, Error = AppError> + Clone + Send + Sync + 'static,
     O: Clone + Send + Sync + 'static,
 {
-    Signal::derive(move || action.value().get().and_then(Result::err))
+    let kept = use_context::<KeptText>().filter(|k| k.path == I::PATH);
+    Signal::derive(move || {
+        let error = action.value().get().and_then(Result::err)?;
+        Some(match &kept {
+            Some(k) => error.with_kept(&k.fields),
+            None => error,
+        })
+    })
 }
 
 /// A labelled input with its problem, announced to screen readers.
@@ -176,7 +188,7 @@ pub fn FormNotice(error: Signal<Option<AppError>>) -> impl IntoView {
 #[component]
 pub fn Saved<I>(action: ServerAction<I>) -> impl IntoView
 where
-    I: leptos::server_fn::ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
+    I: ServerFn<Output = (), Error = AppError> + Clone + Send + Sync + 'static,
 {
     let i18n = use_i18n();
     move || {

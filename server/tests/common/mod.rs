@@ -94,8 +94,11 @@ pub fn config(db: &TestDb) -> Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         site_root: PathBuf::from("target/site"),
         output_name: "clusterpolisee".into(),
-        public_url: "http://127.0.0.1:3000".into(),
+        // Set by TestApp::start to the address the test server listens on.
+        public_url: None,
         sign_in_attempts_per_minute: 50,
+        attempts_per_address_per_minute: 1_000,
+        trust_forwarded_for: false,
         max_body_bytes: 64 * 1024,
         log_json: false,
     }
@@ -127,10 +130,12 @@ impl TestApp {
         config: &Config,
         extra: impl FnOnce(Router<AppState>) -> Router<AppState>,
     ) -> TestApp {
-        let state = AppState::new(config).await.unwrap();
-        let router = server::with_layers(extra(server::routes(&state)), state.clone(), config);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
+        let mut config = config.clone();
+        config.public_url.get_or_insert_with(|| base.clone());
+        let state = AppState::new(&config).await.unwrap();
+        let router = server::with_layers(extra(server::routes(&state)), state.clone(), &config);
         let task = tokio::spawn(async move {
             let _ = server::serve(router, listener).await;
         });

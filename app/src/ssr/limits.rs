@@ -1,0 +1,152 @@
+//! Abuse limits that fit a workshop room: forty people behind one conference NAT must all be
+//! able to sign in, while one account cannot be guessed at and one address cannot flood.
+//!
+//! Two keyed limits (GCRA, from `governor`): a tight one per account (its e-mail or id) and a
+//! looser one per client address. An IPv6 client is keyed by its /64, the block one household
+//! or phone usually gets, so that rotating addresses inside it gains nothing.
+
+use crate::error::AppError;
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use std::net::{IpAddr, Ipv6Addr};
+use std::num::NonZeroU32;
+
+/// Beyond this many remembered keys, keys whose limit has fully recovered are forgotten, so the
+/// memory a flood of new keys can take stays bounded.
+const FORGET_ABOVE: usize = 10_000;
+
+#[derive(Debug)]
+pub struct Limits {
+    per_account: DefaultKeyedRateLimiter<String>,
+    per_address: DefaultKeyedRateLimiter<IpAddr>,
+}
+
+impl Limits {
+    /// `per_account` and `per_address` attempts a minute, each allowed as a burst.
+    pub fn new(per_account: u32, per_address: u32) -> Limits {
+        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
+        Limits {
+            per_account: RateLimiter::keyed(quota(per_account)),
+            per_address: RateLimiter::keyed(quota(per_address)),
+        }
+    }
+
+    /// Counts one attempt from `address` (when known) on `account` (when there is one).
+    /// `Err(RateLimited)` when either has used up its allowance.
+    pub fn attempt(&self, address: Option<IpAddr>, account: Option<&str>) -> Result<(), AppError> {
+        if let Some(address) = address {
+            check(&self.per_address, &address_key(address))?;
+        }
+        if let Some(account) = account {
+            check(&self.per_account, &account.to_owned())?;
+        }
+        Ok(())
+    }
+
+    /// How many keys are remembered, both limits together.
+    pub fn remembered(&self) -> usize {
+        self.per_account.len() + self.per_address.len()
+    }
+}
+
+fn check<K>(limiter: &DefaultKeyedRateLimiter<K>, key: &K) -> Result<(), AppError>
+where
+    K: Clone + Eq + std::hash::Hash,
+{
+    if limiter.len() > FORGET_ABOVE {
+        limiter.retain_recent();
+        limiter.shrink_to_fit();
+    }
+    limiter.check_key(key).map_err(|_| AppError::RateLimited)
+}
+
+/// The key of a client address: IPv4 as is (also when mapped into IPv6), IPv6 by its /64.
+pub fn address_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(Ipv6Addr::from(bits))
+            }
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(s: &str) -> Option<IpAddr> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn one_account_is_limited_while_others_behind_the_same_address_go_on() {
+        let limits = Limits::new(3, 1_000);
+        for _ in 0..3 {
+            assert!(limits
+                .attempt(ip("192.0.2.1"), Some("ana@example.org"))
+                .is_ok());
+        }
+        assert_eq!(
+            limits.attempt(ip("192.0.2.1"), Some("ana@example.org")),
+            Err(AppError::RateLimited)
+        );
+        for n in 0..40 {
+            let someone = format!("person{n}@example.org");
+            assert!(limits.attempt(ip("192.0.2.1"), Some(&someone)).is_ok());
+        }
+    }
+
+    #[test]
+    fn an_address_has_its_own_higher_ceiling() {
+        let limits = Limits::new(3, 5);
+        for n in 0..5 {
+            let someone = format!("person{n}@example.org");
+            assert!(limits.attempt(ip("192.0.2.1"), Some(&someone)).is_ok());
+        }
+        assert_eq!(
+            limits.attempt(ip("192.0.2.1"), Some("new@example.org")),
+            Err(AppError::RateLimited)
+        );
+        assert!(limits
+            .attempt(ip("198.51.100.1"), Some("new@example.org"))
+            .is_ok());
+    }
+
+    #[test]
+    fn an_ipv6_client_is_keyed_by_its_64_bit_prefix() {
+        assert_eq!(
+            address_key("2001:db8:1:2:aaaa::1".parse().unwrap()),
+            address_key("2001:db8:1:2:bbbb::9".parse().unwrap())
+        );
+        assert_ne!(
+            address_key("2001:db8:1:2::1".parse().unwrap()),
+            address_key("2001:db8:1:3::1".parse().unwrap())
+        );
+        assert_eq!(
+            address_key("::ffff:192.0.2.1".parse().unwrap()),
+            "192.0.2.1".parse::<IpAddr>().unwrap()
+        );
+        let limits = Limits::new(100, 2);
+        assert!(limits.attempt(ip("2001:db8::1"), None).is_ok());
+        assert!(limits.attempt(ip("2001:db8::2"), None).is_ok());
+        assert_eq!(
+            limits.attempt(ip("2001:db8::3"), None),
+            Err(AppError::RateLimited)
+        );
+    }
+
+    #[test]
+    fn the_limits_forget_recovered_keys_so_their_memory_stays_bounded() {
+        // A limit that recovers within nanoseconds: every key is forgettable at once.
+        let limits = Limits::new(u32::MAX, u32::MAX);
+        for n in 0..=FORGET_ABOVE {
+            limits.attempt(None, Some(&format!("k{n}"))).unwrap();
+        }
+        assert_eq!(limits.remembered(), FORGET_ABOVE + 1);
+        limits.attempt(None, Some("one more")).unwrap();
+        assert!(limits.remembered() < 100, "{}", limits.remembered());
+    }
+}

@@ -1,0 +1,157 @@
+//! The one door every server function goes through. Its answer gets its HTTP status here, from
+//! the error it carries, so that no server function has to remember it; and a form posted
+//! without JavaScript gets its typed text back through a short-lived cookie, not the URL.
+
+use super::{client_address, ClientIp, ServerContext};
+use crate::error::{AppError, KeptText};
+use axum::body::Body;
+use axum::extract::ConnectInfo;
+use axum::response::IntoResponse;
+use base64::engine::general_purpose::URL_SAFE;
+use base64::Engine as _;
+use http::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
+use http::{HeaderValue, Request, Response, StatusCode};
+use leptos::prelude::*;
+use leptos::server_fn::error::{FromServerFnError, SERVER_FN_ERROR_HEADER};
+use std::net::SocketAddr;
+use tracing::Instrument;
+
+/// The cookie that carries what was typed into a form posted without JavaScript back to the
+/// page it came from, for one minute and one page view.
+pub const KEPT_COOKIE: &str = "cp_kept";
+/// Browsers drop cookies over 4 KB; past this, the form comes back without its typed text.
+const KEPT_COOKIE_MAX: usize = 3_500;
+/// No server function answers with more than this in an error.
+const ERROR_BODY_MAX: usize = 64 * 1024;
+
+/// Runs the server function a request names, with the request's context, inside a tracing
+/// span, and gives its answer the status its error calls for.
+pub async fn handle_server_fn(context: ServerContext, req: Request<Body>) -> Response<Body> {
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let ip = client_address(peer, req.headers(), context.trust_forwarded_for);
+    let path = req.uri().path().to_owned();
+    let secure = context.secure_cookies();
+    let span = tracing::info_span!("server_fn", path = %path);
+    let res = leptos_axum::handle_server_fns_with_context(
+        move || {
+            provide_context(context.clone());
+            if let Some(ip) = ip {
+                provide_context(ClientIp(ip));
+            }
+        },
+        req,
+    )
+    .instrument(span)
+    .await
+    .into_response();
+    answer(res, secure).await
+}
+
+async fn answer(res: Response<Body>, secure: bool) -> Response<Body> {
+    if !res.headers().contains_key(SERVER_FN_ERROR_HEADER) {
+        // leptos_axum answers a path that names no server function with 400 and a page of
+        // advice for developers; to anyone else it is simply not there.
+        if res.status() == StatusCode::BAD_REQUEST {
+            return error_response(&AppError::NotFound);
+        }
+        return res;
+    }
+    if res.status().is_redirection() {
+        return keep_typed_text_off_the_url(res, secure);
+    }
+    let (mut parts, body) = res.into_parts();
+    let bytes = axum::body::to_bytes(body, ERROR_BODY_MAX)
+        .await
+        .unwrap_or_default();
+    let error = AppError::de(bytes.clone());
+    parts.status =
+        StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    Response::from_parts(parts, Body::from(bytes))
+}
+
+fn error_response(error: &AppError) -> Response<Body> {
+    let status = StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(CONTENT_TYPE, "application/json")],
+        error.ser().to_vec(),
+    )
+        .into_response()
+}
+
+/// A form posted without JavaScript is redirected back with its error in the URL (`__err`),
+/// which ends up in browser history and access logs. The text the person typed (an e-mail, a
+/// name) moves out of that error into a short-lived, HttpOnly cookie that the next page view
+/// reads and clears ([`take_kept_text`]).
+fn keep_typed_text_off_the_url(mut res: Response<Body>, secure: bool) -> Response<Body> {
+    let Some(mut url) = res
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| url::Url::parse(l).ok())
+    else {
+        return res;
+    };
+    let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    let find = |name: &str| {
+        pairs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let (Some(path), Some(encoded)) = (find("__path"), find("__err")) else {
+        return res;
+    };
+    let Ok(raw) = URL_SAFE.decode(encoded) else {
+        return res;
+    };
+    let mut error = AppError::de(raw.into());
+    let fields = error.take_kept();
+    url.query_pairs_mut()
+        .clear()
+        .extend_pairs(pairs.iter().map(|(k, v)| match k.as_str() {
+            "__err" => (k.clone(), URL_SAFE.encode(error.ser())),
+            _ => (k.clone(), v.clone()),
+        }));
+    if let Ok(location) = HeaderValue::from_str(url.as_str()) {
+        res.headers_mut().insert(LOCATION, location);
+    }
+    if !fields.is_empty() {
+        let kept = KeptText { path, fields };
+        let value = serde_json::to_vec(&kept)
+            .map(|json| URL_SAFE.encode(json))
+            .unwrap_or_default();
+        if value.len() <= KEPT_COOKIE_MAX {
+            let cookie = cookie(&value, 60, secure);
+            if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+                res.headers_mut().append(SET_COOKIE, cookie);
+            }
+        }
+    }
+    res
+}
+
+fn cookie(value: &str, max_age: u32, secure: bool) -> String {
+    format!(
+        "{KEPT_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// While a page renders on the server: what the last form posted without JavaScript sent back,
+/// if anything, and an instruction to the browser to forget it (it is shown once).
+pub fn take_kept_text() -> Option<KeptText> {
+    let value = super::cookie_value(KEPT_COOKIE)?;
+    let secure = super::context().is_ok_and(|c| c.secure_cookies());
+    if let (Some(options), Ok(clear)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        HeaderValue::from_str(&cookie("", 0, secure)),
+    ) {
+        options.append_header(SET_COOKIE, clear);
+    }
+    let json = URL_SAFE.decode(value).ok()?;
+    serde_json::from_slice(&json).ok()
+}

@@ -1,0 +1,54 @@
+//! Text rules every capability shares: bounded form text, and the key that makes two spellings
+//! of one name equal on both database engines.
+
+use crate::error::Problem;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// Text that is required, trimmed, and at most `max` graphemes (what a reader counts as letters).
+pub fn bounded_text(raw: &str, max: usize) -> Result<String, Problem> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err(Problem::Required);
+    }
+    if text.graphemes(true).count() > max {
+        return Err(Problem::TooLong { max });
+    }
+    Ok(text.to_owned())
+}
+
+/// The comparison key of a name: Unicode-normalised (NFKC), case-folded, inner whitespace
+/// collapsed. `lower()` in SQL folds only ASCII on SQLite but all letters on PostgreSQL, so
+/// uniqueness and order are decided here, once, and stored in a `…_key` column.
+#[cfg(feature = "ssr")]
+pub fn key(name: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = name.nfkc().collect::<String>().to_lowercase();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_longer_than_its_limit_in_graphemes_is_rejected_but_accented_letters_count_once() {
+        assert!(bounded_text(&"č".repeat(100), 100).is_ok());
+        assert_eq!(
+            bounded_text(&"č".repeat(101), 100),
+            Err(Problem::TooLong { max: 100 })
+        );
+        assert_eq!(bounded_text("  ", 10), Err(Problem::Required));
+        assert_eq!(bounded_text("  Zadar ", 10).as_deref(), Ok("Zadar"));
+    }
+
+    #[test]
+    fn names_that_differ_in_case_composition_or_spacing_have_one_key() {
+        assert_eq!(key("Šibenik"), key("šibenik"));
+        assert_eq!(key("ŠIBENIK  klaster"), "šibenik klaster");
+        // Š as one code point and as S + combining caron.
+        assert_eq!(key("\u{160}ibenik"), key("S\u{30C}ibenik"));
+        assert_eq!(key("ĆUPRIJA"), "ćuprija");
+        assert_eq!(key("ΕΛΛΆΔΑ"), key("Ελλάδα"));
+        assert_ne!(key("Sibenik"), key("Šibenik"));
+    }
+}
