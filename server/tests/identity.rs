@@ -9,7 +9,6 @@ use app::identity::api::{
     UpdateProfile, WhoAmI,
 };
 use app::identity::model::{CurrentUser, PersonalData, Role, UserSummary};
-use app::registry::api::CreateOrganisation;
 use common::{config, engines, on_each_engine, on_each_engine_with, TestApp, TestDb, PASSWORD};
 use leptos::server_fn::ServerFn;
 
@@ -29,6 +28,15 @@ async fn setup_admin(app: &TestApp) {
         )
         .await;
     assert_eq!(status, 200, "{body}");
+}
+
+async fn change_password(app: &TestApp, current: &str, new: &str) -> (u16, String) {
+    let form = [
+        ("current_password", current),
+        ("new_password", new),
+        ("confirm_password", new),
+    ];
+    app.call(ChangePassword::PATH, &form).await
 }
 
 async fn me(app: &TestApp, client: &reqwest::Client) -> Option<CurrentUser> {
@@ -314,16 +322,7 @@ async fn a_person_downloads_their_data_changes_their_password_and_deletes_their_
             Some(&Problem::WrongCredentials)
         );
         assert_eq!(err.problem("confirm_password"), Some(&Problem::Mismatch));
-        let (status, body) = app
-            .call(
-                ChangePassword::PATH,
-                &[
-                    ("current_password", PASSWORD),
-                    ("new_password", new),
-                    ("confirm_password", new),
-                ],
-            )
-            .await;
+        let (status, body) = change_password(app, PASSWORD, new).await;
         assert_eq!(status, 200, "{body}");
 
         let (status, _) = app
@@ -545,16 +544,7 @@ async fn a_password_change_ends_the_other_sessions_and_keeps_this_one() {
             .await;
         assert_eq!(status, 200);
         let new = "a quite different passphrase";
-        let (status, body) = app
-            .call(
-                ChangePassword::PATH,
-                &[
-                    ("current_password", PASSWORD),
-                    ("new_password", new),
-                    ("confirm_password", new),
-                ],
-            )
-            .await;
+        let (status, body) = change_password(app, PASSWORD, new).await;
         assert_eq!(status, 200, "{body}");
         assert!(me(app, &app.client).await.is_some(), "this session stays");
         assert_eq!(me(app, &phone).await, None, "the other session ended");
@@ -567,18 +557,7 @@ async fn a_profile_update_saves_name_organisation_and_language_and_refuses_an_un
 {
     on_each_engine(async |app, _| {
         app.sign_up(&app.client, "ivo@example.org").await;
-        let (status, body) = app
-            .call(
-                CreateOrganisation::PATH,
-                &[
-                    ("name", "Klaster drvne industrije"),
-                    ("kind", "cluster_organisation"),
-                    ("country_code", "HR"),
-                    ("region_id", ""),
-                    ("website_url", ""),
-                ],
-            )
-            .await;
+        let (status, body) = app.add_organisation("Klaster drvne industrije", "HR").await;
         assert_eq!(status, 200, "{body}");
         let org_id: String = sqlx::query_scalar("select organisation_id from organisation")
             .fetch_one(&app.state.context.db.pool)
@@ -812,6 +791,33 @@ async fn a_form_posted_without_javascript_comes_back_filled_but_the_email_stays_
             .await
             .unwrap();
         assert!(!again.contains("ana.secret@example.org"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_account_change_waits_for_the_account_lock_so_its_check_and_write_cannot_interleave() {
+    on_each_engine(async |app, engine| {
+        setup_admin(app).await;
+        let other = common::client();
+        let other_id = second_admin(app, &other, "bea@example.org").await;
+        let mut holder = app.state.context.db.pool.begin().await.unwrap();
+        sqlx::query("update setting set value = value where setting_key = 'account_guard'")
+            .execute(&mut *holder)
+            .await
+            .unwrap();
+        let demote = [("user_id", other_id.as_str()), ("role", "member")];
+        let change = app.call(ChangeRole::PATH, &demote);
+        tokio::pin!(change);
+        let waited = tokio::time::timeout(std::time::Duration::from_millis(500), &mut change).await;
+        assert!(
+            waited.is_err(),
+            "{engine:?}: the change did not wait for the lock"
+        );
+        holder.commit().await.unwrap();
+        let (status, body) = change.await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(active_admins(app).await, 1);
     })
     .await;
 }

@@ -217,18 +217,7 @@ async fn metrics_count_every_request_refusals_included_by_route_and_status() {
 async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing() {
     on_each_engine(async |app, _| {
         app.sign_up(&app.client, "ivo@example.org").await;
-        let (status, _) = app
-            .call(
-                CreateOrganisation::PATH,
-                &[
-                    ("name", "Real organisation"),
-                    ("kind", "other"),
-                    ("country_code", "HR"),
-                    ("region_id", ""),
-                    ("website_url", ""),
-                ],
-            )
-            .await;
+        let (status, _) = app.add_organisation("Real organisation", "HR").await;
         assert_eq!(status, 200);
         let refused = app::demo::seed(&app.state.context.db).await;
         assert_eq!(refused, Err(AppError::Forbidden), "the emptiness guard");
@@ -305,19 +294,6 @@ async fn every_server_function_answers_a_malformed_request_with_a_clear_status_n
 async fn organisation_names_are_unique_and_ordered_alike_on_both_engines_whatever_their_letters() {
     on_each_engine(async |app, engine| {
         app.sign_up(&app.client, "ivo@example.org").await;
-        let add = async |name: &str, country: &str| {
-            app.call(
-                CreateOrganisation::PATH,
-                &[
-                    ("name", name),
-                    ("kind", "other"),
-                    ("country_code", country),
-                    ("region_id", ""),
-                    ("website_url", ""),
-                ],
-            )
-            .await
-        };
         for (name, country) in [
             ("Šibenik klaster", "HR"),
             ("Zagreb inovacije", "HR"),
@@ -326,14 +302,14 @@ async fn organisation_names_are_unique_and_ordered_alike_on_both_engines_whateve
             ("agro klaster", "HR"),
             ("Beograd tech", "RS"),
         ] {
-            let (status, body) = add(name, country).await;
+            let (status, body) = app.add_organisation(name, country).await;
             assert_eq!(status, 200, "{name}: {body}");
         }
         for same in ["šibenik KLASTER", "S\u{30C}ibenik  klaster"] {
-            let (status, body) = add(same, "HR").await;
+            let (status, body) = app.add_organisation(same, "HR").await;
             assert_eq!(status, 422, "{engine:?} {same}: {body}");
         }
-        let (status, _) = add("Šibenik klaster", "SI").await;
+        let (status, _) = app.add_organisation("Šibenik klaster", "SI").await;
         assert_eq!(status, 200, "the same name in another country");
         let (_, body) = app.call(ListOrganisations::PATH, &[]).await;
         let names: Vec<String> = serde_json::from_str::<Vec<Organisation>>(&body)

@@ -228,6 +228,20 @@ impl TestApp {
         .await
     }
 
+    /// Adds an organisation of the `other` kind, without region or website, as the signed-in
+    /// person of the test's own client.
+    pub async fn add_organisation(&self, name: &str, country: &str) -> (u16, String) {
+        let form = [
+            ("name", name),
+            ("kind", "other"),
+            ("country_code", country),
+            ("region_id", ""),
+            ("website_url", ""),
+        ];
+        self.call(app::registry::api::CreateOrganisation::PATH, &form)
+            .await
+    }
+
     /// The single number a `select count(*) …` answers.
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql)
