@@ -44,7 +44,10 @@ impl AppState {
         })?;
         let db = Db::connect(&config.database_url, config.database_max_connections).await?;
         db.migrate().await?;
-        let setup_code = app::identity::commands::setup_code(&db, !config.addr.ip().is_loopback())
+        // Reachable from elsewhere: listening beyond loopback, or published at an address that
+        // is not this machine's (a reverse proxy in front of a loopback listener).
+        let reachable = !config.addr.ip().is_loopback() || !public_origin.is_loopback();
+        let setup_code = app::identity::commands::setup_code(&db, reachable)
             .await
             .map_err(|e| format!("reading the accounts failed: {e}"))?;
         if let Some(code) = &setup_code {

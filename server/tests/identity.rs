@@ -782,6 +782,23 @@ async fn a_form_posted_without_javascript_comes_back_filled_but_the_email_stays_
         let html = page.text().await.unwrap();
         assert!(html.contains("value=\"ana.secret@example.org\""), "{html}");
         assert!(html.contains("The e-mail or the password is not right."));
+        // A second mistake: the page it is posted from carries the first error in its URL.
+        let res = browser
+            .post(app.url(SignIn::PATH))
+            .header("origin", &app.base)
+            .header("accept", "text/html")
+            .header("referer", &location)
+            .form(&[
+                ("email", "ana.secret@example.org"),
+                ("password", "wrong again"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let second = res.headers()["location"].to_str().unwrap().to_owned();
+        assert_eq!(second.matches("__err=").count(), 1, "{second}");
+        assert!(!second.contains("secret"), "{second}");
+        browser.get(&second).send().await.unwrap();
         let again = browser
             .get(&location)
             .send()
@@ -818,6 +835,53 @@ async fn an_account_change_waits_for_the_account_lock_so_its_check_and_write_can
         let (status, body) = change.await;
         assert_eq!(status, 200, "{body}");
         assert_eq!(active_admins(app).await, 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_server_published_at_another_address_than_its_loopback_listener_asks_for_a_set_up_code() {
+    on_each_engine_with(
+        |cfg| cfg.public_url = Some("https://platform.example.org".into()),
+        async |app, _| {
+            assert!(app.state.context.setup_code.is_some());
+        },
+    )
+    .await;
+    on_each_engine(async |app, _| {
+        assert!(
+            app.state.context.setup_code.is_none(),
+            "on this machine only"
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn no_session_opens_for_a_password_that_changed_while_the_sign_in_was_checking_it() {
+    on_each_engine(async |app, _| {
+        app.sign_up(&app.client, "ivo@example.org").await;
+        let user_id = me(app, &app.client).await.unwrap().user_id;
+        let session = |password_hash| app::identity::store::NewSession {
+            token_hash: "0123",
+            user_id: &user_id,
+            password_hash,
+            expires_at: i64::MAX,
+            now: 0,
+        };
+        let db = &app.state.context.db;
+        let opened = app::identity::store::create_session(db, session("an older hash"))
+            .await
+            .unwrap();
+        assert!(!opened);
+        let current: String = sqlx::query_scalar("select password_hash from app_user")
+            .fetch_one(&db.pool)
+            .await
+            .unwrap();
+        let opened = app::identity::store::create_session(db, session(&current))
+            .await
+            .unwrap();
+        assert!(opened);
     })
     .await;
 }

@@ -56,12 +56,15 @@ fn attempt(context: &ssr::ServerContext, account: Option<&str>) -> Result<(), Ap
     context.limits.attempt(ssr::client_ip(), account)
 }
 
-/// The key an e-mail is limited by, whether or not it is well formed.
+/// The key an e-mail is limited by, whether or not it is well formed. A malformed one is
+/// hashed, so that a key never takes more memory than a digest, whatever was sent.
 #[cfg(feature = "ssr")]
 fn email_key(raw: &str) -> String {
-    let email =
-        Email::parse(raw).map_or_else(|_| raw.trim().to_lowercase(), |e| e.as_str().to_owned());
-    format!("email:{email}")
+    use sha2::{Digest, Sha256};
+    match Email::parse(raw) {
+        Ok(email) => format!("email:{}", email.as_str()),
+        Err(_) => format!("unparsed:{}", hex::encode(Sha256::digest(raw.as_bytes()))),
+    }
 }
 
 /// First run: creates the first administrator, while there is none, and signs them in. On a
@@ -104,7 +107,7 @@ pub async fn create_first_admin(
     let id = store::create_first_admin(&context.db, user)
         .await?
         .ok_or(AppError::Forbidden)?;
-    session::start_session(&id, &locale).await?;
+    session::start_session(&id, &hash, &locale).await?;
     leptos_axum::redirect("/admin");
     Ok(())
 }
@@ -139,7 +142,7 @@ pub async fn sign_up(
         e.keeping("email", &email)
             .keeping("display_name", &display_name)
     })?;
-    session::start_session(&id, &locale).await?;
+    session::start_session(&id, &hash, &locale).await?;
     leptos_axum::redirect("/account");
     Ok(())
 }
@@ -168,7 +171,13 @@ pub async fn sign_in(
     if credentials.disabled {
         return Err(AppError::field("password", Problem::AccountDisabled).keeping("email", &email));
     }
-    session::start_session(&credentials.user_id, &credentials.locale).await?;
+    session::start_session(
+        &credentials.user_id,
+        &credentials.password_hash,
+        &credentials.locale,
+    )
+    .await
+    .map_err(|e| e.keeping("email", &email))?;
     leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }

@@ -4,7 +4,7 @@
 use super::model::CurrentUser;
 use super::store;
 use crate::db::now_ms;
-use crate::error::AppError;
+use crate::error::{AppError, Problem};
 use crate::ssr::{self, cookie_value};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
@@ -117,20 +117,29 @@ pub fn set_locale_cookie(locale: &str) {
 }
 
 /// Opens a session for the user and sets its cookie.
-pub async fn start_session(user_id: &str, locale: &str) -> Result<(), AppError> {
+/// `password_hash` is the hash the password was just checked against (or set to): when it is
+/// no longer the stored one (the password changed meanwhile) or the account was disabled, no
+/// session opens and the answer is the wrong-credentials one.
+pub async fn start_session(
+    user_id: &str,
+    password_hash: &str,
+    locale: &str,
+) -> Result<(), AppError> {
     let db = ssr::db()?;
     let mut bytes = [0u8; 32];
     rand::thread_rng().fill_bytes(&mut bytes);
     let token = hex::encode(bytes);
     let now = now_ms();
-    store::create_session(
-        &db,
-        &token_hash(&token),
+    let session = store::NewSession {
+        token_hash: &token_hash(&token),
         user_id,
-        now + SESSION_DAYS * DAY_MS,
+        password_hash,
+        expires_at: now + SESSION_DAYS * DAY_MS,
         now,
-    )
-    .await?;
+    };
+    if !store::create_session(&db, session).await? {
+        return Err(AppError::field("password", Problem::WrongCredentials));
+    }
     set_cookie(SESSION_COOKIE, &token, SESSION_DAYS * 24 * 60 * 60, true);
     set_locale_cookie(locale);
     Ok(())

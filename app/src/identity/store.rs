@@ -24,9 +24,14 @@ fn role_of(raw: &str) -> Result<Role, AppError> {
 /// takes a row lock on PostgreSQL and the write lock on SQLite, so the count read after it
 /// and the write that follows are one step that no other such transaction can interleave.
 async fn lock_accounts(conn: &mut AnyConnection) -> Result<(), AppError> {
-    sqlx::query("update setting set value = value where setting_key = 'account_guard'")
-        .execute(conn)
-        .await?;
+    let locked =
+        sqlx::query("update setting set value = value where setting_key = 'account_guard'")
+            .execute(conn)
+            .await?;
+    if locked.rows_affected() != 1 {
+        // Without the row nothing is locked and the rules would silently stop holding.
+        return Err(bad_value("setting.account_guard", "missing"));
+    }
     Ok(())
 }
 
@@ -171,24 +176,33 @@ pub async fn my_password_hash(db: &Db, me: &SignedIn) -> Result<String, AppError
     Ok(row.try_get("password_hash")?)
 }
 
-#[tracing::instrument(skip_all, fields(user_id))]
-pub async fn create_session(
-    db: &Db,
-    token_hash: &str,
-    user_id: &str,
-    expires_at: i64,
-    now: i64,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "insert into session (session_id, user_id, expires_at, created_at) values ($1, $2, $3, $4)",
+/// A session about to open, for the password hash that was just verified.
+pub struct NewSession<'a> {
+    pub token_hash: &'a str,
+    pub user_id: &'a str,
+    pub password_hash: &'a str,
+    pub expires_at: i64,
+    pub now: i64,
+}
+
+/// Opens a session, only while the account is enabled and its password is still the one
+/// verified: a sign-in that waited for a hashing core while the password was changed (which
+/// ends every session) must not open a new one. `false` when nothing was opened.
+#[tracing::instrument(skip_all, fields(user_id = session.user_id))]
+pub async fn create_session(db: &Db, session: NewSession<'_>) -> Result<bool, AppError> {
+    let done = sqlx::query(
+        "insert into session (session_id, user_id, expires_at, created_at)
+         select $1, user_id, $3, $4 from app_user
+         where user_id = $2 and password_hash = $5 and disabled = 0",
     )
-    .bind(token_hash)
-    .bind(user_id)
-    .bind(expires_at)
-    .bind(now)
+    .bind(session.token_hash)
+    .bind(session.user_id)
+    .bind(session.expires_at)
+    .bind(session.now)
+    .bind(session.password_hash)
     .execute(&db.pool)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 #[tracing::instrument(skip_all)]
@@ -321,6 +335,12 @@ pub async fn change_account(
 ) -> Result<(), AppError> {
     let mut tx = db.pool.begin().await?;
     lock_accounts(&mut tx).await?;
+    // The proof was made before the lock: an administrator demoted or disabled meanwhile
+    // acts no more.
+    let actor = account_state(&mut tx, &admin.user_id).await?;
+    if actor.role != Role::Admin || actor.disabled {
+        return Err(AppError::Forbidden);
+    }
     let target = account_state(&mut tx, user_id).await?;
     let active_admins = count_active_admins(&mut tx).await?;
     may_change_account(admin, user_id, target, change, active_admins)?;

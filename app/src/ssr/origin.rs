@@ -36,6 +36,11 @@ impl PublicOrigin {
         self.scheme == "https"
     }
 
+    /// Whether people reach the platform on this machine only (`localhost`, `127.0.0.1`).
+    pub fn is_loopback(&self) -> bool {
+        is_loopback_host(&self.host)
+    }
+
     /// Whether a browser request with these headers may change something. A browser sends
     /// `Origin` on every POST and on WebSocket upgrades; a request with neither `Origin` nor
     /// `Sec-Fetch-Site: cross-site` comes from a script or tool, not from another site's page.
@@ -53,11 +58,15 @@ impl PublicOrigin {
     /// The same origin; on this machine, `localhost` and `127.0.0.1` name one place (a page on
     /// another site cannot claim either as its origin).
     fn accepts(&self, other: &PublicOrigin) -> bool {
-        let loopback = |h: &str| matches!(h, "localhost" | "127.0.0.1" | "[::1]");
         self.scheme == other.scheme
             && self.port == other.port
-            && (self.host == other.host || (loopback(&self.host) && loopback(&other.host)))
+            && (self.host == other.host
+                || (is_loopback_host(&self.host) && is_loopback_host(&other.host)))
     }
+}
+
+fn is_loopback_host(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "[::1]")
 }
 
 #[cfg(test)]

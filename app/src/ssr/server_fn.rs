@@ -95,27 +95,32 @@ fn keep_typed_text_off_the_url(mut res: Response<Body>, secure: bool) -> Respons
     else {
         return res;
     };
+    // The referer may carry the `__path`/`__err` of an earlier failure: this answer's pair is
+    // the last one, and the earlier ones go.
     let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
-    let find = |name: &str| {
+    let last = |name: &str| {
         pairs
             .iter()
+            .rev()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.clone())
     };
-    let (Some(path), Some(encoded)) = (find("__path"), find("__err")) else {
+    let (Some(path), Some(encoded)) = (last("__path"), last("__err")) else {
         return res;
     };
-    let Ok(raw) = URL_SAFE.decode(encoded) else {
-        return res;
-    };
-    let mut error = AppError::de(raw.into());
+    let mut error = URL_SAFE
+        .decode(encoded)
+        .map_or(AppError::BadRequest, |raw| AppError::de(raw.into()));
     let fields = error.take_kept();
+    let others = pairs
+        .iter()
+        .filter(|(k, _)| k != "__path" && k != "__err")
+        .cloned();
     url.query_pairs_mut()
         .clear()
-        .extend_pairs(pairs.iter().map(|(k, v)| match k.as_str() {
-            "__err" => (k.clone(), URL_SAFE.encode(error.ser())),
-            _ => (k.clone(), v.clone()),
-        }));
+        .extend_pairs(others)
+        .append_pair("__path", &path)
+        .append_pair("__err", &URL_SAFE.encode(error.ser()));
     if let Ok(location) = HeaderValue::from_str(url.as_str()) {
         res.headers_mut().insert(LOCATION, location);
     }
