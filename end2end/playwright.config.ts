@@ -2,7 +2,10 @@ import { defineConfig } from '@playwright/test';
 import * as os from 'os';
 import * as path from 'path';
 
-// The server is the debug build of this checkout, on a fresh SQLite database of its own.
+// The server is the debug build of this checkout (or, with E2E_BUILD=release, the release build
+// people run: wasm-opt, erased views, lazy routes split into chunks), on a fresh SQLite
+// database of its own.
+const release = process.env.E2E_BUILD === 'release';
 const port = Number(process.env.E2E_PORT ?? 3199);
 const baseURL = `http://127.0.0.1:${port}`;
 const root = path.resolve(__dirname, '..');
@@ -35,24 +38,26 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 10_000 },
   use: { baseURL, viewport: phone, launchOptions, trace: 'off' },
-  projects: [
-    { name: 'setup', testMatch: /first-run\.setup\.ts/, use: { javaScriptEnabled: false } },
-    {
-      name: 'no-js',
-      testMatch: /\.spec\.ts/,
-      testIgnore: /\.hydrate\.spec\.ts/,
-      dependencies: ['setup'],
-      use: { javaScriptEnabled: false },
-    },
-    {
-      name: 'hydrated',
-      testMatch: /\.spec\.ts/,
-      dependencies: ['setup'],
-      use: { javaScriptEnabled: true },
-    },
-  ],
+  projects: release
+    ? [{ name: 'release', testMatch: /\.release\.ts/, use: { javaScriptEnabled: true } }]
+    : [
+        { name: 'setup', testMatch: /first-run\.setup\.ts/, use: { javaScriptEnabled: false } },
+        {
+          name: 'no-js',
+          testMatch: /\.spec\.ts/,
+          testIgnore: /\.hydrate\.spec\.ts/,
+          dependencies: ['setup'],
+          use: { javaScriptEnabled: false },
+        },
+        {
+          name: 'hydrated',
+          testMatch: /\.spec\.ts/,
+          dependencies: ['setup'],
+          use: { javaScriptEnabled: true },
+        },
+      ],
   webServer: {
-    command: `mkdir -p ${path.dirname(database)} && ${path.join(targetDir, 'debug', 'server')} serve`,
+    command: `mkdir -p ${path.dirname(database)} && ${path.join(targetDir, release ? 'release' : 'debug', 'server')} serve`,
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,

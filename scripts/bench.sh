@@ -20,17 +20,18 @@ seconds() { local start=$SECONDS; "$@" >/dev/null 2>&1 || { echo "failed: $*" >&
 rows=()
 row() { rows+=("| $1 | $2 |"); }
 
-row "debug build (\`cargo leptos build\`)" "$(seconds cargo leptos build) s"
-row "release build (\`cargo leptos build --release\`)" "$(seconds cargo leptos build --release) s"
+row "debug build (\`cargo leptos build --split\`)" "$(seconds cargo leptos build --split) s"
+row "release build (\`cargo leptos build --release --split\`)" "$(seconds cargo leptos build --release --split) s"
 touch app/src/home.rs
-row "debug rebuild after editing a page" "$(seconds cargo leptos build) s"
+row "debug rebuild after editing a page" "$(seconds cargo leptos build --split) s"
 touch app/src/home.rs
-row "release rebuild after editing a page" "$(seconds cargo leptos build --release) s"
+row "release rebuild after editing a page" "$(seconds cargo leptos build --release --split) s"
 
 pkg="$ROOT/target/site/pkg"
 size() { stat -c %s "$1"; }
 gz() { gzip -9 -c "$1" | wc -c; }
-row "release WASM" "$(size "$pkg/clusterpolisee.wasm") B raw, $(gz "$pkg/clusterpolisee.wasm") B gzip -9"
+row "release WASM, main (what every page loads)" "$(size "$pkg/clusterpolisee.wasm") B raw, $(gz "$pkg/clusterpolisee.wasm") B gzip -9"
+row "release WASM, lazy chunks together" "$(cat "$pkg"/split_*.wasm "$pkg"/chunk_*.wasm | wc -c) B raw in $(ls "$pkg"/split_*.wasm "$pkg"/chunk_*.wasm | wc -l) files"
 row "release JS glue" "$(size "$pkg/clusterpolisee.js") B raw, $(gz "$pkg/clusterpolisee.js") B gzip -9"
 row "CSS" "$(size "$pkg/clusterpolisee.css") B raw, $(gz "$pkg/clusterpolisee.css") B gzip -9"
 
@@ -46,6 +47,13 @@ until curl -fs "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.005; done
 row "start-up to ready (migrated SQLite)" "$(( ($(date +%s%N) - start_ns) / 1000000 )) ms"
 sleep 1
 row "idle memory (RSS)" "$(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
+# The first load of the home page with a cold cache: the HTML and every asset it loads, as a
+# browser accepting Brotli gets them, once the server has written its precompressed copies.
+until [ -f "$pkg/clusterpolisee.wasm.gz" ] && [ -f "$pkg/clusterpolisee.css.gz" ]; do sleep 0.2; done
+wire() { curl -s -H 'accept-encoding: br, gzip' -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$1"; }
+first_load=$(( $(wire /) + $(wire /pkg/clusterpolisee.js) + $(wire /pkg/clusterpolisee.wasm) + $(wire /pkg/clusterpolisee.css) ))
+for loader in "$pkg"/__wasm_split*.js; do first_load=$(( first_load + $(wire "/pkg/$(basename "$loader")") )); done
+row "home page first load (HTML + JS + WASM + CSS, Brotli, cold cache)" "$first_load B"
 "$CARGO_TARGET_DIR/release/server" demo >/dev/null
 out="$(wrk -t2 -c50 -d10s --latency "http://127.0.0.1:$port/")"
 rps="$(awk '/Requests\/sec/{print $2}' <<<"$out")"

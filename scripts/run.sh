@@ -5,6 +5,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_build_tools
 ensure_wasm_opt
 cd "$ROOT"
-cargo leptos build --release
+cargo leptos build --release --split
 export LEPTOS_SITE_ROOT="$ROOT/target/site"
 exec "$CARGO_TARGET_DIR/release/server" "$@"

@@ -3,6 +3,7 @@
 # SQLite and PostgreSQL, and Playwright end-to-end tests in Debian's Chromium.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_build_tools
+ensure_wasm_opt
 ensure_chromium
 ensure_e2e_packages
 cd "$ROOT"
@@ -43,11 +44,16 @@ say "unit and integration tests"
 # A hang must fail the run, not eat CI's time.
 RUSTFLAGS="$LEPTOS_RUSTFLAGS" timeout 1200 cargo test -p app -p server --features app/ssr --lib --bins --tests 2>&1 | tee -a "$LOG"
 
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
 say "end-to-end tests (Playwright, Chromium, JavaScript off and on)"
-cargo leptos build
-E2E_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
-export E2E_PORT
-(cd end2end && timeout 900 npx playwright test) 2>&1 | tee -a "$LOG"
+# --split as in release: lazy routes import their chunks, which only a split build provides.
+cargo leptos build --split
+(cd end2end && E2E_PORT="$(free_port)" timeout 900 npx playwright test) 2>&1 | tee -a "$LOG"
+
+say "release smoke test (the build people run: release, wasm-opt, split)"
+cargo leptos build --release --split
+(cd end2end && E2E_BUILD=release E2E_PORT="$(free_port)" timeout 300 npx playwright test) 2>&1 | tee -a "$LOG"
 
 # One closing line for the whole run: Rust tests and Playwright tests together.
 awk '/^test result:/ { passed += $4; failed += $6 }

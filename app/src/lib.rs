@@ -6,6 +6,31 @@
 
 include!(concat!(env!("OUT_DIR"), "/i18n/mod.rs"));
 
+/// A route whose page code loads when the page is first visited. In a split build
+/// (`cargo leptos build --split`), the WebAssembly of `$page` and of everything only it uses is
+/// a separate file; the server-rendered HTML names it so the browser preloads it.
+/// `lazy_page!(SignInRoute, SignInPage)`, then
+/// `<Route path=path!("signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />`.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        #[doc = concat!("The lazily loaded route of [`", stringify!($page), "`].")]
+        pub struct $route;
+
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(this: Self) -> leptos::prelude::AnyView {
+                let $route = this;
+                use leptos::prelude::IntoAny;
+                $page().into_any()
+            }
+        }
+    };
+}
+
 pub mod error;
 pub mod home;
 pub mod identity;
@@ -21,10 +46,12 @@ pub mod demo;
 pub mod ssr;
 
 use i18n::I18nContextProvider;
+use identity::pages::{AccountRoute, AdminRoute, SetupRoute, SignInRoute, SignUpRoute};
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{path, SsrMode};
+use leptos_router::{path, Lazy, SsrMode};
+use registry::pages::{OrganisationRoute, OrganisationsRoute};
 
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -87,19 +114,19 @@ pub fn App() -> impl IntoView {
                 <ui::Layout>
                     <Routes fallback=ui::NotFoundPage>
                         <Route path=path!("") view=home::HomePage ssr=SsrMode::Async />
-                        <Route path=path!("setup") view=identity::pages::SetupPage ssr=SsrMode::Async />
-                        <Route path=path!("signup") view=identity::pages::SignUpPage ssr=SsrMode::Async />
-                        <Route path=path!("signin") view=identity::pages::SignInPage ssr=SsrMode::Async />
-                        <Route path=path!("account") view=identity::pages::AccountPage ssr=SsrMode::Async />
-                        <Route path=path!("admin") view=identity::pages::AdminPage ssr=SsrMode::Async />
+                        <Route path=path!("setup") view={Lazy::<SetupRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("signup") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
                         <Route
                             path=path!("organisations")
-                            view=registry::pages::OrganisationsPage
+                            view={Lazy::<OrganisationsRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route
                             path=path!("organisations/:id")
-                            view=registry::pages::OrganisationPage
+                            view={Lazy::<OrganisationRoute>::new()}
                             ssr=SsrMode::Async
                         />
                     </Routes>

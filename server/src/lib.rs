@@ -1,6 +1,7 @@
 //! The axum server around the application: configuration, the router with its security
 //! layers, health and metrics. No business rules live here.
 
+mod assets;
 pub mod config;
 mod observe;
 mod security;
@@ -108,6 +109,21 @@ async fn metrics_handler(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
+/// The built JS, WASM and CSS, precompressed where a copy exists. Their names carry no hash,
+/// so browsers revalidate them (a 304 when unchanged) instead of caching them blindly.
+fn packaged_assets(options: &LeptosOptions) -> Router<AppState> {
+    use tower_http::services::ServeDir;
+    use tower_http::set_header::SetResponseHeaderLayer;
+    let dir = std::path::Path::new(options.site_root.as_ref()).join(options.site_pkg_dir.as_ref());
+    assets::precompress_in_background(dir.clone());
+    Router::new()
+        .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-cache"),
+        ))
+}
+
 /// The application's routes, without the outer layers (see [`with_layers`]).
 pub fn routes(state: &AppState) -> Router<AppState> {
     // Server functions go through our own handler (statuses, client address, kept text), not
@@ -121,6 +137,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
         )
+        .nest("/pkg", packaged_assets(&state.leptos_options))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_handler))
         .leptos_routes_with_context(state, route_list, state.provide(), {

@@ -425,3 +425,54 @@ async fn a_backup_of_a_live_sqlite_database_is_a_consistent_copy_and_postgres_po
     })
     .await;
 }
+
+#[tokio::test]
+async fn built_assets_are_sent_precompressed_as_the_browser_accepts_and_revalidated() {
+    for engine in engines() {
+        let db = TestDb::new(engine).await;
+        let site = std::env::temp_dir().join(format!("cp_site_{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(site.join("pkg")).unwrap();
+        let css = "body { color: black; }\n".repeat(500);
+        std::fs::write(site.join("pkg/clusterpolisee.css"), &css).unwrap();
+        let mut cfg = config(&db);
+        cfg.site_root = site.clone();
+        let app = TestApp::start(&cfg).await;
+        for _ in 0..100 {
+            if site.join("pkg/clusterpolisee.css.gz").exists() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        for (accepts, encoding) in [("br, gzip", Some("br")), ("gzip", Some("gzip")), ("", None)] {
+            let res = app
+                .client
+                .get(app.url("/pkg/clusterpolisee.css"))
+                .header("accept-encoding", accepts)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status().as_u16(), 200);
+            assert_eq!(res.headers()["cache-control"], "no-cache");
+            assert_eq!(
+                res.headers()
+                    .get("content-encoding")
+                    .map(|v| v.to_str().unwrap()),
+                encoding,
+                "{accepts}"
+            );
+            let body = res.bytes().await.unwrap();
+            if encoding.is_some() {
+                assert!(
+                    body.len() < css.len() / 10,
+                    "{accepts}: {} bytes",
+                    body.len()
+                );
+            } else {
+                assert_eq!(body, css.as_bytes());
+            }
+        }
+        app.stop().await;
+        db.drop_db().await;
+        std::fs::remove_dir_all(&site).unwrap();
+    }
+}

@@ -19,6 +19,12 @@ use leptos_i18n::Locale as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+lazy_page!(SetupRoute, SetupPage);
+lazy_page!(SignUpRoute, SignUpPage);
+lazy_page!(SignInRoute, SignInPage);
+lazy_page!(AccountRoute, AccountPage);
+lazy_page!(AdminRoute, AdminPage);
+
 /// The form that creates an account, shared by first run and sign-up.
 #[component]
 fn AccountFields(error: Signal<Option<AppError>>) -> impl IntoView {

@@ -33,6 +33,9 @@ fn country_name(registry: &Registry, code: &str, locale: &str) -> String {
         .unwrap_or_else(|| code.to_owned())
 }
 
+lazy_page!(OrganisationsRoute, OrganisationsPage);
+lazy_page!(OrganisationRoute, OrganisationPage);
+
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
     let i18n = use_i18n();
