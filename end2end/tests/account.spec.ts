@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, PASSWORD, expectAccessible, signIn, uniqueEmail } from './helpers';
+import { ADMIN, PASSWORD, expectAccessible, signIn, submitSignIn, uniqueEmail } from './helpers';
 
 test('a visitor signs up, signs out and signs in again', async ({ page }, info) => {
   const email = uniqueEmail(info, 'ivana');
@@ -16,13 +16,12 @@ test('a visitor signs up, signs out and signs in again', async ({ page }, info) 
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
 
-  await signIn(page, email, 'not the password at all');
+  await submitSignIn(page, email, 'not the password at all');
   await expect(page.getByText('The e-mail or the password is not right.')).toBeVisible();
   await expect(page.getByLabel('E-mail')).toHaveValue(email);
   await expectAccessible(page);
 
   await signIn(page, email, PASSWORD);
-  await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
 });
 
 test('signing up twice with one e-mail says so at the field', async ({ page }, info) => {
@@ -52,7 +51,6 @@ test('the administrator sees the people and can close sign-up', async ({ page })
 
 test('a signed-in person adds an organisation and finds it in the registry', async ({ page }, info) => {
   await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
   await page.goto('/organisations');
   const name = `Klaster ${info.project.name} ${Date.now()}`;
   await page.getByLabel('Name of the organisation').fill(name);
@@ -67,7 +65,6 @@ test('a signed-in person adds an organisation and finds it in the registry', asy
 
 test('a mistake in the organisation form is named at its field and keeps what was chosen', async ({ page }) => {
   await signIn(page, ADMIN.email, ADMIN.password);
-  await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
   await page.goto('/organisations');
   await page.getByLabel('Name of the organisation').fill('Klaster s pogrešnom adresom');
   await page.getByLabel('Type').selectOption('research');

@@ -49,9 +49,17 @@ export function uniqueEmail(info: TestInfo, name: string) {
   return `${name}-${info.project.name}-${Date.now()}@e2e.example.org`;
 }
 
-export async function signIn(page: Page, email: string, password: string) {
+/** Submits the sign-in form; see [`signIn`] for a sign-in that must succeed. */
+export async function submitSignIn(page: Page, email: string, password: string) {
   await page.goto('/signin');
   await page.getByLabel('E-mail').fill(email);
   await page.getByLabel('Password', { exact: true }).fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Signs in, and waits until the navigation offers the account page: only then is the session
+ * there for the next page the test visits. */
+export async function signIn(page: Page, email: string, password: string) {
+  await submitSignIn(page, email, password);
+  await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
 }
