@@ -28,12 +28,14 @@ if ! pg_isready -q -d "$PG_URL" 2>/dev/null && command -v pg_ctlcluster >/dev/nu
 fi
 if pg_isready -q -d "$PG_URL" 2>/dev/null; then
   export TEST_POSTGRES_URL="$PG_URL"
+  ENGINES="SQLite and PostgreSQL"
   echo "integration tests run on SQLite and on PostgreSQL ($PG_URL)"
 elif [ "${CI:-}" = "true" ]; then
   echo "ERROR: PostgreSQL is not reachable at $PG_URL; under CI the suite needs both engines." >&2
   exit 1
 else
   unset TEST_POSTGRES_URL
+  ENGINES="SQLite ONLY: PostgreSQL was not reachable"
   printf '\n!!!!!!!!\n!!! PostgreSQL is not reachable at %s: integration tests run on SQLite ONLY.\n!!!!!!!!\n\n' "$PG_URL" >&2
 fi
 
@@ -56,7 +58,7 @@ cargo leptos build --release --split
 (cd end2end && E2E_BUILD=release E2E_PORT="$(free_port)" timeout 300 npx playwright test) 2>&1 | tee -a "$LOG"
 
 # One closing line for the whole run: Rust tests and Playwright tests together.
-awk '/^test result:/ { passed += $4; failed += $6 }
+awk -v engines="$ENGINES" '/^test result:/ { passed += $4; failed += $6 }
      /^ +[0-9]+ passed/ { passed += $1 }
      /^ +[0-9]+ failed/ { failed += $1 }
-     END { printf "\n%d passed, %d failed\n", passed, failed }' "$LOG"
+     END { printf "\n%d passed, %d failed (integration tests on %s)\n", passed, failed, engines }' "$LOG"
