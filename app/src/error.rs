@@ -22,6 +22,7 @@ pub enum Problem {
     UnknownChoice,
     LastAdmin,
     WrongCode,
+    InvalidCharacters,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

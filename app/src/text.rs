@@ -4,11 +4,18 @@
 use crate::error::Problem;
 use unicode_segmentation::UnicodeSegmentation;
 
-/// Text that is required, trimmed, and at most `max` graphemes (what a reader counts as letters).
+/// Text that is required, trimmed, one line, and at most `max` graphemes (what a reader counts
+/// as letters). Control characters and the bidirectional overrides are refused: NUL breaks
+/// PostgreSQL text, and an override can make a name in a list read as another.
 pub fn bounded_text(raw: &str, max: usize) -> Result<String, Problem> {
     let text = raw.trim();
     if text.is_empty() {
         return Err(Problem::Required);
+    }
+    let hidden =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if text.chars().any(hidden) {
+        return Err(Problem::InvalidCharacters);
     }
     if text.graphemes(true).count() > max {
         return Err(Problem::TooLong { max });
@@ -39,6 +46,18 @@ mod tests {
         );
         assert_eq!(bounded_text("  ", 10), Err(Problem::Required));
         assert_eq!(bounded_text("  Zadar ", 10).as_deref(), Ok("Zadar"));
+    }
+
+    #[test]
+    fn control_characters_and_direction_overrides_are_refused() {
+        for raw in ["Za\0dar", "Zadar\nSplit", "Ana\u{202E}nimdA", "x\u{2066}y"] {
+            assert_eq!(
+                bounded_text(raw, 100),
+                Err(Problem::InvalidCharacters),
+                "{raw:?}"
+            );
+        }
+        assert!(bounded_text("Ελλάδα · Ćuprija", 100).is_ok());
     }
 
     #[test]

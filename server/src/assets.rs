@@ -31,16 +31,24 @@ pub fn precompress_in_background(pkg: PathBuf) {
     }
 }
 
-fn remove_stale_copies(pkg: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(pkg)? {
-        let copy = entry?.path();
-        let is_copy = copy
+/// The files in `dir` whose extension is one of `extensions`.
+fn files_ending_in(dir: &Path, extensions: &[&str]) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        let wanted = path
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e, "br" | "gz" | "tmp"));
-        if !is_copy {
-            continue;
+            .is_some_and(|e| extensions.contains(&e));
+        if wanted {
+            files.push(path);
         }
+    }
+    Ok(files)
+}
+
+fn remove_stale_copies(pkg: &Path) -> std::io::Result<()> {
+    for copy in files_ending_in(pkg, &["br", "gz", "tmp"])? {
         let source = copy.with_extension("");
         let fresh = std::fs::metadata(&source)
             .and_then(|m| m.modified())
@@ -53,15 +61,7 @@ fn remove_stale_copies(pkg: &Path) -> std::io::Result<()> {
 }
 
 fn precompress(pkg: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(pkg)? {
-        let path = entry?.path();
-        let compressible = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| COMPRESSIBLE.contains(&e));
-        if !compressible {
-            continue;
-        }
+    for path in files_ending_in(pkg, &COMPRESSIBLE)? {
         let modified = std::fs::metadata(&path)?.modified()?;
         for (suffix, compress) in [("br", brotli_bytes as Compressor), ("gz", gzip_bytes)] {
             let target = with_suffix(&path, suffix);

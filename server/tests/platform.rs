@@ -311,6 +311,10 @@ async fn organisation_names_are_unique_and_ordered_alike_on_both_engines_whateve
         }
         let (status, _) = app.add_organisation("Šibenik klaster", "SI").await;
         assert_eq!(status, 200, "the same name in another country");
+        for hidden in ["Klaster\0", "Klaster \u{202E}retsalK"] {
+            let (status, body) = app.add_organisation(hidden, "HR").await;
+            assert_eq!(status, 422, "{engine:?} {hidden:?}: {body}");
+        }
         let (_, body) = app.call(ListOrganisations::PATH, &[]).await;
         let names: Vec<String> = serde_json::from_str::<Vec<Organisation>>(&body)
             .unwrap()

@@ -64,6 +64,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::UnknownChoice => t_string!(i18n, problem_unknown_choice).to_string(),
         Problem::LastAdmin => t_string!(i18n, problem_last_admin).to_string(),
         Problem::WrongCode => t_string!(i18n, problem_wrong_code).to_string(),
+        Problem::InvalidCharacters => t_string!(i18n, problem_invalid_characters).to_string(),
     }
 }
 
