@@ -63,8 +63,8 @@ pub struct Config {
     /// Forms are accepted from this origin only; `https://…` marks cookies Secure and sends HSTS.
     #[arg(long, env = "PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
-    /// Attempts per account per minute at signing in, signing up, changing the password and
-    /// deleting the account.
+    /// Attempts per account and client address per minute at signing in, signing up, changing
+    /// the password and deleting the account (an account takes ten times that from everywhere).
     #[arg(
         long,
         env = "SIGN_IN_ATTEMPTS_PER_MINUTE",

@@ -1,9 +1,12 @@
 //! Abuse limits that fit a workshop room: forty people behind one conference NAT must all be
 //! able to sign in, while one account cannot be guessed at and one address cannot flood.
 //!
-//! Two keyed limits (GCRA, from `governor`): a tight one per account (its e-mail or id) and a
-//! looser one per client address. An IPv6 client is keyed by its /64, the block one household
-//! or phone usually gets, so that rotating addresses inside it gains nothing.
+//! Three keyed limits (GCRA, from `governor`): a tight one per account and address, so that one
+//! client cannot guess at an account; a looser one per account from anywhere (ten times the
+//! tight one), so that guessing spread over many addresses is bounded too, while one client
+//! hammering an account cannot lock its owner out; and a ceiling per client address. An IPv6
+//! client is keyed by its /64, the block one household or phone usually gets, so that rotating
+//! addresses inside it gains nothing.
 
 use crate::error::AppError;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
@@ -14,37 +17,50 @@ use std::num::NonZeroU32;
 /// memory a flood of new keys can take stays bounded.
 const FORGET_ABOVE: usize = 10_000;
 
+/// How many times the tight limit one account takes from all addresses together.
+const ACCOUNT_FROM_ANYWHERE: u32 = 10;
+
 #[derive(Debug)]
 pub struct Limits {
+    per_account_and_address: DefaultKeyedRateLimiter<(String, Option<IpAddr>)>,
     per_account: DefaultKeyedRateLimiter<String>,
     per_address: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 impl Limits {
-    /// `per_account` and `per_address` attempts a minute, each allowed as a burst.
+    /// `per_account` attempts a minute on one account from one address (ten times that from
+    /// everywhere) and `per_address` from one address on any accounts, each allowed as a burst.
     pub fn new(per_account: u32, per_address: u32) -> Limits {
         let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN));
         Limits {
-            per_account: RateLimiter::keyed(quota(per_account)),
+            per_account_and_address: RateLimiter::keyed(quota(per_account)),
+            per_account: RateLimiter::keyed(quota(
+                per_account.saturating_mul(ACCOUNT_FROM_ANYWHERE),
+            )),
             per_address: RateLimiter::keyed(quota(per_address)),
         }
     }
 
     /// Counts one attempt from `address` (when known) on `account` (when there is one).
-    /// `Err(RateLimited)` when either has used up its allowance.
+    /// `Err(RateLimited)` when any of the three has used up its allowance.
     pub fn attempt(&self, address: Option<IpAddr>, account: Option<&str>) -> Result<(), AppError> {
+        let address = address.map(address_key);
         if let Some(address) = address {
-            check(&self.per_address, &address_key(address))?;
+            check(&self.per_address, &address)?;
         }
         if let Some(account) = account {
+            check(
+                &self.per_account_and_address,
+                &(account.to_owned(), address),
+            )?;
             check(&self.per_account, &account.to_owned())?;
         }
         Ok(())
     }
 
-    /// How many keys are remembered, both limits together.
+    /// How many keys are remembered, all limits together.
     pub fn remembered(&self) -> usize {
-        self.per_account.len() + self.per_address.len()
+        self.per_account_and_address.len() + self.per_account.len() + self.per_address.len()
     }
 }
 
@@ -100,6 +116,34 @@ mod tests {
     }
 
     #[test]
+    fn one_client_guessing_at_an_account_does_not_lock_its_owner_out_but_many_together_do() {
+        let limits = Limits::new(3, 1_000);
+        for _ in 0..3 {
+            assert!(limits
+                .attempt(ip("203.0.113.9"), Some("ana@example.org"))
+                .is_ok());
+        }
+        assert_eq!(
+            limits.attempt(ip("203.0.113.9"), Some("ana@example.org")),
+            Err(AppError::RateLimited)
+        );
+        assert!(limits
+            .attempt(ip("192.0.2.1"), Some("ana@example.org"))
+            .is_ok());
+        for n in 0..26 {
+            let elsewhere = format!("198.51.100.{n}");
+            assert!(limits
+                .attempt(ip(&elsewhere), Some("ana@example.org"))
+                .is_ok());
+        }
+        assert_eq!(
+            limits.attempt(ip("192.0.2.1"), Some("ana@example.org")),
+            Err(AppError::RateLimited),
+            "thirty attempts from anywhere use up the account's allowance"
+        );
+    }
+
+    #[test]
     fn an_address_has_its_own_higher_ceiling() {
         let limits = Limits::new(3, 5);
         for n in 0..5 {
@@ -145,7 +189,11 @@ mod tests {
         for n in 0..=FORGET_ABOVE {
             limits.attempt(None, Some(&format!("k{n}"))).unwrap();
         }
-        assert_eq!(limits.remembered(), FORGET_ABOVE + 1);
+        assert_eq!(
+            limits.remembered(),
+            2 * (FORGET_ABOVE + 1),
+            "pairs and accounts"
+        );
         limits.attempt(None, Some("one more")).unwrap();
         assert!(limits.remembered() < 100, "{}", limits.remembered());
     }
