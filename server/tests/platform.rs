@@ -273,17 +273,13 @@ async fn every_server_function_answers_a_malformed_request_with_a_clear_status_n
                 "{path}: {body}"
             );
             if status >= 400 {
-                let error: AppError = serde_json::from_str(&body)
-                    .unwrap_or_else(|e| panic!("{path}: not an AppError ({e}): {body}"));
+                let error = common::error(&body);
                 assert_eq!(status, error.status(), "{path}");
             }
         }
         let (status, body) = app.call(SignIn::PATH, &[("email", "x")]).await;
         assert_eq!(status, 400, "{body}");
-        assert_eq!(
-            serde_json::from_str::<AppError>(&body).unwrap(),
-            AppError::BadRequest
-        );
+        assert_eq!(common::error(&body), AppError::BadRequest);
         let (status, body) = app.call("/api/no/such/function", &[]).await;
         assert_eq!(status, 404, "{body}");
     })
@@ -347,10 +343,7 @@ async fn a_malformed_translation_in_the_database_is_an_error_not_an_empty_name()
             .unwrap();
         let (status, body) = app.call(LoadRegistry::PATH, &[]).await;
         assert_eq!(status, 500, "{body}");
-        assert_eq!(
-            serde_json::from_str::<AppError>(&body).unwrap(),
-            AppError::Internal
-        );
+        assert_eq!(common::error(&body), AppError::Internal);
     })
     .await;
 }

@@ -5,6 +5,9 @@
 //! talks to it over HTTP like a browser's script would.
 
 use app::db::Engine;
+use app::error::AppError;
+use app::identity::api::{ChangePassword, ChangeRole, CreateFirstAdmin, WhoAmI};
+use app::identity::model::CurrentUser;
 use axum::Router;
 use leptos::server_fn::ServerFn;
 use server::config::Config;
@@ -249,4 +252,58 @@ impl TestApp {
             .await
             .unwrap()
     }
+}
+
+/// The error a server function answered with.
+pub fn error(body: &str) -> AppError {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not an AppError ({e}): {body}"))
+}
+
+/// Creates the first administrator through the set-up form, signed in on `app.client`.
+pub async fn setup_admin(app: &TestApp) {
+    let (status, body) = app
+        .call(
+            CreateFirstAdmin::PATH,
+            &[
+                ("email", "admin@example.org"),
+                ("display_name", "Ana Admin"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+}
+
+/// Changes the password of `app.client`'s account, confirming it correctly.
+pub async fn change_password(app: &TestApp, current: &str, new: &str) -> (u16, String) {
+    let form = [
+        ("current_password", current),
+        ("new_password", new),
+        ("confirm_password", new),
+    ];
+    app.call(ChangePassword::PATH, &form).await
+}
+
+/// Who `client` is signed in as.
+pub async fn me(app: &TestApp, client: &reqwest::Client) -> Option<CurrentUser> {
+    let (status, body) = app.call_with(client, WhoAmI::PATH, &[]).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// Signs `client` up and makes them an administrator (by the first administrator's hand).
+pub async fn second_admin(app: &TestApp, client: &reqwest::Client, email: &str) -> String {
+    app.sign_up(client, email).await;
+    let id = me(app, client).await.unwrap().user_id;
+    let (status, body) = app
+        .call(ChangeRole::PATH, &[("user_id", &id), ("role", "admin")])
+        .await;
+    assert_eq!(status, 200, "{body}");
+    id
+}
+
+/// How many enabled administrators there are.
+pub async fn active_admins(app: &TestApp) -> i64 {
+    app.count("select count(*) from app_user where role = 'admin' and disabled = 0")
+        .await
 }
