@@ -5,12 +5,9 @@ use super::model::CurrentUser;
 use super::store;
 use crate::db::now_ms;
 use crate::error::{AppError, Problem};
-use crate::ssr::{self, cookie_value};
+use crate::ssr::{self, cookie_value, set_cookie};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
-use http::header::SET_COOKIE;
-use http::HeaderValue;
-use leptos::prelude::*;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
@@ -94,21 +91,6 @@ fn dummy_hash() -> &'static str {
 
 fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
-}
-
-fn set_cookie(name: &str, value: &str, max_age_seconds: i64, http_only: bool) {
-    let secure = ssr::context().is_ok_and(|c| c.secure_cookies());
-    let cookie = format!(
-        "{name}={value}; Path=/; Max-Age={max_age_seconds}; SameSite=Lax{}{}",
-        if http_only { "; HttpOnly" } else { "" },
-        if secure { "; Secure" } else { "" },
-    );
-    if let (Some(options), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&cookie),
-    ) {
-        options.append_header(SET_COOKIE, value);
-    }
 }
 
 /// Remembers the reader's language. Not HttpOnly: leptos_i18n sets it from the page as well.

@@ -66,6 +66,34 @@ pub fn cookie_value(name: &str) -> Option<String> {
         .map(|(_, v)| v.to_owned())
 }
 
+/// A `Set-Cookie` value for the whole site: SameSite=Lax, HttpOnly unless scripts must read it,
+/// Secure when the platform is served over HTTPS.
+pub fn cookie(
+    name: &str,
+    value: &str,
+    max_age_seconds: i64,
+    http_only: bool,
+    secure: bool,
+) -> String {
+    format!(
+        "{name}={value}; Path=/; Max-Age={max_age_seconds}; SameSite=Lax{}{}",
+        if http_only { "; HttpOnly" } else { "" },
+        if secure { "; Secure" } else { "" },
+    )
+}
+
+/// Adds a cookie to the answer to the current request.
+pub fn set_cookie(name: &str, value: &str, max_age_seconds: i64, http_only: bool) {
+    let secure = context().is_ok_and(|c| c.secure_cookies());
+    let cookie = cookie(name, value, max_age_seconds, http_only, secure);
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&cookie),
+    ) {
+        options.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
 pub fn client_ip() -> Option<IpAddr> {
     use_context::<ClientIp>().map(|c| c.0)
 }

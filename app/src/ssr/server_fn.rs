@@ -130,7 +130,7 @@ fn keep_typed_text_off_the_url(mut res: Response<Body>, secure: bool) -> Respons
             .map(|json| URL_SAFE.encode(json))
             .unwrap_or_default();
         if value.len() <= KEPT_COOKIE_MAX {
-            let cookie = cookie(&value, 60, secure);
+            let cookie = super::cookie(KEPT_COOKIE, &value, 60, true, secure);
             if let Ok(cookie) = HeaderValue::from_str(&cookie) {
                 res.headers_mut().append(SET_COOKIE, cookie);
             }
@@ -139,24 +139,11 @@ fn keep_typed_text_off_the_url(mut res: Response<Body>, secure: bool) -> Respons
     res
 }
 
-fn cookie(value: &str, max_age: u32, secure: bool) -> String {
-    format!(
-        "{KEPT_COOKIE}={value}; Path=/; Max-Age={max_age}; HttpOnly; SameSite=Lax{}",
-        if secure { "; Secure" } else { "" }
-    )
-}
-
 /// While a page renders on the server: what the last form posted without JavaScript sent back,
 /// if anything, and an instruction to the browser to forget it (it is shown once).
 pub fn take_kept_text() -> Option<KeptText> {
     let value = super::cookie_value(KEPT_COOKIE)?;
-    let secure = super::context().is_ok_and(|c| c.secure_cookies());
-    if let (Some(options), Ok(clear)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        HeaderValue::from_str(&cookie("", 0, secure)),
-    ) {
-        options.append_header(SET_COOKIE, clear);
-    }
+    super::set_cookie(KEPT_COOKIE, "", 0, true);
     let json = URL_SAFE.decode(value).ok()?;
     serde_json::from_slice(&json).ok()
 }
