@@ -51,7 +51,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
-use registry::pages::{OrganisationRoute, OrganisationsRoute};
+use registry::pages::OrganisationsRoute;
 
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -126,7 +126,9 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             path=path!("organisations/:id")
-                            view={Lazy::<OrganisationRoute>::new()}
+                            // Eager: as a lazy route, its server render hung about one time
+                            // in ten in the integration tests (ARCHITECTURE.md, lazy pages).
+                            view=registry::pages::OrganisationPage
                             ssr=SsrMode::Async
                         />
                     </Routes>

@@ -34,7 +34,6 @@ fn country_name(registry: &Registry, code: &str, locale: &str) -> String {
 }
 
 lazy_page!(OrganisationsRoute, OrganisationsPage);
-lazy_page!(OrganisationRoute, OrganisationPage);
 
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {
@@ -225,7 +224,10 @@ fn NewOrganisationForm(registry: Registry) -> impl IntoView {
 #[component]
 pub fn OrganisationPage() -> impl IntoView {
     let i18n = use_i18n();
-    let id = move || use_params_map().with(|p| p.get("id")).unwrap_or_default();
+    // The hook is called once, while the page is set up; calling it inside the reactive closure
+    // looked the router up again on every run, outside the page's owner.
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
     let organisation = Resource::new(id, get_organisation);
     let registry = Resource::new(|| (), |_| load_registry());
     let locale = i18n.get_locale_untracked().as_str();
