@@ -51,8 +51,9 @@ row "idle memory (RSS)" "$(awk '/VmRSS/{print $2, $3}' /proc/$pid/status)"
 # browser accepting Brotli gets them, once the server has written its precompressed copies.
 until [ -f "$pkg/clusterpolisee.wasm.gz" ] && [ -f "$pkg/clusterpolisee.css.gz" ]; do sleep 0.2; done
 wire() { curl -s -H 'accept-encoding: br, gzip' -o /dev/null -w '%{size_download}' "http://127.0.0.1:$port$1"; }
-first_load=$(( $(wire /) + $(wire /pkg/clusterpolisee.js) + $(wire /pkg/clusterpolisee.wasm) + $(wire /pkg/clusterpolisee.css) ))
-for loader in "$pkg"/__wasm_split*.js; do first_load=$(( first_load + $(wire "/pkg/$(basename "$loader")") )); done
+at="$(curl -s "http://127.0.0.1:$port/" | grep -o '/v/[0-9a-f]*/pkg' | head -1)"
+first_load=$(( $(wire /) + $(wire "$at/clusterpolisee.js") + $(wire "$at/clusterpolisee.wasm") + $(wire "$at/clusterpolisee.css") ))
+for loader in "$pkg"/__wasm_split*.js; do first_load=$(( first_load + $(wire "$at/$(basename "$loader")") )); done
 row "home page first load (HTML + JS + WASM + CSS, Brotli, cold cache)" "$first_load B"
 "$CARGO_TARGET_DIR/release/server" demo >/dev/null
 out="$(wrk -t2 -c50 -d10s --latency "http://127.0.0.1:$port/")"

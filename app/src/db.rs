@@ -75,12 +75,13 @@ impl Db {
     }
 
     /// Runs the SQL migrations, then the data fixes that need Rust (keys computed by
-    /// [`crate::text::key`] for rows written before their key column existed).
-    pub async fn migrate(&self) -> Result<(), sqlx::migrate::MigrateError> {
+    /// [`crate::text::key`] for rows written before their key column existed), then loads the
+    /// built-in questionnaire template into a platform that lacks it.
+    pub async fn migrate(&self) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         sqlx::migrate!("../migrations").run(&self.pool).await?;
-        crate::registry::store::fill_missing_name_keys(self)
-            .await
-            .map_err(sqlx::migrate::MigrateError::Execute)
+        crate::registry::store::fill_missing_name_keys(self).await?;
+        crate::assessment::commands::load_built_in(self).await?;
+        Ok(())
     }
 
     /// True when the database answers.

@@ -9,8 +9,12 @@ use std::collections::BTreeMap;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Problem {
     Required,
-    TooLong { max: usize },
-    TooShort { min: usize },
+    TooLong {
+        max: usize,
+    },
+    TooShort {
+        min: usize,
+    },
     InvalidEmail,
     InvalidUrl,
     WeakPassword,
@@ -23,6 +27,25 @@ pub enum Problem {
     LastAdmin,
     WrongCode,
     InvalidCharacters,
+    /// A template file that does not keep the rules: where (a path such as
+    /// `sections[2].items[0].show_if`, or a line and column) and what, in English.
+    BadTemplate {
+        path: String,
+        message: String,
+    },
+    /// A number or score outside what its question allows.
+    OutOfRange,
+    /// An answer to a question that the answers given so far hide.
+    Hidden,
+    InvalidDate,
+    DateInPast,
+    /// No enabled account has this e-mail.
+    NoSuchAccount,
+    AlreadyInvited,
+    /// The round takes no more answers.
+    RoundClosed,
+    /// The response was submitted; the facilitator can reopen it.
+    AlreadySubmitted,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

@@ -31,6 +31,7 @@ macro_rules! lazy_page {
     };
 }
 
+pub mod assessment;
 pub mod error;
 pub mod home;
 pub mod identity;
@@ -45,10 +46,13 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod ssr;
 
+use assessment::pages::{TemplateRoute, TemplatesRoute};
+use assessment::respond::{ResponseRoute, SectionRoute};
+use assessment::round_pages::{AssessmentsRoute, JoinRoute, RoundRoute};
 use i18n::I18nContextProvider;
 use identity::pages::{AccountRoute, AdminRoute, SetupRoute, SignInRoute, SignUpRoute};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags, Stylesheet};
+use leptos_meta::{provide_meta_context, Link, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use registry::pages::OrganisationsRoute;
@@ -56,12 +60,18 @@ use registry::pages::OrganisationsRoute;
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    {
+    let asset_root = {
         ssr_headers::content_security_policy();
         if let Some(kept) = ssr::take_kept_text() {
             provide_context(kept);
         }
-    }
+        ssr::context()
+            .map(|c| c.asset_root.to_string())
+            .unwrap_or_default()
+    };
+    #[cfg(not(feature = "ssr"))]
+    let asset_root = String::new();
+    let stylesheet = format!("{asset_root}/pkg/{}.css", options.output_name);
     view! {
         <!DOCTYPE html>
         <html>
@@ -69,7 +79,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <meta name="color-scheme" content="light dark" />
-                <HydrationScripts options />
+                <HydrationScripts options root=asset_root />
+                <link rel="stylesheet" href=stylesheet />
                 <MetaTags />
             </head>
             <body>
@@ -108,7 +119,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <I18nContextProvider>
-            <Stylesheet id="leptos" href="/pkg/clusterpolisee.css" />
             <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
             <Router>
                 <ui::Layout>
@@ -119,6 +129,37 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("signin") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("admin") view={Lazy::<AdminRoute>::new()} ssr=SsrMode::Async />
+                        <Route
+                            path=path!("assessments")
+                            view={Lazy::<AssessmentsRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("assessments/:id")
+                            view={Lazy::<RoundRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("respond/:key")
+                            view={Lazy::<ResponseRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("respond/:key/:n")
+                            view={Lazy::<SectionRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("join/:code") view={Lazy::<JoinRoute>::new()} ssr=SsrMode::Async />
+                        <Route
+                            path=path!("admin/templates")
+                            view={Lazy::<TemplatesRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("admin/templates/:id")
+                            view={Lazy::<TemplateRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=path!("organisations")
                             view={Lazy::<OrganisationsRoute>::new()}

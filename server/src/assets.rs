@@ -2,6 +2,10 @@
 //! Brotli (`.br`) and a gzip (`.gz`) copy beside each asset that lacks a fresh one; the file
 //! server then sends the smallest the browser accepts. Until a copy exists, the compression
 //! layer gzips on the fly.
+//!
+//! Pages name the assets under a path that carries the build's fingerprint
+//! (`/v/<fingerprint>/pkg/…`), so browsers may keep them for a year without asking again: a new
+//! build has a new fingerprint, hence new addresses.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,6 +33,26 @@ pub fn precompress_in_background(pkg: PathBuf) {
     if let Err(e) = spawned {
         tracing::warn!(error = %e, "could not start compressing the assets");
     }
+}
+
+/// The assets' fingerprint: the first 12 hex digits of a SHA-256 over their names and contents.
+/// Every instance serving the same build computes the same one; a missing folder (a server
+/// built without its site, as in the integration tests) has the fingerprint of nothing.
+pub fn fingerprint(pkg: &Path) -> std::io::Result<String> {
+    use sha2::{Digest, Sha256};
+    let mut files = match files_ending_in(pkg, &["wasm", "js", "css", "json"]) {
+        Ok(files) => files,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    files.sort();
+    let mut digest = Sha256::new();
+    for file in files {
+        digest.update(file.file_name().unwrap_or_default().as_encoded_bytes());
+        digest.update([0]);
+        digest.update(std::fs::read(&file)?);
+    }
+    Ok(hex::encode(&digest.finalize()[..6]))
 }
 
 /// The files in `dir` whose extension is one of `extensions`.
@@ -161,5 +185,21 @@ mod tests {
         assert!(!dir.join("app.wasm.gz").exists());
         assert!(!dir.join("gone.js.br").exists());
         std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_fingerprint_follows_the_assets_contents_and_ignores_their_compressed_copies() {
+        let dir = std::env::temp_dir().join(format!("cp_fingerprint_{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("app.wasm"), "(module)").unwrap();
+        std::fs::write(dir.join("app.css"), "body {}").unwrap();
+        let first = fingerprint(&dir).unwrap();
+        assert_eq!(first.len(), 12);
+        std::fs::write(dir.join("app.wasm.br"), "a copy").unwrap();
+        assert_eq!(fingerprint(&dir).unwrap(), first);
+        std::fs::write(dir.join("app.css"), "body { margin: 0 }").unwrap();
+        assert_ne!(fingerprint(&dir).unwrap(), first);
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(fingerprint(&dir).unwrap(), fingerprint(&dir).unwrap());
     }
 }

@@ -86,7 +86,7 @@ pub struct Config {
     #[arg(long, env = "TRUST_FORWARDED_FOR", global = true)]
     pub trust_forwarded_for: bool,
     /// Largest request body accepted, in bytes.
-    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 64 * 1024, global = true)]
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 512 * 1024, global = true)]
     pub max_body_bytes: usize,
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "LOG_JSON", global = true)]
@@ -111,6 +111,19 @@ pub enum Command {
     },
     /// Fill an empty platform with demo organisations and people.
     Demo,
+    /// Import or export questionnaire templates (JSON files, format 1).
+    Template {
+        #[command(subcommand)]
+        command: TemplateCommand,
+    },
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum TemplateCommand {
+    /// Save the template in FILE as its key's next version (unchanged: nothing is written).
+    Import { file: PathBuf },
+    /// Print a template: the latest version of a key, or one version by its id.
+    Export { key_or_version: String },
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -57,6 +57,9 @@ impl AppState {
                  set-up at {public_url}/setup asks for the code {code}"
             );
         }
+        let pkg = config.site_root.join("pkg");
+        let fingerprint = assets::fingerprint(&pkg)
+            .map_err(|e| format!("reading the built assets in {} failed: {e}", pkg.display()))?;
         let leptos_options = LeptosOptions::builder()
             .output_name(config.output_name.clone())
             .site_root(config.site_root.to_string_lossy().into_owned())
@@ -74,6 +77,7 @@ impl AppState {
                 public_origin,
                 trust_forwarded_for: config.trust_forwarded_for,
                 setup_code: setup_code.map(Arc::from),
+                asset_root: Arc::from(format!("/v/{fingerprint}")),
             },
         })
     }
@@ -109,8 +113,8 @@ async fn metrics_handler(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-/// The built JS, WASM and CSS, precompressed where a copy exists. Their names carry no hash,
-/// so browsers revalidate them (a 304 when unchanged) instead of caching them blindly.
+/// The built JS, WASM and CSS, precompressed where a copy exists. They are served under the
+/// build's fingerprint (`asset_root`), so browsers keep them without asking again.
 fn packaged_assets(options: &LeptosOptions) -> Router<AppState> {
     use tower_http::services::ServeDir;
     use tower_http::set_header::SetResponseHeaderLayer;
@@ -120,7 +124,7 @@ fn packaged_assets(options: &LeptosOptions) -> Router<AppState> {
         .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-cache"),
+            axum::http::HeaderValue::from_static("public, max-age=31536000, immutable"),
         ))
 }
 
@@ -137,7 +141,10 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             "/api/{*fn_name}",
             get(server_fn_handler).post(server_fn_handler),
         )
-        .nest("/pkg", packaged_assets(&state.leptos_options))
+        .nest(
+            &format!("{}/pkg", state.context.asset_root),
+            packaged_assets(&state.leptos_options),
+        )
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_handler))
         .leptos_routes_with_context(state, route_list, state.provide(), {

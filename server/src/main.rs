@@ -1,7 +1,7 @@
 //! `clusterpolisee`: serve the platform, or run one of the administration commands.
 
 use clap::Parser;
-use server::config::{AdminCommand, Cli, Command, Config};
+use server::config::{AdminCommand, Cli, Command, Config, TemplateCommand};
 use server::{AppState, StartupResult};
 use std::io::Read;
 use std::process::ExitCode;
@@ -87,6 +87,36 @@ async fn run(cli: Cli) -> StartupResult<()> {
                 seeded.people,
                 app::demo::DEMO_PASSWORD
             );
+        }
+        Command::Template {
+            command: TemplateCommand::Import { file },
+        } => {
+            let json = std::fs::read_to_string(&file)
+                .map_err(|e| format!("reading {} failed: {e}", file.display()))?;
+            let state = AppState::new(&config).await?;
+            let saved = app::assessment::commands::import(&state.context.db, &json).await?;
+            if saved.created {
+                println!("saved as version {} ({})", saved.version, saved.version_id);
+            } else {
+                println!(
+                    "unchanged: version {} ({}) is the same",
+                    saved.version, saved.version_id
+                );
+            }
+        }
+        Command::Template {
+            command: TemplateCommand::Export { key_or_version },
+        } => {
+            let state = AppState::new(&config).await?;
+            let json = app::assessment::commands::export(&state.context.db, &key_or_version)
+                .await
+                .map_err(|e| match e {
+                    app::error::AppError::NotFound => {
+                        format!("no template key or version id {key_or_version:?}")
+                    }
+                    other => other.to_string(),
+                })?;
+            println!("{json}");
         }
     }
     Ok(())

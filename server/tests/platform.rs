@@ -43,7 +43,7 @@ async fn a_cross_site_post_is_refused_and_changes_nothing() {
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
     on_each_engine(async |app, _| {
-        let huge = "x".repeat(200 * 1024);
+        let huge = "x".repeat(600 * 1024);
         let (status, _) = app
             .call(
                 SignUp::PATH,
@@ -424,7 +424,8 @@ async fn a_backup_of_a_live_sqlite_database_is_a_consistent_copy_and_postgres_po
 }
 
 #[tokio::test]
-async fn built_assets_are_sent_precompressed_as_the_browser_accepts_and_revalidated() {
+async fn built_assets_are_sent_precompressed_as_the_browser_accepts_under_the_build_fingerprint_for_good(
+) {
     for engine in engines() {
         let db = TestDb::new(engine).await;
         let site = std::env::temp_dir().join(format!("cp_site_{}", uuid::Uuid::now_v7().simple()));
@@ -440,16 +441,39 @@ async fn built_assets_are_sent_precompressed_as_the_browser_accepts_and_revalida
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
+        let page = app.client.get(app.url("/")).send().await.unwrap();
+        let html = page.text().await.unwrap();
+        let href = html
+            .split('"')
+            .find(|part| part.ends_with("/pkg/clusterpolisee.css"))
+            .expect("the page links its stylesheet")
+            .to_owned();
+        let fingerprint = href
+            .strip_prefix("/v/")
+            .and_then(|rest| rest.strip_suffix("/pkg/clusterpolisee.css"))
+            .unwrap();
+        assert!(
+            fingerprint.len() == 12 && fingerprint.bytes().all(|b| b.is_ascii_hexdigit()),
+            "{href}"
+        );
+        // Another build's address is not answered with this build's file (to keep for a year).
+        let stale = app
+            .client
+            .get(app.url("/v/000000000000/pkg/clusterpolisee.css"));
+        assert_eq!(stale.send().await.unwrap().status().as_u16(), 404);
         for (accepts, encoding) in [("br, gzip", Some("br")), ("gzip", Some("gzip")), ("", None)] {
             let res = app
                 .client
-                .get(app.url("/pkg/clusterpolisee.css"))
+                .get(app.url(&href))
                 .header("accept-encoding", accepts)
                 .send()
                 .await
                 .unwrap();
             assert_eq!(res.status().as_u16(), 200);
-            assert_eq!(res.headers()["cache-control"], "no-cache");
+            assert_eq!(
+                res.headers()["cache-control"],
+                "public, max-age=31536000, immutable"
+            );
             assert_eq!(
                 res.headers()
                     .get("content-encoding")

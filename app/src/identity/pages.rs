@@ -398,6 +398,9 @@ fn AdminPanel() -> impl IntoView {
                     })
                 })}
             </Suspense>
+            <p>
+                <a href="/admin/templates">{t!(i18n, admin_templates_link)}</a>
+            </p>
             <h2>{t!(i18n, admin_users_title)}</h2>
             <FormNotice error=role_error />
             <FormNotice error=disable_error />

@@ -147,6 +147,45 @@ pub struct Credentials {
     pub locale: String,
 }
 
+/// The enabled account with this e-mail, as (id, display name), for rooms that invite people.
+#[tracing::instrument(skip_all)]
+pub async fn find_active_person(
+    db: &Db,
+    email: &super::model::Email,
+) -> Result<Option<(String, String)>, AppError> {
+    let row =
+        sqlx::query("select user_id, display_name from app_user where email = $1 and disabled = 0")
+            .bind(email.as_str())
+            .fetch_optional(&db.pool)
+            .await?;
+    row.map(|r| Ok((r.try_get("user_id")?, r.try_get("display_name")?)))
+        .transpose()
+}
+
+/// The display names of these accounts, by id, for rooms that show who did something.
+#[tracing::instrument(skip_all, fields(count = ids.len()))]
+pub async fn display_names(
+    db: &Db,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "select user_id, display_name from app_user where user_id in ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|r| Ok((r.try_get("user_id")?, r.try_get("display_name")?)))
+        .collect()
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn find_credentials(db: &Db, email: &str) -> Result<Option<Credentials>, AppError> {
     let row = sqlx::query(

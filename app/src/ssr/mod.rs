@@ -28,6 +28,9 @@ pub struct ServerContext {
     /// While the platform has no administrator and listens beyond this machine, set-up asks
     /// for this code, printed in the server's log at start.
     pub setup_code: Option<Arc<str>>,
+    /// The path under which this build's JS, WASM and CSS are served (`/v/<fingerprint>`):
+    /// a new build has new addresses, so browsers may cache the assets for good.
+    pub asset_root: Arc<str>,
 }
 
 impl ServerContext {

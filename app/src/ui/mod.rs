@@ -65,6 +65,17 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::LastAdmin => t_string!(i18n, problem_last_admin).to_string(),
         Problem::WrongCode => t_string!(i18n, problem_wrong_code).to_string(),
         Problem::InvalidCharacters => t_string!(i18n, problem_invalid_characters).to_string(),
+        Problem::BadTemplate { path, message } => {
+            t_string!(i18n, problem_bad_template, path, message).to_string()
+        }
+        Problem::OutOfRange => t_string!(i18n, problem_out_of_range).to_string(),
+        Problem::Hidden => t_string!(i18n, problem_hidden).to_string(),
+        Problem::InvalidDate => t_string!(i18n, problem_invalid_date).to_string(),
+        Problem::DateInPast => t_string!(i18n, problem_date_in_past).to_string(),
+        Problem::NoSuchAccount => t_string!(i18n, problem_no_such_account).to_string(),
+        Problem::AlreadyInvited => t_string!(i18n, problem_already_invited).to_string(),
+        Problem::RoundClosed => t_string!(i18n, problem_round_closed).to_string(),
+        Problem::AlreadySubmitted => t_string!(i18n, problem_already_submitted).to_string(),
     }
 }
 
@@ -293,6 +304,7 @@ pub fn Layout(children: Children) -> impl IntoView {
         Suspend::new(async move {
             match user.await {
                 Ok(Some(u)) => view! {
+                    <li><a href="/assessments">{t!(i18n, nav_assessments)}</a></li>
                     {u.is_admin().then(|| view! { <li><a href="/admin">{t!(i18n, nav_admin)}</a></li> })}
                     <li><a href="/account">{t!(i18n, nav_account)}</a></li>
                     <li>

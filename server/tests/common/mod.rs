@@ -102,7 +102,7 @@ pub fn config(db: &TestDb) -> Config {
         sign_in_attempts_per_minute: 50,
         attempts_per_address_per_minute: 1_000,
         trust_forwarded_for: false,
-        max_body_bytes: 64 * 1024,
+        max_body_bytes: 512 * 1024,
         log_json: false,
     }
 }

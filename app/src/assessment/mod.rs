@@ -1,0 +1,20 @@
+//! Policy assessment: questionnaire templates, rounds that a region's stakeholders answer,
+//! and the results merged from their answers.
+
+#[cfg(feature = "ssr")]
+pub mod access;
+pub mod api;
+mod check;
+#[cfg(feature = "ssr")]
+pub mod commands;
+pub mod model;
+pub mod pages;
+pub mod respond;
+pub mod round;
+pub mod round_api;
+pub mod round_pages;
+#[cfg(feature = "ssr")]
+pub mod round_store;
+pub mod score;
+#[cfg(feature = "ssr")]
+pub mod store;

@@ -1,0 +1,461 @@
+//! Server functions for rounds: facilitators start them and invite respondents; respondents
+//! answer section by section, with or without JavaScript, and submit.
+
+use super::round::{ItemFields, MyAssessments, ResponseSummary, ResponseView, Round};
+use crate::error::AppError;
+use crate::registry::model::Translated;
+use leptos::prelude::*;
+use std::collections::BTreeMap;
+
+#[cfg(feature = "ssr")]
+use {
+    super::access::{require_facilitator, require_respondent, Respondent},
+    super::model::{AnswerProblem, Template},
+    super::round::{
+        answer_from_fields, closing_time, format_code, new_code, Entry, LABEL_MAX, ROUND_NAME_MAX,
+    },
+    super::round_store::{self as store, NewRound, Refusal},
+    crate::db::{now_ms, Db},
+    crate::error::{Checks, Problem},
+    crate::identity::model::Email,
+    crate::identity::session::require_user,
+    crate::ssr,
+    crate::text::bounded_text,
+};
+
+/// The templates a round can be started with: the latest version of each, with its title.
+#[server(endpoint = "assessment/template_choices")]
+pub async fn template_choices() -> Result<Vec<(String, Translated)>, AppError> {
+    require_user().await?;
+    let db = ssr::db()?;
+    Ok(super::store::latest_versions(&db)
+        .await?
+        .into_iter()
+        .map(|v| (v.version_id, v.definition.title))
+        .collect())
+}
+
+/// A signed-in person starts a round for a region and becomes its facilitator.
+#[server(endpoint = "assessment/start_round")]
+pub async fn start_round(
+    version_id: String,
+    region_id: String,
+    name: String,
+    closes_on: String,
+) -> Result<(), AppError> {
+    let me = require_user().await?;
+    let db = ssr::db()?;
+    let mut checks = Checks::default();
+    checks.keep("name", &name);
+    checks.keep("closes_on", &closes_on);
+    let name = checks.check("name", bounded_text(&name, ROUND_NAME_MAX));
+    let closes_at = checks.check("closes_on", closing_time(&closes_on, now_ms()));
+    let version = super::store::latest_versions(&db)
+        .await?
+        .into_iter()
+        .find(|v| v.version_id == version_id);
+    if version.is_none() {
+        checks.fail("version_id", Problem::UnknownChoice);
+    }
+    let region_known = crate::registry::store::regions(&db)
+        .await?
+        .iter()
+        .any(|r| r.region_id == region_id);
+    if !region_known {
+        checks.fail("region_id", Problem::UnknownChoice);
+    }
+    checks.finish()?;
+    let (Some(name), Some(closes_at)) = (name, closes_at) else {
+        return Err(AppError::Internal);
+    };
+    let round_id = store::create_round(
+        &db,
+        &me,
+        NewRound {
+            version_id: &version_id,
+            region_id: &region_id,
+            name: &name,
+            closes_at,
+        },
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/assessments/{round_id}"));
+    Ok(())
+}
+
+/// The rounds the caller facilitates and the ones they were invited to answer.
+#[server(endpoint = "assessment/mine")]
+pub async fn list_my_assessments() -> Result<MyAssessments, AppError> {
+    let me = require_user().await?;
+    let db = ssr::db()?;
+    let mut facilitating = Vec::new();
+    for row in store::rounds_facilitated(&db, &me).await? {
+        facilitating.push(store::round_view(&db, row).await?);
+    }
+    let mut answering = Vec::new();
+    for (row, response) in store::rounds_answering(&db, &me).await? {
+        let submitted = response.submitted_at.is_some();
+        answering.push((
+            store::round_view(&db, row).await?,
+            response.response_id,
+            submitted,
+        ));
+    }
+    Ok(MyAssessments {
+        facilitating,
+        answering,
+    })
+}
+
+/// A round and its respondents, for its facilitator.
+#[server(endpoint = "assessment/round")]
+pub async fn get_round(round_id: String) -> Result<(Round, Vec<ResponseSummary>), AppError> {
+    let db = ssr::db()?;
+    let round = require_facilitator(&db, &round_id).await?;
+    let responses = store::responses(&db, &round).await?;
+    Ok((
+        store::round_view(&db, round.round().clone()).await?,
+        responses,
+    ))
+}
+
+/// Invites a person by the e-mail of their account.
+#[server(endpoint = "assessment/invite_account")]
+pub async fn invite_account(round_id: String, email: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let round = require_facilitator(&db, &round_id).await?;
+    let email =
+        Email::parse(&email).map_err(|p| AppError::field("email", p).keeping("email", &email))?;
+    let (user_id, name) = crate::identity::store::find_active_person(&db, &email)
+        .await?
+        .ok_or_else(|| {
+            AppError::field("email", Problem::NoSuchAccount).keeping("email", email.as_str())
+        })?;
+    store::add_response(&db, &round, Entry::Account, &name, Some(&user_id), None).await?;
+    Ok(())
+}
+
+/// Creates a personal link for someone without an account; `label` says whom it is for.
+#[server(endpoint = "assessment/invite_link")]
+pub async fn invite_link(round_id: String, label: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let round = require_facilitator(&db, &round_id).await?;
+    let label = bounded_text(&label, LABEL_MAX)
+        .map_err(|p| AppError::field("label", p).keeping("label", &label))?;
+    store::add_response(
+        &db,
+        &round,
+        Entry::PersonalLink,
+        &label,
+        None,
+        Some(&new_code()),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Withdraws a respondent's access, or gives it back.
+#[server(endpoint = "assessment/revoke")]
+pub async fn set_response_revoked(
+    round_id: String,
+    response_id: String,
+    revoked: bool,
+) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let round = require_facilitator(&db, &round_id).await?;
+    store::set_revoked(&db, &round, &response_id, revoked).await
+}
+
+/// Reopens a submitted response so that its respondent can change it.
+#[server(endpoint = "assessment/reopen_response")]
+pub async fn reopen_response(round_id: String, response_id: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let round = require_facilitator(&db, &round_id).await?;
+    store::reopen_response(&db, &round, &response_id).await
+}
+
+/// Switches the round's shared link on (with a fresh code) or off.
+#[server(endpoint = "assessment/round_link")]
+pub async fn set_round_link(round_id: String, on: bool) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let round = require_facilitator(&db, &round_id).await?;
+    let code = on.then(new_code);
+    store::set_link(&db, &round, code.as_deref()).await
+}
+
+/// Closes the round to further answers, or reopens it.
+#[server(endpoint = "assessment/close_round")]
+pub async fn set_round_closed(round_id: String, closed: bool) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let round = require_facilitator(&db, &round_id).await?;
+    store::set_closed(&db, &round, closed).await
+}
+
+/// What the round's shared link shows before someone starts: the round, its region, its
+/// questionnaire, and whether it still takes answers.
+#[server(endpoint = "assessment/link")]
+pub async fn round_link_info(code: String) -> Result<(Round, bool), AppError> {
+    let db = ssr::db()?;
+    let code = super::round::normalise_code(&code);
+    let row = store::round_by_link(&db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let open = row.is_open(now_ms());
+    let mut round = store::round_view(&db, row).await?;
+    round.link_code = None;
+    Ok((round, open))
+}
+
+/// Someone who opened the round's shared link starts a response of their own, and goes to it.
+#[server(endpoint = "assessment/start_response")]
+pub async fn start_response(code: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let code = super::round::normalise_code(&code);
+    let round = store::round_by_link(&db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !round.is_open(now_ms()) {
+        return Err(AppError::field("code", Problem::RoundClosed));
+    }
+    let own = new_code();
+    store::add_link_response(&db, &round, &own).await?;
+    leptos_axum::redirect(&format!("/respond/{}", format_code(&own)));
+    Ok(())
+}
+
+/// A respondent types their code (from another device) and goes back to their response.
+#[server(endpoint = "assessment/continue")]
+pub async fn continue_response(code: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let typed = code.clone();
+    let code = super::round::normalise_code(&code);
+    let known =
+        super::round::is_code(&code) && store::response_by_code(&db, &code).await?.is_some();
+    if !known {
+        return Err(AppError::field("code", Problem::WrongCode).keeping("code", &typed));
+    }
+    leptos_axum::redirect(&format!("/respond/{}", format_code(&code)));
+    Ok(())
+}
+
+/// The questionnaire a respondent answers: their round's template version.
+#[cfg(feature = "ssr")]
+async fn template_of(db: &Db, who: &Respondent) -> Result<Template, AppError> {
+    Ok(super::store::template_version(db, &who.round.version_id)
+        .await?
+        .definition)
+}
+
+#[cfg(feature = "ssr")]
+async fn view(db: &Db, who: Respondent) -> Result<ResponseView, AppError> {
+    let template = template_of(db, &who).await?;
+    let answers = store::answers(db, &who.response_id).await?;
+    let region_name = store::round_view(db, who.round.clone()).await?.region_name;
+    Ok(ResponseView {
+        response_id: who.response_id,
+        round_name: who.round.name.clone(),
+        region_name,
+        open: who.round.is_open(now_ms()),
+        submitted: who.response.submitted_at.is_some(),
+        code: who.response.code.as_deref().map(format_code),
+        template,
+        answers,
+    })
+}
+
+/// The response a key opens (see `access::require_respondent`), with its questionnaire.
+#[server(endpoint = "assessment/response")]
+pub async fn get_response(key: String) -> Result<ResponseView, AppError> {
+    let db = ssr::db()?;
+    let who = require_respondent(&db, &key).await?;
+    view(&db, who).await
+}
+
+/// The name of a form field for an item's answer: `answers[B1]`.
+pub fn answer_field(item_id: &str) -> String {
+    format!("answers[{item_id}]")
+}
+
+#[cfg(feature = "ssr")]
+fn refused(refusal: Refusal) -> AppError {
+    match refusal {
+        Refusal::RoundClosed => AppError::field("response", Problem::RoundClosed),
+        Refusal::Submitted => AppError::field("response", Problem::AlreadySubmitted),
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn answer_problem(p: AnswerProblem) -> Problem {
+    match p {
+        AnswerProblem::WrongType | AnswerProblem::OutOfRange => Problem::OutOfRange,
+        AnswerProblem::UnknownChoice => Problem::UnknownChoice,
+        AnswerProblem::TooLong { max } => Problem::TooLong { max },
+        AnswerProblem::InvalidLink => Problem::InvalidUrl,
+        AnswerProblem::InvalidCharacters => Problem::InvalidCharacters,
+        AnswerProblem::Hidden => Problem::Hidden,
+    }
+}
+
+/// The answers a form sends for some items, checked. The good ones are returned to be saved;
+/// the others are named in the error (field `answers[<item>]`), so that one mistake does not
+/// lose the rest of a section typed without JavaScript. An answer to an item that the answers
+/// (as they will be after this save) hide is a mistake too.
+#[cfg(feature = "ssr")]
+fn checked_changes(
+    template: &Template,
+    stored: &super::model::Answers,
+    sent: &BTreeMap<String, ItemFields>,
+    item_ids: &[String],
+) -> (Vec<(String, Option<super::model::Answer>)>, Checks) {
+    let mut checks = Checks::default();
+    let mut changes = Vec::new();
+    let mut after = stored.clone();
+    let empty = ItemFields::new();
+    for id in item_ids {
+        let Some(item) = template.item(id) else {
+            checks.fail(&answer_field(id), Problem::UnknownChoice);
+            continue;
+        };
+        match answer_from_fields(item, sent.get(id).unwrap_or(&empty)) {
+            Ok(answer) => {
+                match &answer {
+                    Some(a) => after.insert(id.clone(), a.clone()),
+                    None => after.remove(id),
+                };
+                changes.push((id.clone(), answer));
+            }
+            Err(p) => checks.fail(&answer_field(id), answer_problem(p)),
+        }
+    }
+    changes.retain(|(id, answer)| {
+        let hidden = answer.is_some() && !template.is_visible(id, &after);
+        if hidden {
+            checks.fail(&answer_field(id), Problem::Hidden);
+        }
+        !hidden
+    });
+    (changes, checks)
+}
+
+/// Saves one section's answers (the form of a section page, with or without JavaScript) and
+/// goes on: `go` is `next`, `back` or `stay`.
+#[server(endpoint = "assessment/save_section")]
+pub async fn save_section(
+    key: String,
+    section: String,
+    #[server(default)] answers: BTreeMap<String, ItemFields>,
+    go: String,
+) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let who = require_respondent(&db, &key).await?;
+    let template = template_of(&db, &who).await?;
+    let index = template
+        .sections
+        .iter()
+        .position(|s| s.id == section)
+        .ok_or(AppError::BadRequest)?;
+    if answers
+        .keys()
+        .any(|id| !template.sections[index].items.iter().any(|i| &i.id == id))
+    {
+        return Err(AppError::BadRequest);
+    }
+    let stored = store::answers(&db, &who.response_id).await?;
+    let item_ids: Vec<String> = template.sections[index]
+        .items
+        .iter()
+        .map(|i| i.id.clone())
+        .collect();
+    let (changes, checks) = checked_changes(&template, &stored, &answers, &item_ids);
+    store::save_answers(&db, &who, &changes)
+        .await?
+        .map_err(refused)?;
+    checks.finish()?;
+    let mut after = stored;
+    for (id, answer) in changes {
+        match answer {
+            Some(a) => after.insert(id, a),
+            None => after.remove(&id),
+        };
+    }
+    let visible: Vec<usize> = template
+        .sections
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| template.visible_sections(&after).any(|v| v.id == s.id))
+        .map(|(n, _)| n)
+        .collect();
+    let target = match go.as_str() {
+        "next" => visible.iter().find(|&&n| n > index).copied(),
+        "back" => visible.iter().rev().find(|&&n| n < index).copied(),
+        _ => Some(index),
+    };
+    let path = match target {
+        Some(n) => format!("/respond/{}/{}", url_key(&key), n + 1),
+        None => format!("/respond/{}", url_key(&key)),
+    };
+    leptos_axum::redirect(&path);
+    Ok(())
+}
+
+/// The key as it goes into a URL: a code with its dashes, an id as it is.
+#[cfg(feature = "ssr")]
+fn url_key(key: &str) -> String {
+    let code = super::round::normalise_code(key);
+    if super::round::is_code(&code) {
+        format_code(&code)
+    } else {
+        key.to_owned()
+    }
+}
+
+/// Saves one answer as it is given (the hydrated page's autosave).
+#[server(endpoint = "assessment/save_answer")]
+pub async fn save_answer(
+    key: String,
+    item: String,
+    #[server(default)] fields: ItemFields,
+) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let who = require_respondent(&db, &key).await?;
+    let template = template_of(&db, &who).await?;
+    if template.item(&item).is_none() {
+        return Err(AppError::BadRequest);
+    }
+    let stored = store::answers(&db, &who.response_id).await?;
+    let sent = BTreeMap::from([(item.clone(), fields)]);
+    let (changes, checks) = checked_changes(&template, &stored, &sent, &[item]);
+    checks.finish()?;
+    store::save_answers(&db, &who, &changes)
+        .await?
+        .map_err(refused)
+}
+
+/// Submits the response: refused, with each missing required item named, until every shown
+/// required item has an answer.
+#[server(endpoint = "assessment/submit")]
+pub async fn submit_response(key: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let who = require_respondent(&db, &key).await?;
+    let template = template_of(&db, &who).await?;
+    let mut missing = Vec::new();
+    let submitted = store::submit(&db, &who, |answers| {
+        missing = template
+            .missing_required(answers)
+            .iter()
+            .map(|i| i.id.clone())
+            .collect();
+        missing.is_empty()
+    })
+    .await?
+    .map_err(refused)?;
+    if !submitted {
+        let mut checks = Checks::default();
+        for id in &missing {
+            checks.fail(&answer_field(id), Problem::Required);
+        }
+        checks.finish()?;
+    }
+    leptos_axum::redirect(&format!("/respond/{}", url_key(&key)));
+    Ok(())
+}
