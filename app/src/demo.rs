@@ -1,6 +1,9 @@
 //! Believable demo content for an empty platform, so that a newcomer sees it alive.
 //! Later capabilities add their own demo content here.
 
+use crate::assessment;
+use crate::assessment::model::{Answer, Answers, ItemKind, Template};
+use crate::assessment::round_store::DemoRound;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::identity::model::Role;
@@ -8,6 +11,8 @@ use crate::identity::session::hash_password;
 use crate::identity::store::{self as identity, NewUser};
 use crate::registry::model::OrganisationKind;
 use crate::registry::store::{self as registry, NewOrganisation};
+
+const BUILT_IN_KEY: &str = "regional-cluster-policy";
 
 /// The password of every demo account, printed by the `demo` command.
 pub const DEMO_PASSWORD: &str = "cluster-demo-2026";
@@ -162,13 +167,33 @@ pub const LAST_DEMO_EMAIL: &str = "andreea.popescu@demo.clusterpolisee.eu";
 pub struct Seeded {
     pub organisations: usize,
     pub people: usize,
+    pub rounds: usize,
+    pub responses: usize,
 }
+
+/// Demo assessment rounds on the built-in template: the facilitator (index into `PEOPLE`),
+/// the region, and the region's profile: its typical score today on each of the template's
+/// dimensions, in their order.
+const ROUNDS: [(usize, &str, [u8; 10]); 3] = [
+    (3, "HR03", [2, 1, 3, 2, 3, 1, 2, 3, 1, 1]),
+    (2, "SI04", [3, 3, 4, 3, 4, 2, 3, 4, 3, 2]),
+    (1, "AT22", [4, 4, 4, 4, 3, 3, 4, 3, 4, 3]),
+];
+
+/// Who answered in each demo round (by personal link, so that no account is needed).
+const RESPONDENTS: [&str; 4] = [
+    "Regional development agency",
+    "Cluster manager",
+    "University – technology transfer office",
+    "Chamber of commerce",
+];
 
 /// Fills an empty platform, all or nothing (one transaction); refuses one that already has
 /// organisations, so as never to mix demo content into real data.
 pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
     // Hashed before the transaction opens: it takes a core for a moment and needs no lock.
     let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
+    let template = assessment::store::latest_by_key(db, BUILT_IN_KEY).await?;
     let mut tx = db.pool.begin().await?;
     if registry::count_organisations(&mut *tx).await? > 0 {
         return Err(AppError::Forbidden);
@@ -184,6 +209,7 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
         };
         org_ids.push(registry::insert_organisation(&mut *tx, org, None).await?);
     }
+    let mut people = Vec::new();
     for (name, email, locale, org) in PEOPLE {
         let user = NewUser {
             email,
@@ -193,13 +219,86 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
             locale: supported_locale(locale),
             organisation_id: Some(&org_ids[org]),
         };
-        identity::create_user(&mut *tx, user).await?;
+        people.push(identity::create_user(&mut *tx, user).await?);
+    }
+    let mut responses = 0;
+    for (facilitator, region, profile) in ROUNDS {
+        let answers: Vec<(&str, Answers)> = RESPONDENTS
+            .iter()
+            .enumerate()
+            .map(|(n, label)| {
+                (
+                    *label,
+                    demo_answers(&template.definition, region, &profile, n),
+                )
+            })
+            .collect();
+        responses += answers.len();
+        let round = DemoRound {
+            version_id: &template.version_id,
+            region_id: region,
+            name: "2026 baseline",
+            facilitator_id: &people[facilitator],
+        };
+        assessment::round_store::insert_finished_round(&mut tx, round, &answers).await?;
     }
     tx.commit().await?;
     Ok(Seeded {
         organisations: ORGANISATIONS.len(),
         people: PEOPLE.len(),
+        rounds: ROUNDS.len(),
+        responses,
     })
+}
+
+/// A complete, believable response: every scored item near the region's profile for its
+/// dimension (respondents differ a little, and on one item a lot), a target one or two steps
+/// higher, and the required context items.
+fn demo_answers(
+    template: &Template,
+    region: &str,
+    profile: &[u8; 10],
+    respondent: usize,
+) -> Answers {
+    let mut answers = Answers::new();
+    for (n, item) in template.items().enumerate() {
+        let dimension = template
+            .dimensions
+            .iter()
+            .position(|d| item.dimension.as_deref() == Some(d.id.as_str()));
+        let answer = match (&item.kind, dimension) {
+            (ItemKind::Evidence { .. }, Some(d)) if item.show_if.is_none() => {
+                // A small, fixed wobble per respondent and item; item C2 splits the room.
+                let wobble = [0i16, 1, -1, 0, 1][(n + respondent) % 5];
+                let split = if item.id == "C2" {
+                    [-2i16, 2, -1, 1][respondent]
+                } else {
+                    0
+                };
+                let present = (i16::from(profile[d]) + wobble + split).clamp(0, 5) as u8;
+                let target = (present + 1 + u8::from((n + respondent).is_multiple_of(3))).min(5);
+                Some(Answer::Evidence {
+                    present: Some(present),
+                    target: Some(target),
+                    justification: String::new(),
+                    link: String::new(),
+                })
+            }
+            (ItemKind::ShortText {}, _) if item.id == "A1" => Some(Answer::Text {
+                text: region.to_owned(),
+            }),
+            (ItemKind::SingleChoice { options }, _) if item.required => {
+                Some(Answer::SingleChoice {
+                    choice: options[respondent % options.len()].id.clone(),
+                })
+            }
+            _ => None,
+        };
+        if let Some(answer) = answer {
+            answers.insert(item.id.clone(), answer);
+        }
+    }
+    answers
 }
 
 /// The person's language if the platform has it yet, else English.

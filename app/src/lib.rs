@@ -48,6 +48,7 @@ pub mod ssr;
 
 use assessment::pages::{TemplateRoute, TemplatesRoute};
 use assessment::respond::{ResponseRoute, SectionRoute};
+use assessment::results::ResultsRoute;
 use assessment::round_pages::{AssessmentsRoute, JoinRoute, RoundRoute};
 use i18n::I18nContextProvider;
 use identity::pages::{AccountRoute, AdminRoute, SetupRoute, SignInRoute, SignUpRoute};
@@ -137,6 +138,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=path!("assessments/:id")
                             view={Lazy::<RoundRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("assessments/:id/results")
+                            view={Lazy::<ResultsRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route

@@ -97,3 +97,14 @@ test('the round link lets anyone start and gives them a code to continue with', 
   await expect(other).toHaveURL(new RegExp(`/respond/${code}$`));
   await visitor.close();
 });
+
+test('the facilitator opens the results: a radar with its numbers in a table', async ({ page }, info) => {
+  const name = `Results ${info.project.name} ${Date.now()}`;
+  await startRound(page, name);
+  await page.getByRole('link', { name: 'See the results' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: `Results: ${name}` })).toBeVisible();
+  await expect(page.getByRole('img', { name: /Radar chart/ })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Scores by dimension (0–5)' })).toBeVisible();
+  await expect(page.getByText('No response has been submitted yet')).toBeVisible();
+  await expectAccessible(page);
+});

@@ -82,9 +82,12 @@ async fn run(cli: Cli) -> StartupResult<()> {
                     other => other.to_string(),
                 })?;
             println!(
-                "added {} organisations and {} people; every demo account's password is {}",
+                "added {} organisations, {} people and {} finished assessment rounds ({} responses); \
+                 every demo account's password is {}",
                 seeded.organisations,
                 seeded.people,
+                seeded.rounds,
+                seeded.responses,
                 app::demo::DEMO_PASSWORD
             );
         }

@@ -4,6 +4,7 @@
 
 mod common;
 
+use app::assessment::results::RoundResults;
 use app::assessment::round::{MyAssessments, Progress, ResponseSummary, ResponseView, Round};
 use app::assessment::round_api::{
     ContinueResponse, GetResponse, GetRound, InviteAccount, InviteLink, ListMyAssessments as Mine,
@@ -631,6 +632,58 @@ async fn a_round_needs_a_name_a_known_template_and_region_and_a_closing_day_ahea
         assert_eq!(e.problem("name"), Some(&Problem::Required));
         assert_eq!(e.problem("closes_on"), Some(&Problem::DateInPast));
         assert_eq!(app.count("select count(*) from assessment_round").await, 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn results_merge_only_submitted_answers_and_show_the_disagreement_to_the_facilitator_alone() {
+    on_each_engine(async |app, engine| {
+        setup_admin(app).await;
+        let seeded = app::demo::seed(&app.state.context.db).await.unwrap();
+        assert_eq!(seeded.rounds, 3);
+        let (_, body) = app.call(Mine::PATH, &[]).await;
+        let mine: MyAssessments = serde_json::from_str(&body).unwrap();
+        let croatia = mine
+            .facilitating
+            .iter()
+            .find(|r| r.region_id == "HR03")
+            .expect("the administrator sees every round");
+
+        // A response started but not submitted does not count.
+        let code = personal_link(app, &croatia.round_id, "Late").await;
+        let (status, _) = save(app, &common::client(), &code, "B1", &[("present", "0")]).await;
+        assert_eq!(status, 200);
+
+        let form = [("round_id", croatia.round_id.as_str())];
+        let (status, body) = app.call(RoundResults::PATH, &form).await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let results: app::assessment::results::ResultsReport = serde_json::from_str(&body).unwrap();
+        assert_eq!(results.results.respondents, 4);
+        let b1 = results
+            .results
+            .items
+            .iter()
+            .find(|i| i.item_id == "B1")
+            .unwrap();
+        assert_eq!(b1.present.unwrap().count, 4);
+        assert!(b1.present.unwrap().min >= 1.0, "the late 0 is not counted");
+        let disagreements: Vec<_> = results
+            .results
+            .disagreements()
+            .map(|i| i.item_id.as_str())
+            .collect();
+        assert_eq!(disagreements, vec!["C2"]);
+        assert!(!results.results.largest_gaps(5).is_empty());
+
+        let member = common::client();
+        app.sign_up(&member, "member@example.org").await;
+        let (status, _) = app.call_with(&member, RoundResults::PATH, &form).await;
+        assert_eq!(status, 403);
+        let (status, _) = app
+            .call_with(&common::client(), RoundResults::PATH, &form)
+            .await;
+        assert_eq!(status, 401);
     })
     .await;
 }

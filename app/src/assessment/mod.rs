@@ -10,6 +10,7 @@ pub mod commands;
 pub mod model;
 pub mod pages;
 pub mod respond;
+pub mod results;
 pub mod round;
 pub mod round_api;
 pub mod round_pages;

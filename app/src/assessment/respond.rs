@@ -16,10 +16,16 @@ use leptos_router::hooks::use_params_map;
 lazy_page!(ResponseRoute, ResponsePage);
 lazy_page!(SectionRoute, SectionPage);
 
-fn use_response() -> (Memo<String>, Resource<Result<ResponseView, AppError>>) {
+/// The response of the page's key, loaded again whenever `reload` changes (the section number
+/// after a save moved on, or the submit action's version): the hydrated page stays on the same
+/// route while its parameters change.
+fn use_response(
+    reload: impl Fn() -> usize + Send + Sync + 'static,
+) -> (Memo<String>, Resource<Result<ResponseView, AppError>>) {
     let params = use_params_map();
     let key = Memo::new(move |_| params.with(|p| p.get("key")).unwrap_or_default());
-    (key, Resource::new(move || key.get(), get_response))
+    let response = Resource::new(move || (key.get(), reload()), |(key, _)| get_response(key));
+    (key, response)
 }
 
 /// The state of the response above every respondent page: closed, or submitted.
@@ -41,21 +47,25 @@ fn status_notice(i18n: I18nContext<Locale>, view: &ResponseView) -> Option<AnyVi
 
 #[component]
 pub fn ResponsePage() -> impl IntoView {
-    let (key, response) = use_response();
+    let submit = ServerAction::<SubmitResponse>::new();
+    let (key, response) = use_response(move || submit.version().get());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                or_error_page(response.await, move |view| view! { <Overview view key=key.get_untracked() /> })
+                or_error_page(response.await, move |view| view! { <Overview view key=key.get_untracked() submit /> })
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn Overview(view: ResponseView, key: String) -> impl IntoView {
+fn Overview(
+    view: ResponseView,
+    key: String,
+    submit: ServerAction<SubmitResponse>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked().as_str();
-    let submit = ServerAction::<SubmitResponse>::new();
     let error = action_error(submit);
     let (answered, shown) = view.progress();
     let notice = status_notice(i18n, &view);
@@ -142,13 +152,13 @@ fn Overview(view: ResponseView, key: String) -> impl IntoView {
 #[component]
 pub fn SectionPage() -> impl IntoView {
     let params = use_params_map();
-    let (key, response) = use_response();
     let number = Memo::new(move |_| {
         params
             .with(|p| p.get("n"))
             .and_then(|n| n.parse::<usize>().ok())
             .unwrap_or_default()
     });
+    let (key, response) = use_response(move || number.get());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

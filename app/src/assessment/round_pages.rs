@@ -255,6 +255,11 @@ fn RoundPanel(
                 {round.region_name.clone()} " · " {round.template_title.get(locale).to_owned()} " · " {state}
             </p>
             <p>{t!(i18n, round_submitted_count, submitted, total)}</p>
+            <p>
+                <a class="button primary" href=format!("/assessments/{}/results", round.round_id)>
+                    {t!(i18n, round_results_link)}
+                </a>
+            </p>
             <ActionForm action=actions.close>
                 <input type="hidden" name="round_id" value=close_id />
                 <input type="hidden" name="closed" value=open.to_string() />

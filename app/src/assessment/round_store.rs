@@ -587,3 +587,61 @@ pub async fn round_view(db: &Db, row: RoundRow) -> Result<Round, AppError> {
         created_at: row.created_at,
     })
 }
+
+/// A round written by the demo seeding, inside its transaction.
+pub struct DemoRound<'a> {
+    pub version_id: &'a str,
+    pub region_id: &'a str,
+    pub name: &'a str,
+    pub facilitator_id: &'a str,
+}
+
+/// Writes a round whose respondents (by personal link) have all submitted these answers: the
+/// demo's finished rounds, so that a newcomer sees results at once.
+pub(crate) async fn insert_finished_round(
+    tx: &mut Transaction<'_, Any>,
+    round: DemoRound<'_>,
+    responses: &[(&str, Answers)],
+) -> Result<String, AppError> {
+    let round_id = new_id();
+    let now = now_ms();
+    sqlx::query(
+        "insert into assessment_round (round_id, version_id, region_id, name, facilitator_id, created_at)
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&round_id)
+    .bind(round.version_id)
+    .bind(round.region_id)
+    .bind(round.name)
+    .bind(round.facilitator_id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    for (label, answers) in responses {
+        let response_id = new_id();
+        sqlx::query(
+            "insert into assessment_response (response_id, round_id, entry, label, code, submitted_at, started_at, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $6, $6, $6)",
+        )
+        .bind(&response_id)
+        .bind(&round_id)
+        .bind(Entry::PersonalLink.as_str())
+        .bind(*label)
+        .bind(super::round::new_code())
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        for (item_id, answer) in answers {
+            sqlx::query(
+                "insert into assessment_answer (response_id, item_id, answer, updated_at) values ($1, $2, $3, $4)",
+            )
+            .bind(&response_id)
+            .bind(item_id)
+            .bind(serde_json::to_string(answer).map_err(|_| AppError::Internal)?)
+            .bind(now)
+            .execute(&mut **tx)
+            .await?;
+        }
+    }
+    Ok(round_id)
+}

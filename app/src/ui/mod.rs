@@ -1,4 +1,7 @@
-//! Shared components: the page layout, form fields, error display and the language switch.
+//! Shared components: the page layout, form fields, error display and the language switch;
+//! charts in `chart.rs`.
+
+pub mod chart;
 
 use crate::error::{AppError, KeptText, Problem};
 use crate::i18n::*;
