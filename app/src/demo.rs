@@ -2,8 +2,8 @@
 //! Later capabilities add their own demo content here.
 
 use crate::assessment;
+use crate::assessment::answer_store::DemoRound;
 use crate::assessment::model::{Answer, Answers, ItemKind, Template};
-use crate::assessment::round_store::DemoRound;
 use crate::db::Db;
 use crate::error::AppError;
 use crate::identity::model::Role;
@@ -240,7 +240,7 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
             name: "2026 baseline",
             facilitator_id: &people[facilitator],
         };
-        assessment::round_store::insert_finished_round(&mut tx, round, &answers).await?;
+        assessment::answer_store::insert_finished_round(&mut tx, round, &answers).await?;
     }
     tx.commit().await?;
     Ok(Seeded {

@@ -3,6 +3,8 @@
 
 #[cfg(feature = "ssr")]
 pub mod access;
+#[cfg(feature = "ssr")]
+pub mod answer_store;
 pub mod api;
 mod check;
 #[cfg(feature = "ssr")]

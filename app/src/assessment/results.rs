@@ -36,7 +36,7 @@ pub async fn round_results(round_id: String) -> Result<ResultsReport, AppError> 
     let template = super::store::template_version(&db, &round.round().version_id)
         .await?
         .definition;
-    let answers = store::submitted_answers(&db, &round_id).await?;
+    let answers = super::answer_store::submitted_answers(&db, &round_id).await?;
     let results = Results::of(&template, &answers);
     Ok(ResultsReport {
         round: store::round_view(&db, round.round().clone()).await?,

@@ -10,11 +10,12 @@ use std::collections::BTreeMap;
 #[cfg(feature = "ssr")]
 use {
     super::access::{require_facilitator, require_respondent, Respondent},
+    super::answer_store::{self, Refusal},
     super::model::{AnswerProblem, Template},
     super::round::{
         answer_from_fields, closing_time, format_code, new_code, Entry, LABEL_MAX, ROUND_NAME_MAX,
     },
-    super::round_store::{self as store, NewRound, Refusal},
+    super::round_store::{self as store, NewRound},
     crate::db::{now_ms, Db},
     crate::error::{Checks, Problem},
     crate::identity::model::Email,
@@ -249,7 +250,7 @@ async fn template_of(db: &Db, who: &Respondent) -> Result<Template, AppError> {
 #[cfg(feature = "ssr")]
 async fn view(db: &Db, who: Respondent) -> Result<ResponseView, AppError> {
     let template = template_of(db, &who).await?;
-    let answers = store::answers(db, &who.response_id).await?;
+    let answers = answer_store::answers(db, &who.response_id).await?;
     let region_name = store::round_view(db, who.round.clone()).await?.region_name;
     Ok(ResponseView {
         response_id: who.response_id,
@@ -360,14 +361,14 @@ pub async fn save_section(
     {
         return Err(AppError::BadRequest);
     }
-    let stored = store::answers(&db, &who.response_id).await?;
+    let stored = answer_store::answers(&db, &who.response_id).await?;
     let item_ids: Vec<String> = template.sections[index]
         .items
         .iter()
         .map(|i| i.id.clone())
         .collect();
     let (changes, checks) = checked_changes(&template, &stored, &answers, &item_ids);
-    store::save_answers(&db, &who, &changes)
+    answer_store::save_answers(&db, &who, &changes)
         .await?
         .map_err(refused)?;
     checks.finish()?;
@@ -422,11 +423,11 @@ pub async fn save_answer(
     if template.item(&item).is_none() {
         return Err(AppError::BadRequest);
     }
-    let stored = store::answers(&db, &who.response_id).await?;
+    let stored = answer_store::answers(&db, &who.response_id).await?;
     let sent = BTreeMap::from([(item.clone(), fields)]);
     let (changes, checks) = checked_changes(&template, &stored, &sent, &[item]);
     checks.finish()?;
-    store::save_answers(&db, &who, &changes)
+    answer_store::save_answers(&db, &who, &changes)
         .await?
         .map_err(refused)
 }
@@ -439,7 +440,7 @@ pub async fn submit_response(key: String) -> Result<(), AppError> {
     let who = require_respondent(&db, &key).await?;
     let template = template_of(&db, &who).await?;
     let mut missing = Vec::new();
-    let submitted = store::submit(&db, &who, |answers| {
+    let submitted = answer_store::submit(&db, &who, |answers| {
         missing = template
             .missing_required(answers)
             .iter()

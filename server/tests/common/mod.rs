@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 //! talks to it over HTTP like a browser's script would.
 
+pub mod rounds;
+
 use app::db::Engine;
 use app::error::AppError;
 use app::identity::api::{ChangePassword, ChangeRole, CreateFirstAdmin, WhoAmI};

@@ -1,0 +1,300 @@
+//! Answering an assessment over HTTP, on SQLite and on PostgreSQL: section by section as a
+//! form without JavaScript would, autosave, mistakes, submitting, closing and withdrawing.
+
+mod common;
+
+use app::assessment::model::ItemKind;
+use app::assessment::round::{Progress, ResponseView};
+use app::assessment::round_api::{
+    ReopenResponse, SaveAnswer, SaveSection, SetResponseRevoked, SetRoundClosed, SubmitResponse,
+};
+use app::error::{AppError, Problem};
+use common::rounds::{personal_link, post_section, response, round, save, start};
+use common::{error, on_each_engine, setup_admin};
+use leptos::server_fn::ServerFn;
+
+#[tokio::test]
+async fn a_respondent_without_javascript_answers_section_by_section_and_submits() {
+    on_each_engine(async |app, engine| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        let code = personal_link(app, &round_id, "Ana from the agency").await;
+        let respondent = common::client();
+
+        let res = post_section(
+            app,
+            &respondent,
+            &code,
+            "B",
+            &[
+                ("answers[B1][present]", "2"),
+                ("answers[B1][target]", "4"),
+                ("answers[B1][justification]", "Analiza iz 2019., djelomična"),
+                ("answers[B2][present]", "3"),
+                ("answers[B5][value]", "Zajednička vizija do 2030."),
+            ],
+            "next",
+        )
+        .await;
+        assert_eq!(res.status().as_u16(), 302, "{engine:?}");
+        assert_eq!(res.headers()["location"], format!("/respond/{code}/3"));
+
+        let (status, body) = response(app, &respondent, &code).await;
+        assert_eq!(status, 200, "{body}");
+        let view: ResponseView = serde_json::from_str(&body).unwrap();
+        assert_eq!(view.answers.len(), 3);
+        assert!(!view.submitted);
+
+        // Submitting names every required item still missing, and submits nothing.
+        let (status, body) = app
+            .call_with(&respondent, SubmitResponse::PATH, &[("key", &code)])
+            .await;
+        assert_eq!(status, 422, "{body}");
+        let missing = error(&body);
+        assert_eq!(missing.problem("answers[C1]"), Some(&Problem::Required));
+        assert_eq!(missing.problem("answers[B1]"), None);
+        assert_eq!(missing.problem("answers[E1]"), None, "section E is hidden");
+        let (_, responses) = round(app, &round_id).await;
+        assert_eq!(responses[0].progress, Progress::Started);
+    })
+    .await;
+}
+
+/// A section, the fields sent, the item that is wrong and why.
+type SectionCase<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str, Problem);
+
+#[tokio::test]
+async fn mistakes_in_a_section_are_named_at_their_items_and_the_good_answers_are_kept() {
+    on_each_engine(async |app, _| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        let code = personal_link(app, &round_id, "Marko").await;
+        let who = common::client();
+        let long = "x".repeat(5_001);
+        let cases: Vec<SectionCase> = vec![
+            (
+                "B",
+                vec![("answers[B1][present]", "6")],
+                "B1",
+                Problem::OutOfRange,
+            ),
+            (
+                "B",
+                vec![("answers[B1][present]", "three")],
+                "B1",
+                Problem::OutOfRange,
+            ),
+            (
+                "B",
+                vec![("answers[B1][link]", "javascript:alert(1)")],
+                "B1",
+                Problem::InvalidUrl,
+            ),
+            (
+                "B",
+                vec![("answers[B5][value]", long.as_str())],
+                "B5",
+                Problem::TooLong { max: 5_000 },
+            ),
+            (
+                "A",
+                vec![("answers[A2][value]", "king")],
+                "A2",
+                Problem::UnknownChoice,
+            ),
+            (
+                "A",
+                vec![("answers[A5][value]", "1001")],
+                "A5",
+                Problem::OutOfRange,
+            ),
+            (
+                "F",
+                vec![
+                    ("answers[F2][value]", "no"),
+                    ("answers[F2.impact][present]", "4"),
+                ],
+                "F2.impact",
+                Problem::Hidden,
+            ),
+        ];
+        for (section, fields, item, problem) in cases {
+            let mut form = vec![("key", code.as_str()), ("section", section), ("go", "stay")];
+            form.extend(fields.iter().copied());
+            let (status, body) = app.call_with(&who, SaveSection::PATH, &form).await;
+            assert_eq!(status, 422, "{item}: {body}");
+            assert_eq!(
+                error(&body).problem(&format!("answers[{item}]")),
+                Some(&problem),
+                "{item}"
+            );
+        }
+        // Only F2 ("no") was a good answer among them.
+        assert_eq!(app.count("select count(*) from assessment_answer").await, 1);
+        let form = [
+            ("key", code.as_str()),
+            ("section", "B"),
+            ("go", "next"),
+            ("answers[B1][present]", "9"),
+            ("answers[B2][present]", "4"),
+        ];
+        let (status, _) = app.call_with(&who, SaveSection::PATH, &form).await;
+        assert_eq!(status, 422);
+        assert_eq!(app.count("select count(*) from assessment_answer").await, 2);
+
+        // An item of another section, or a section that does not exist: a bad request.
+        for (section, field) in [("B", "answers[C1][present]"), ("Z", "answers[B1][present]")] {
+            let form = [
+                ("key", code.as_str()),
+                ("section", section),
+                ("go", "next"),
+                (field, "1"),
+            ];
+            let (status, _) = app.call_with(&who, SaveSection::PATH, &form).await;
+            assert_eq!(status, 400, "{section} {field}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn autosave_stores_each_answer_as_given_and_an_empty_answer_removes_it() {
+    on_each_engine(async |app, _| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        let code = personal_link(app, &round_id, "Iva").await;
+        let who = common::client();
+        assert_eq!(
+            save(
+                app,
+                &who,
+                &code,
+                "A4",
+                &[("choice.s3", "on"), ("choice.vouchers", "on")]
+            )
+            .await
+            .0,
+            200
+        );
+        assert_eq!(
+            save(app, &who, &code, "C1", &[("present", "1"), ("target", "3")])
+                .await
+                .0,
+            200
+        );
+        let (status, body) = save(app, &who, &code, "C1", &[("present", "9")]).await;
+        assert_eq!(
+            (status, error(&body).problem("answers[C1]")),
+            (422, Some(&Problem::OutOfRange))
+        );
+        let (_, body) = response(app, &who, &code).await;
+        let view: ResponseView = serde_json::from_str(&body).unwrap();
+        assert_eq!(view.answers.len(), 2, "the refused value changed nothing");
+        assert_eq!(save(app, &who, &code, "A4", &[]).await.0, 200);
+        assert_eq!(app.count("select count(*) from assessment_answer").await, 1);
+        let (status, _) = save(app, &who, &code, "nowhere", &[("value", "1")]).await;
+        assert_eq!(status, 400);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_submitted_response_is_locked_until_the_facilitator_reopens_it() {
+    on_each_engine(async |app, engine| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        let code = personal_link(app, &round_id, "Petra").await;
+        let who = common::client();
+        // The minimal complete response: every required item shown without conditions.
+        let (_, body) = response(app, &who, &code).await;
+        let view: ResponseView = serde_json::from_str(&body).unwrap();
+        for item in view.template.missing_required(&view.answers) {
+            let last_option;
+            let fields: Vec<(&str, &str)> = match &item.kind {
+                ItemKind::Evidence { .. } => {
+                    vec![("present", "3"), ("target", "4")]
+                }
+                ItemKind::SingleChoice { options } => {
+                    last_option = options.last().unwrap().id.clone();
+                    vec![("value", last_option.as_str())]
+                }
+                _ => vec![("value", "Zadar")],
+            };
+            let (status, body) = save(app, &who, &code, &item.id, &fields).await;
+            assert_eq!(status, 200, "{engine:?} {}: {body}", item.id);
+        }
+        let (status, body) = app
+            .call_with(&who, SubmitResponse::PATH, &[("key", &code)])
+            .await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+
+        let form = [
+            ("key", code.as_str()),
+            ("item", "B4"),
+            ("fields[present]", "2"),
+        ];
+        let (status, body) = app.call_with(&who, SaveAnswer::PATH, &form).await;
+        assert_eq!(status, 422);
+        assert_eq!(
+            error(&body).problem("response"),
+            Some(&Problem::AlreadySubmitted)
+        );
+
+        let (_, responses) = round(app, &round_id).await;
+        assert_eq!(responses[0].progress, Progress::Submitted);
+        let response_id = responses[0].response_id.clone();
+        let (status, _) = app
+            .call(
+                ReopenResponse::PATH,
+                &[("round_id", &round_id), ("response_id", &response_id)],
+            )
+            .await;
+        assert_eq!(status, 200);
+        let (status, body) = app.call_with(&who, SaveAnswer::PATH, &form).await;
+        assert_eq!(status, 200, "{body}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_closed_round_takes_no_answers_and_a_withdrawn_link_opens_nothing() {
+    on_each_engine(async |app, _| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        let code = personal_link(app, &round_id, "Luka").await;
+        let who = common::client();
+        let form = [
+            ("key", code.as_str()),
+            ("item", "B1"),
+            ("fields[present]", "2"),
+        ];
+        assert_eq!(app.call_with(&who, SaveAnswer::PATH, &form).await.0, 200);
+
+        let close = [("round_id", round_id.as_str()), ("closed", "true")];
+        assert_eq!(app.call(SetRoundClosed::PATH, &close).await.0, 200);
+        let (status, body) = app.call_with(&who, SaveAnswer::PATH, &form).await;
+        assert_eq!(status, 422);
+        assert_eq!(
+            error(&body).problem("response"),
+            Some(&Problem::RoundClosed)
+        );
+        let (_, body) = response(app, &who, &code).await;
+        let view: ResponseView = serde_json::from_str(&body).unwrap();
+        assert!(!view.open);
+
+        let reopen = [("round_id", round_id.as_str()), ("closed", "false")];
+        assert_eq!(app.call(SetRoundClosed::PATH, &reopen).await.0, 200);
+        let response_id = round(app, &round_id).await.1[0].response_id.clone();
+        let revoke = [
+            ("round_id", round_id.as_str()),
+            ("response_id", response_id.as_str()),
+            ("revoked", "true"),
+        ];
+        assert_eq!(app.call(SetResponseRevoked::PATH, &revoke).await.0, 200);
+        let (status, body) = response(app, &who, &code).await;
+        assert_eq!((status, error(&body)), (403, AppError::Forbidden));
+        let (status, body) = response(app, &who, "ABCD-EFGH-JKMN-PQRT").await;
+        assert_eq!((status, error(&body)), (404, AppError::NotFound));
+    })
+    .await;
+}
