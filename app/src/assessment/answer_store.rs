@@ -34,14 +34,16 @@ pub enum Refusal {
 }
 
 /// Begins a write on a response: inside the transaction, the round must be open and the
-/// response not submitted (a facilitator closing the round meanwhile wins).
+/// response not submitted. On SQLite the first write takes the database lock, so a close wins;
+/// on PostgreSQL only the response row is locked (a close committed meanwhile does not stop
+/// this write: the round row should be locked too, not done yet).
 async fn begin_write(
     db: &Db,
     who: &Respondent,
 ) -> Result<Result<Transaction<'static, Any>, Refusal>, AppError> {
     let mut tx = db.pool.begin().await?;
-    // Touching the row first takes its write lock on both engines, so the checks below read
-    // what the commit will see.
+    // Touching the row first takes its write lock, so a submit or reopen of this response
+    // waits for us and the checks below read what the commit will see.
     sqlx::query("update assessment_response set updated_at = $1 where response_id = $2")
         .bind(now_ms())
         .bind(&who.response_id)
