@@ -22,6 +22,17 @@ impl Engine {
         }
     }
 
+    /// Appended to a `select` of a row that a write depends on but does not change: on
+    /// PostgreSQL a share lock, so that a concurrent change of that row waits for the write
+    /// (and the write sees a change committed before it); SQLite's first write already holds
+    /// the lock of the whole database.
+    pub fn share_lock(self) -> &'static str {
+        match self {
+            Engine::Sqlite => "",
+            Engine::Postgres => " for share",
+        }
+    }
+
     pub fn from_url(url: &str) -> Option<Engine> {
         if url.starts_with("sqlite:") {
             Some(Engine::Sqlite)

@@ -4,7 +4,7 @@
 use crate::assessment;
 use crate::assessment::answer_store::DemoRound;
 use crate::assessment::model::{Answer, Answers, ItemKind, Template};
-use crate::db::Db;
+use crate::db::{now_ms, Db};
 use crate::error::AppError;
 use crate::identity::model::Role;
 use crate::identity::session::hash_password;
@@ -172,13 +172,41 @@ pub struct Seeded {
 }
 
 /// Demo assessment rounds on the built-in template: the facilitator (index into `PEOPLE`),
-/// the region, and the region's profile: its typical score today on each of the template's
-/// dimensions, in their order.
-const ROUNDS: [(usize, &str, [u8; 10]); 3] = [
-    (3, "HR03", [2, 1, 3, 2, 3, 1, 2, 3, 1, 1]),
-    (2, "SI04", [3, 3, 4, 3, 4, 2, 3, 4, 3, 2]),
-    (1, "AT22", [4, 4, 4, 4, 3, 3, 4, 3, 4, 3]),
+/// the region, the round's name and how many years ago it started, and the region's profile:
+/// its typical score then on each of the template's dimensions, in their order. Croatia's
+/// earlier round shows the comparison with a region's own past.
+const ROUNDS: [(usize, &str, &str, i64, [u8; 10]); 4] = [
+    (
+        3,
+        "HR03",
+        "2024 baseline",
+        2,
+        [1, 1, 2, 1, 2, 1, 1, 2, 1, 0],
+    ),
+    (
+        3,
+        "HR03",
+        "2026 baseline",
+        0,
+        [2, 1, 3, 2, 3, 1, 2, 3, 1, 1],
+    ),
+    (
+        2,
+        "SI04",
+        "2026 baseline",
+        0,
+        [3, 3, 4, 3, 4, 2, 3, 4, 3, 2],
+    ),
+    (
+        1,
+        "AT22",
+        "2026 baseline",
+        0,
+        [4, 4, 4, 4, 3, 3, 4, 3, 4, 3],
+    ),
 ];
+
+const YEAR_MS: i64 = 365 * 24 * 3600 * 1000;
 
 /// Who answered in each demo round (by personal link, so that no account is needed).
 const RESPONDENTS: [&str; 4] = [
@@ -222,7 +250,8 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
         people.push(identity::create_user(&mut *tx, user).await?);
     }
     let mut responses = 0;
-    for (facilitator, region, profile) in ROUNDS {
+    let now = now_ms();
+    for (facilitator, region, name, years_ago, profile) in ROUNDS {
         let answers: Vec<(&str, Answers)> = RESPONDENTS
             .iter()
             .enumerate()
@@ -237,8 +266,9 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
         let round = DemoRound {
             version_id: &template.version_id,
             region_id: region,
-            name: "2026 baseline",
+            name,
             facilitator_id: &people[facilitator],
+            created_at: now - years_ago * YEAR_MS,
         };
         assessment::answer_store::insert_finished_round(&mut tx, round, &answers).await?;
     }

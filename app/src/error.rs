@@ -46,6 +46,8 @@ pub enum Problem {
     RoundClosed,
     /// The response was submitted; the facilitator can reopen it.
     AlreadySubmitted,
+    /// Only a submitted response can be reopened.
+    NotSubmitted,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

@@ -1,20 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-import { ADMIN, expectAccessible, signIn } from './helpers';
-
-/** Starts a round on the built-in questionnaire as the administrator; returns its page's URL. */
-async function startRound(page: Page, name: string) {
-  await signIn(page, ADMIN.email, ADMIN.password);
-  // Followed by address: see templates.spec.ts on client-side moves into lazy routes.
-  await expect(page.getByRole('link', { name: 'Assessments' })).toHaveAttribute('href', '/assessments');
-  await page.goto('/assessments');
-  await expect(page.getByRole('heading', { level: 1, name: 'Assessments' })).toBeVisible();
-  await expectAccessible(page);
-  await page.getByLabel('Name of the round').fill(name);
-  await page.getByLabel('Region (NUTS 2)').selectOption('HR03');
-  await page.getByRole('button', { name: 'Start the round' }).click();
-  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-  return page.url();
-}
+import { expect, test } from '@playwright/test';
+import { expectAccessible, startRound } from './helpers';
 
 test('a facilitator invites by personal link and the respondent answers a section without an account', async ({ page, browser }, info) => {
   const name = `Baseline ${info.project.name} ${Date.now()}`;
@@ -108,5 +93,11 @@ test('the facilitator opens the results: a radar with its numbers in a table', a
   await expect(page.getByRole('img', { name: /Radar chart/ })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Scores by dimension (0–5)' })).toBeVisible();
   await expect(page.getByText('No response has been submitted yet')).toBeVisible();
+  await expect(page.getByRole('table', { name: /this region and the others/ })).toBeVisible();
   await expectAccessible(page);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('link', { name: 'Every answer, as CSV' }).click(),
+  ]);
+  expect(download.suggestedFilename()).toMatch(/^results-.*-answers\.csv$/);
 });

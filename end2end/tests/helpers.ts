@@ -63,3 +63,18 @@ export async function signIn(page: Page, email: string, password: string) {
   await submitSignIn(page, email, password);
   await expect(page.getByRole('link', { name: 'Account' })).toBeVisible();
 }
+
+/** Starts a round on the built-in questionnaire as the administrator; returns its page's URL. */
+export async function startRound(page: Page, name: string) {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  // Followed by address: see templates.spec.ts on client-side moves into lazy routes.
+  await expect(page.getByRole('link', { name: 'Assessments' })).toHaveAttribute('href', '/assessments');
+  await page.goto('/assessments');
+  await expect(page.getByRole('heading', { level: 1, name: 'Assessments' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByLabel('Name of the round').fill(name);
+  await page.getByLabel('Region (NUTS 2)').selectOption('HR03');
+  await page.getByRole('button', { name: 'Start the round' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  return page.url();
+}

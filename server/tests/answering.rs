@@ -6,7 +6,8 @@ mod common;
 use app::assessment::model::ItemKind;
 use app::assessment::round::{Progress, ResponseView};
 use app::assessment::round_api::{
-    ReopenResponse, SaveAnswer, SaveSection, SetResponseRevoked, SetRoundClosed, SubmitResponse,
+    ContinueResponse, ReopenResponse, SaveAnswer, SaveSection, SetResponseRevoked, SetRoundClosed,
+    SubmitResponse,
 };
 use app::error::{AppError, Problem};
 use common::rounds::{personal_link, post_section, response, round, save, start};
@@ -242,16 +243,32 @@ async fn a_submitted_response_is_locked_until_the_facilitator_reopens_it() {
 
         let (_, responses) = round(app, &round_id).await;
         assert_eq!(responses[0].progress, Progress::Submitted);
+        assert_eq!(
+            responses[0].code, None,
+            "once started, the personal link is the respondent's alone"
+        );
+        assert_eq!(responses[0].reopened, None);
         let response_id = responses[0].response_id.clone();
-        let (status, _) = app
-            .call(
-                ReopenResponse::PATH,
-                &[("round_id", &round_id), ("response_id", &response_id)],
-            )
-            .await;
+        let reopen = [
+            ("round_id", round_id.as_str()),
+            ("response_id", response_id.as_str()),
+        ];
+        let (status, _) = app.call(ReopenResponse::PATH, &reopen).await;
         assert_eq!(status, 200);
         let (status, body) = app.call_with(&who, SaveAnswer::PATH, &form).await;
         assert_eq!(status, 200, "{body}");
+        let (_, responses) = round(app, &round_id).await;
+        let (by, _) = responses[0]
+            .reopened
+            .clone()
+            .expect("the reopening is recorded");
+        assert_eq!(by, "Ana Admin");
+        let (status, body) = app.call(ReopenResponse::PATH, &reopen).await;
+        assert_eq!(status, 422, "only a submitted response can be reopened");
+        assert_eq!(
+            error(&body).problem("response"),
+            Some(&Problem::NotSubmitted)
+        );
     })
     .await;
 }
@@ -293,6 +310,11 @@ async fn a_closed_round_takes_no_answers_and_a_withdrawn_link_opens_nothing() {
         assert_eq!(app.call(SetResponseRevoked::PATH, &revoke).await.0, 200);
         let (status, body) = response(app, &who, &code).await;
         assert_eq!((status, error(&body)), (403, AppError::Forbidden));
+        let (status, body) = app
+            .call_with(&who, ContinueResponse::PATH, &[("code", &code)])
+            .await;
+        assert_eq!(status, 422);
+        assert_eq!(error(&body).problem("code"), Some(&Problem::WrongCode));
         let (status, body) = response(app, &who, "ABCD-EFGH-JKMN-PQRT").await;
         assert_eq!((status, error(&body)), (404, AppError::NotFound));
     })

@@ -243,11 +243,11 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         let seeded = app::demo::seed(&app.state.context.db).await.unwrap();
         assert_eq!(seeded.organisations, 12);
         assert_eq!(app.count("select count(*) from organisation").await, 12);
-        assert_eq!((seeded.rounds, seeded.responses), (3, 12));
+        assert_eq!((seeded.rounds, seeded.responses), (4, 16));
         assert_eq!(
             app.count("select count(*) from assessment_response where submitted_at is not null")
                 .await,
-            12
+            16
         );
     })
     .await;

@@ -3,6 +3,8 @@
 
 mod common;
 
+use app::assessment::compare::{Comparison, RoundComparison};
+use app::assessment::export::{ExportAnswers, ExportResults, ResultsFile};
 use app::assessment::results::RoundResults;
 use app::assessment::round::{MyAssessments, Round};
 use app::assessment::round_api::{
@@ -38,10 +40,12 @@ async fn the_round_link_gives_each_person_a_response_and_a_code_to_come_back_wit
             info.link_code, None,
             "the link page does not repeat the code"
         );
+        assert!(
+            info.facilitator_id.is_empty() && info.facilitator_name.is_empty(),
+            "a visitor is not told who runs the round"
+        );
 
-        let mut codes = Vec::new();
-        for _ in 0..2 {
-            let person = common::client();
+        let begin = async |person: &reqwest::Client| {
             let res = person
                 .post(app.url(StartResponse::PATH))
                 .header("origin", &app.base)
@@ -53,9 +57,16 @@ async fn the_round_link_gives_each_person_a_response_and_a_code_to_come_back_wit
                 .unwrap();
             assert_eq!(res.status().as_u16(), 302, "{engine:?}");
             let location = res.headers()["location"].to_str().unwrap().to_owned();
-            codes.push(location.trim_start_matches("/respond/").to_owned());
-        }
+            location.trim_start_matches("/respond/").to_owned()
+        };
+        let (first, second) = (common::client(), common::client());
+        let codes = [begin(&first).await, begin(&second).await];
         assert_ne!(codes[0], codes[1]);
+        assert_eq!(
+            begin(&first).await,
+            codes[0],
+            "the same browser coming back goes on with its own response"
+        );
         let (_, responses) = round(app, &round_id).await;
         assert_eq!(responses.len(), 2);
         assert!(
@@ -112,6 +123,11 @@ async fn a_person_invited_by_account_finds_the_round_and_only_they_can_open_it()
         assert_eq!(
             error(&body).problem("email"),
             Some(&Problem::AlreadyInvited)
+        );
+        assert_eq!(
+            round(app, &round_id).await.1[0].label,
+            "ivo@example.org",
+            "the invitation is labelled with the e-mail, not the account's name"
         );
         let nobody = [
             ("round_id", round_id.as_str()),
@@ -246,7 +262,7 @@ async fn results_merge_only_submitted_answers_and_show_the_disagreement_to_the_f
     on_each_engine(async |app, engine| {
         setup_admin(app).await;
         let seeded = app::demo::seed(&app.state.context.db).await.unwrap();
-        assert_eq!(seeded.rounds, 3);
+        assert_eq!(seeded.rounds, 4);
         let (_, body) = app.call(Mine::PATH, &[]).await;
         let mine: MyAssessments = serde_json::from_str(&body).unwrap();
         let croatia = mine
@@ -289,6 +305,166 @@ async fn results_merge_only_submitted_answers_and_show_the_disagreement_to_the_f
             .call_with(&common::client(), RoundResults::PATH, &form)
             .await;
         assert_eq!(status, 401);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_facilitator_downloads_every_answer_as_csv_or_excel_and_the_results_as_json() {
+    on_each_engine(async |app, engine| {
+        setup_admin(app).await;
+        app::demo::seed(&app.state.context.db).await.unwrap();
+        let (_, body) = app.call(Mine::PATH, &[]).await;
+        let mine: MyAssessments = serde_json::from_str(&body).unwrap();
+        let round_id = mine
+            .facilitating
+            .iter()
+            .find(|r| r.region_id == "HR03")
+            .unwrap()
+            .round_id
+            .clone();
+        // A respondent's text that a spreadsheet would run as a formula stays text.
+        let code = personal_link(app, &round_id, "Late").await;
+        let (status, _) = save(app, &common::client(), &code, "A1", &[("value", "=1+1")]).await;
+        assert_eq!(status, 200);
+
+        let get = async |client: &reqwest::Client, query: &str| {
+            let res = client
+                .get(app.url(&format!(
+                    "{}?round_id={round_id}{query}",
+                    ExportAnswers::PATH
+                )))
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            let headers = res.headers().clone();
+            (status, headers, res.bytes().await.unwrap())
+        };
+        let (status, headers, body) = get(&app.client, "&format=csv").await;
+        assert_eq!(
+            status,
+            200,
+            "{engine:?}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        assert_eq!(headers["content-type"], "text/csv; charset=utf-8");
+        assert_eq!(
+            headers["content-disposition"],
+            "attachment; filename=\"2026-baseline-answers.csv\""
+        );
+        let csv = String::from_utf8(body.to_vec()).unwrap();
+        let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
+        assert!(lines[0].starts_with("\u{feff}respondent,status,submitted,"));
+        assert!(lines[0].contains(",B1 present,B1 target,B1 justification,B1 link,"));
+        assert_eq!(
+            lines.len(),
+            1 + 5,
+            "the four demo respondents and the late one"
+        );
+        assert!(lines[5].starts_with("Late,started,,'=1+1,"), "{}", lines[5]);
+
+        let (status, headers, body) = get(&app.client, "&format=xlsx").await;
+        assert_eq!(status, 200);
+        assert_eq!(
+            headers["content-type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        );
+        assert!(
+            body.starts_with(b"PK\x03\x04"),
+            "an xlsx file is a zip archive"
+        );
+
+        let (status, _, _) = get(&app.client, "&format=pdf").await;
+        assert_eq!(status, 400);
+
+        let res = app
+            .client
+            .get(app.url(&format!("{}?round_id={round_id}", ExportResults::PATH)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status().as_u16(), 200);
+        let file: ResultsFile = res.json().await.unwrap();
+        assert_eq!(
+            (file.region_id.as_str(), file.results.respondents),
+            ("HR03", 4)
+        );
+
+        let member = common::client();
+        app.sign_up(&member, "member@example.org").await;
+        assert_eq!(get(&member, "&format=csv").await.0, 403);
+        assert_eq!(get(&common::client(), "&format=csv").await.0, 401);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_comparison_shows_other_regions_only_with_three_respondents_and_the_regions_earlier_rounds(
+) {
+    on_each_engine(async |app, engine| {
+        setup_admin(app).await;
+        app::demo::seed(&app.state.context.db).await.unwrap();
+        let (_, body) = app.call(Mine::PATH, &[]).await;
+        let mine: MyAssessments = serde_json::from_str(&body).unwrap();
+        let round_in = |region: &str| {
+            mine.facilitating
+                .iter()
+                .find(|r| r.region_id == region)
+                .unwrap()
+                .round_id
+                .clone()
+        };
+        let (croatia, slovenia) = (round_in("HR03"), round_in("SI04"));
+        let compare = async |round_id: &str| -> Comparison {
+            let (status, body) = app
+                .call(RoundComparison::PATH, &[("round_id", round_id)])
+                .await;
+            assert_eq!(status, 200, "{engine:?}: {body}");
+            serde_json::from_str(&body).unwrap()
+        };
+        let c = compare(&croatia).await;
+        assert_eq!(c.this.respondents, 4);
+        let others: Vec<&str> = c.others.iter().map(|s| s.region_id.as_str()).collect();
+        assert_eq!(others, vec!["AT22", "SI04"], "other regions come by name");
+        assert_eq!(c.withheld, 0);
+        let earlier: Vec<&str> = c.earlier.iter().map(|s| s.round_name.as_str()).collect();
+        assert_eq!(earlier, vec!["2024 baseline"]);
+        assert_eq!(c.this.present.len(), c.dimensions.len());
+
+        // With two of its four responses withdrawn, Slovenia drops below three: withheld.
+        let (_, responses) = round(app, &slovenia).await;
+        for r in &responses[..2] {
+            let form = [
+                ("round_id", slovenia.as_str()),
+                ("response_id", r.response_id.as_str()),
+                ("revoked", "true"),
+            ];
+            assert_eq!(app.call(SetResponseRevoked::PATH, &form).await.0, 200);
+        }
+        let c = compare(&croatia).await;
+        let others: Vec<&str> = c.others.iter().map(|s| s.region_id.as_str()).collect();
+        assert_eq!(others, vec!["AT22"]);
+        assert_eq!(c.withheld, 1);
+
+        // A new round in Croatia sees the demo's round as an earlier one.
+        let new_round = start(app, &app.client).await;
+        let c = compare(&new_round).await;
+        assert_eq!(c.this.respondents, 0);
+        let earlier: Vec<&str> = c.earlier.iter().map(|s| s.round_name.as_str()).collect();
+        assert_eq!(
+            earlier,
+            vec!["2024 baseline", "2026 baseline"],
+            "oldest first"
+        );
+        assert!(c.earlier.iter().all(|s| s.respondents == 4));
+
+        let member = common::client();
+        app.sign_up(&member, "member@example.org").await;
+        let (status, _) = app
+            .call_with(&member, RoundComparison::PATH, &[("round_id", &croatia)])
+            .await;
+        assert_eq!(status, 403);
     })
     .await;
 }

@@ -2,18 +2,22 @@
 //! round's results are made of. Every write checks, inside its transaction, that the round is
 //! open and the response not submitted.
 
-use super::access::Respondent;
+use super::access::{Facilitator, Respondent};
 use super::model::{Answer, Answers};
 use super::round::Entry;
+use super::round_store::{response_row, ResponseRow, RESPONSE_COLUMNS};
 use crate::db::{bad_value, new_id, now_ms, Db};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
+use std::collections::HashMap;
+
+const ANSWERS: &str = "select item_id, answer from assessment_answer where response_id = $1";
 
 /// A response's answers, by item.
 #[tracing::instrument(skip_all)]
 pub async fn answers(db: &Db, response_id: &str) -> Result<Answers, AppError> {
-    let rows = sqlx::query("select item_id, answer from assessment_answer where response_id = $1")
+    let rows = sqlx::query(ANSWERS)
         .bind(response_id)
         .fetch_all(&db.pool)
         .await?;
@@ -22,8 +26,10 @@ pub async fn answers(db: &Db, response_id: &str) -> Result<Answers, AppError> {
 
 fn item_answer(r: &AnyRow) -> Result<(String, Answer), AppError> {
     let raw: String = r.try_get("answer")?;
-    let answer = serde_json::from_str(&raw).map_err(|_| bad_value("answer", &raw))?;
-    Ok((r.try_get("item_id")?, answer))
+    // The answer's text is the respondent's: the log names the item, never what they wrote.
+    let item_id: String = r.try_get("item_id")?;
+    let answer = serde_json::from_str(&raw).map_err(|_| bad_value("answer of item", &item_id))?;
+    Ok((item_id, answer))
 }
 
 /// Why a respondent's write was refused.
@@ -31,59 +37,88 @@ fn item_answer(r: &AnyRow) -> Result<(String, Answer), AppError> {
 pub enum Refusal {
     RoundClosed,
     Submitted,
+    Withdrawn,
 }
 
-/// Begins a write on a response: inside the transaction, the round must be open and the
-/// response not submitted. On SQLite the first write takes the database lock, so a close wins;
-/// on PostgreSQL only the response row is locked (a close committed meanwhile does not stop
-/// this write: the round row should be locked too, not done yet).
+/// Begins a write on a response and reads, inside the transaction, what decides whether it
+/// may go on: the round open, the response neither submitted nor withdrawn. Touching the
+/// response row first takes its write lock (SQLite's first write takes the database's), so a
+/// submit, reopen or withdrawal of this response waits for the write; on PostgreSQL the round
+/// row is share-locked too, so a close waits as well, and a close committed first is seen.
 async fn begin_write(
     db: &Db,
     who: &Respondent,
 ) -> Result<Result<Transaction<'static, Any>, Refusal>, AppError> {
     let mut tx = db.pool.begin().await?;
-    // Touching the row first takes its write lock, so a submit or reopen of this response
-    // waits for us and the checks below read what the commit will see.
     sqlx::query("update assessment_response set updated_at = $1 where response_id = $2")
         .bind(now_ms())
         .bind(&who.response_id)
         .execute(&mut *tx)
         .await?;
-    let row = sqlx::query(
-        "select r.submitted_at, o.closed_at, o.closes_at from assessment_response r
-         join assessment_round o on o.round_id = r.round_id where r.response_id = $1",
+    let round = sqlx::query(&format!(
+        "select closed_at, closes_at from assessment_round where round_id = $1{}",
+        db.engine.share_lock()
+    ))
+    .bind(&who.round.round_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let response = sqlx::query(
+        "select submitted_at, revoked_at from assessment_response where response_id = $1",
     )
     .bind(&who.response_id)
     .fetch_one(&mut *tx)
     .await?;
     let now = now_ms();
-    let closed_at: Option<i64> = row.try_get("closed_at")?;
-    let closes_at: Option<i64> = row.try_get("closes_at")?;
+    let closed_at: Option<i64> = round.try_get("closed_at")?;
+    let closes_at: Option<i64> = round.try_get("closes_at")?;
+    if response.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
+        return Ok(Err(Refusal::Withdrawn));
+    }
     if closed_at.is_some() || closes_at.is_some_and(|c| now >= c) {
         return Ok(Err(Refusal::RoundClosed));
     }
-    if row.try_get::<Option<i64>, _>("submitted_at")?.is_some() {
+    if response
+        .try_get::<Option<i64>, _>("submitted_at")?
+        .is_some()
+    {
         return Ok(Err(Refusal::Submitted));
     }
     Ok(Ok(tx))
 }
 
-/// Saves answers (`None` removes one) in one transaction.
-#[tracing::instrument(skip_all, fields(response = %who.response_id, count = changes.len()))]
+async fn answers_in(
+    tx: &mut Transaction<'static, Any>,
+    response_id: &str,
+) -> Result<Answers, AppError> {
+    sqlx::query(ANSWERS)
+        .bind(response_id)
+        .fetch_all(&mut **tx)
+        .await?
+        .iter()
+        .map(item_answer)
+        .collect()
+}
+
+/// Saves the changes (`None` removes an answer) that `plan` makes of the answers as stored in
+/// the transaction, so that rules between answers (what an answer shows or hides) are checked
+/// against what the commit will see. Returns the answers after the save.
+#[tracing::instrument(skip_all, fields(response = %who.response_id))]
 pub async fn save_answers(
     db: &Db,
     who: &Respondent,
-    changes: &[(String, Option<Answer>)],
-) -> Result<Result<(), Refusal>, AppError> {
+    plan: impl FnOnce(&Answers) -> Vec<(String, Option<Answer>)>,
+) -> Result<Result<Answers, Refusal>, AppError> {
     let mut tx = match begin_write(db, who).await? {
         Ok(tx) => tx,
         Err(refusal) => return Ok(Err(refusal)),
     };
+    let mut answers = answers_in(&mut tx, &who.response_id).await?;
+    let changes = plan(&answers);
     let now = now_ms();
     for (item_id, answer) in changes {
         match answer {
             Some(answer) => {
-                let json = serde_json::to_string(answer).map_err(|e| {
+                let json = serde_json::to_string(&answer).map_err(|e| {
                     tracing::error!(error = %e, "an answer could not be written as JSON");
                     AppError::Internal
                 })?;
@@ -93,20 +128,22 @@ pub async fn save_answers(
                      on conflict (response_id, item_id) do update set answer = $3, updated_at = $4",
                 )
                 .bind(&who.response_id)
-                .bind(item_id)
+                .bind(&item_id)
                 .bind(json)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+                answers.insert(item_id, answer);
             }
             None => {
                 sqlx::query(
                     "delete from assessment_answer where response_id = $1 and item_id = $2",
                 )
                 .bind(&who.response_id)
-                .bind(item_id)
+                .bind(&item_id)
                 .execute(&mut *tx)
                 .await?;
+                answers.remove(&item_id);
             }
         }
     }
@@ -118,7 +155,7 @@ pub async fn save_answers(
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(Ok(()))
+    Ok(Ok(answers))
 }
 
 /// Submits a response when `complete` holds for its answers as stored in the transaction.
@@ -132,14 +169,7 @@ pub async fn submit(
         Ok(tx) => tx,
         Err(refusal) => return Ok(Err(refusal)),
     };
-    let rows = sqlx::query("select item_id, answer from assessment_answer where response_id = $1")
-        .bind(&who.response_id)
-        .fetch_all(&mut *tx)
-        .await?;
-    let answers = rows
-        .iter()
-        .map(item_answer)
-        .collect::<Result<Answers, _>>()?;
+    let answers = answers_in(&mut tx, &who.response_id).await?;
     if !complete(&answers) {
         return Ok(Ok(false));
     }
@@ -157,21 +187,39 @@ pub async fn submit(
 }
 
 /// The answers of a round's submitted, not withdrawn responses: what its results are made of.
-#[tracing::instrument(skip_all, fields(round = %round_id))]
 pub async fn submitted_answers(db: &Db, round_id: &str) -> Result<Vec<Answers>, AppError> {
-    let rows = sqlx::query(
-        "select a.response_id, a.item_id, a.answer from assessment_answer a
+    Ok(submitted_answers_of(db, &[round_id])
+        .await?
+        .remove(round_id)
+        .unwrap_or_default())
+}
+
+/// [`submitted_answers`] of many rounds in one query, by round.
+#[tracing::instrument(skip_all, fields(rounds = round_ids.len()))]
+pub async fn submitted_answers_of(
+    db: &Db,
+    round_ids: &[&str],
+) -> Result<HashMap<String, Vec<Answers>>, AppError> {
+    let mut by_round: HashMap<String, Vec<Answers>> = HashMap::new();
+    if round_ids.is_empty() {
+        return Ok(by_round);
+    }
+    let placeholders: Vec<String> = (1..=round_ids.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "select r.round_id, a.response_id, a.item_id, a.answer from assessment_answer a
          join assessment_response r on r.response_id = a.response_id
-         where r.round_id = $1 and r.submitted_at is not null and r.revoked_at is null
-         order by a.response_id",
-    )
-    .bind(round_id)
-    .fetch_all(&db.pool)
-    .await?;
-    let mut responses: Vec<Answers> = Vec::new();
+         where r.round_id in ({}) and r.submitted_at is not null and r.revoked_at is null
+         order by r.round_id, a.response_id",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in round_ids {
+        query = query.bind(*id);
+    }
     let mut current: Option<String> = None;
-    for r in &rows {
+    for r in &query.fetch_all(&db.pool).await? {
         let response_id: String = r.try_get("response_id")?;
+        let responses = by_round.entry(r.try_get("round_id")?).or_default();
         if current.as_deref() != Some(response_id.as_str()) {
             responses.push(Answers::new());
             current = Some(response_id);
@@ -179,6 +227,48 @@ pub async fn submitted_answers(db: &Db, round_id: &str) -> Result<Vec<Answers>, 
         let (item_id, answer) = item_answer(r)?;
         if let Some(last) = responses.last_mut() {
             last.insert(item_id, answer);
+        }
+    }
+    Ok(by_round)
+}
+
+/// Every response of the facilitator's round that was not withdrawn, in the order they came,
+/// with its answers: what the raw-answers export is made of.
+#[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
+pub async fn round_answers(
+    db: &Db,
+    round: &Facilitator,
+) -> Result<Vec<(ResponseRow, Answers)>, AppError> {
+    let round_id = &round.round().round_id;
+    let rows = sqlx::query(&format!(
+        "select {RESPONSE_COLUMNS} from assessment_response
+         where round_id = $1 and revoked_at is null order by created_at, response_id"
+    ))
+    .bind(round_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut responses: Vec<(ResponseRow, Answers)> = rows
+        .iter()
+        .map(|r| Ok((response_row(r)?, Answers::new())))
+        .collect::<Result<_, AppError>>()?;
+    let answers = sqlx::query(
+        "select a.response_id, a.item_id, a.answer from assessment_answer a
+         join assessment_response r on r.response_id = a.response_id
+         where r.round_id = $1 and r.revoked_at is null",
+    )
+    .bind(round_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let position: HashMap<String, usize> = responses
+        .iter()
+        .enumerate()
+        .map(|(n, (r, _))| (r.response_id.clone(), n))
+        .collect();
+    for row in &answers {
+        let response_id: String = row.try_get("response_id")?;
+        if let Some(&n) = position.get(&response_id) {
+            let (item_id, answer) = item_answer(row)?;
+            responses[n].1.insert(item_id, answer);
         }
     }
     Ok(responses)
@@ -190,6 +280,8 @@ pub struct DemoRound<'a> {
     pub region_id: &'a str,
     pub name: &'a str,
     pub facilitator_id: &'a str,
+    /// When it started and its responses were submitted.
+    pub created_at: i64,
 }
 
 /// Writes a round whose respondents (by personal link) have all submitted these answers: the
@@ -200,7 +292,7 @@ pub(crate) async fn insert_finished_round(
     responses: &[(&str, Answers)],
 ) -> Result<String, AppError> {
     let round_id = new_id();
-    let now = now_ms();
+    let now = round.created_at;
     sqlx::query(
         "insert into assessment_round (round_id, version_id, region_id, name, facilitator_id, created_at)
          values ($1, $2, $3, $4, $5, $6)",

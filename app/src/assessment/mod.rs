@@ -6,9 +6,12 @@ pub mod access;
 #[cfg(feature = "ssr")]
 pub mod answer_store;
 pub mod api;
+mod autosave;
 mod check;
 #[cfg(feature = "ssr")]
 pub mod commands;
+pub mod compare;
+pub mod export;
 pub mod model;
 pub mod pages;
 pub mod respond;

@@ -1,13 +1,14 @@
 //! The respondent's pages: an overview of the sections with progress and the submit button,
 //! and one page per section whose form posts with or without JavaScript.
 
+use super::autosave::{Autosave, SaveState};
 use super::model::{Answer, Item, ItemKind, Section};
 use super::pages::{condition_text, evidence_level};
 use super::round::{fields_of, ItemFields, ResponseView};
 use super::round_api::{answer_field, get_response, SaveSection, SubmitResponse};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::{action_error, or_error_page, page_title, problem_text, FormNotice};
+use crate::ui::{action_error, error_text, or_error_page, page_title, problem_text, FormNotice};
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
 use leptos_meta::Title;
@@ -181,6 +182,8 @@ fn SectionForm(view: ResponseView, key: String, n: usize) -> impl IntoView {
     let locale = i18n.get_locale_untracked().as_str();
     let save = ServerAction::<SaveSection>::new();
     let error = action_error(save);
+    let autosave = Autosave::new(key.clone());
+    let item_error = Signal::derive(move || error.get().or_else(|| autosave.as_error()));
     let section: Section = view.template.sections[n - 1].clone();
     let applies = view
         .template
@@ -206,7 +209,7 @@ fn SectionForm(view: ResponseView, key: String, n: usize) -> impl IntoView {
                 .get(&item.id)
                 .map(fields_of)
                 .unwrap_or_default();
-            view! { <ItemInput item=item.clone() fields condition error editable /> }
+            view! { <ItemInput item=item.clone() fields condition error=item_error editable /> }
         })
         .collect_view();
     let title = section.title.get(locale).to_owned();
@@ -235,14 +238,15 @@ fn SectionForm(view: ResponseView, key: String, n: usize) -> impl IntoView {
             {notice}
             {not_applicable}
             {(!section.intro.get(locale).is_empty()).then(|| view! { <p>{section.intro.get(locale).to_owned()}</p> })}
-            <ActionForm action=save>
+            <ActionForm action=save node_ref=autosave.form>
                 <FormNotice error=Signal::derive(general) />
                 {move || has_item_problems().then(|| view! {
                     <p class="notice notice-error" role="alert">{t!(i18n, respond_fix_marked)}</p>
                 })}
                 <input type="hidden" name="key" value=key.clone() />
                 <input type="hidden" name="section" value=section.id.clone() />
-                <ol class="items">{items}</ol>
+                <ol class="items" on:change=move |ev| autosave.changed(ev)>{items}</ol>
+                <p class="autosave" role="status">{move || save_state_text(i18n, autosave)}</p>
                 {editable.then(|| view! {
                     <div class="actions">
                         {(n > 1).then(|| view! {
@@ -255,6 +259,25 @@ fn SectionForm(view: ResponseView, key: String, n: usize) -> impl IntoView {
             </ActionForm>
             <p><a href=overview>{t!(i18n, respond_overview)}</a></p>
         </section>
+    }
+}
+
+/// What the autosave tells the respondent, in their language.
+fn save_state_text(i18n: I18nContext<Locale>, autosave: Autosave) -> String {
+    match autosave.state.get() {
+        SaveState::Idle => String::new(),
+        SaveState::Saving => t_string!(i18n, autosave_saving).to_string(),
+        SaveState::Saved => t_string!(i18n, autosave_saved).to_string(),
+        SaveState::Retrying => t_string!(i18n, autosave_retrying).to_string(),
+        SaveState::Refused => match autosave.failure.get() {
+            Some(AppError::Invalid { fields, .. }) => fields
+                .values()
+                .next()
+                .map(|p| problem_text(i18n, p))
+                .unwrap_or_default(),
+            Some(other) => error_text(i18n, &other),
+            None => t_string!(i18n, autosave_refused).to_string(),
+        },
     }
 }
 

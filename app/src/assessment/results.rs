@@ -2,6 +2,7 @@
 //! table, the largest present-to-target gaps as a suggested agenda, the items where
 //! respondents disagree, and every scored item.
 
+use super::compare::{round_comparison, Comparison, ComparisonView};
 use super::model::Template;
 use super::round::Round;
 use super::score::{ItemScore, Results, Stats};
@@ -57,21 +58,21 @@ fn mean(s: &Option<Stats>) -> Option<f64> {
 #[component]
 pub fn ResultsPage() -> impl IntoView {
     let params = use_params_map();
-    let results = Resource::new(
-        move || params.with(|p| p.get("id")).unwrap_or_default(),
-        round_results,
-    );
+    let id = move || params.with(|p| p.get("id")).unwrap_or_default();
+    let results = Resource::new(id, round_results);
+    let comparison = Resource::new(id, round_comparison);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                or_error_page(results.await, |r| view! { <ResultsView r /> })
+                let comparison = comparison.await.ok();
+                or_error_page(results.await, move |r| view! { <ResultsView r comparison /> })
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn ResultsView(r: ResultsReport) -> impl IntoView {
+fn ResultsView(r: ResultsReport, comparison: Option<Comparison>) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked().as_str();
     let ResultsReport {
@@ -199,6 +200,14 @@ fn ResultsView(r: ResultsReport) -> impl IntoView {
             } else {
                 view! { <ul>{disagreements}</ul> }.into_any()
             }}
+            {comparison.map(|c| view! { <ComparisonView c /> })}
+            <h2 class="no-print">{t!(i18n, results_downloads)}</h2>
+            <ul class="no-print downloads">
+                <li><a href=format!("/api/assessment/export_answers?round_id={}&format=xlsx", round.round_id) download>{t!(i18n, results_download_xlsx)}</a></li>
+                <li><a href=format!("/api/assessment/export_answers?round_id={}&format=csv", round.round_id) download>{t!(i18n, results_download_csv)}</a></li>
+                <li><a href=format!("/api/assessment/export_results?round_id={}", round.round_id) download>{t!(i18n, results_download_json)}</a></li>
+            </ul>
+            <p class="hint no-print">{t!(i18n, results_print_hint)}</p>
         </section>
     }
 }

@@ -77,12 +77,15 @@ pub struct ResponseSummary {
     pub entry: Entry,
     /// Whom it is for: the account's name, or what the facilitator wrote for a link.
     pub label: String,
-    /// The code of a personal link (to copy and send again); `None` for accounts and for
-    /// people who came through the round link (their code is theirs alone).
+    /// The code of a personal link, to copy and send, until its respondent starts; `None` for
+    /// accounts, for people who came through the round link, and once started (the code is
+    /// then the respondent's alone).
     pub code: Option<String>,
     pub progress: Progress,
     pub answered: i64,
     pub updated_at: i64,
+    /// Who last reopened it after it was submitted (their name), and when.
+    pub reopened: Option<(String, i64)>,
 }
 
 /// What a respondent works on: the round, the template version, their answers so far.
@@ -288,6 +291,21 @@ pub fn closing_time(raw: &str, now: i64) -> Result<Option<i64>, crate::error::Pr
         return Err(Problem::DateInPast);
     }
     Ok(Some(end))
+}
+
+/// `2026-12-31` for an instant in epoch milliseconds (UTC).
+pub fn day_of(ms: i64) -> String {
+    let days = ms.div_euclid(86_400_000);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
 }
 
 /// Days since 1970-01-01 of a date in the proleptic Gregorian calendar (H. Hinnant's

@@ -89,19 +89,18 @@ pub async fn start_round(
 pub async fn list_my_assessments() -> Result<MyAssessments, AppError> {
     let me = require_user().await?;
     let db = ssr::db()?;
-    let mut facilitating = Vec::new();
-    for row in store::rounds_facilitated(&db, &me).await? {
-        facilitating.push(store::round_view(&db, row).await?);
-    }
-    let mut answering = Vec::new();
-    for (row, response) in store::rounds_answering(&db, &me).await? {
-        let submitted = response.submitted_at.is_some();
-        answering.push((
-            store::round_view(&db, row).await?,
-            response.response_id,
-            submitted,
-        ));
-    }
+    let facilitating = store::round_views(&db, store::rounds_facilitated(&db, &me).await?).await?;
+    let (rounds, responses): (Vec<_>, Vec<_>) =
+        store::rounds_answering(&db, &me).await?.into_iter().unzip();
+    let answering = store::round_views(&db, rounds)
+        .await?
+        .into_iter()
+        .zip(responses)
+        .map(|(round, response)| {
+            let submitted = response.submitted_at.is_some();
+            (round, response.response_id, submitted)
+        })
+        .collect();
     Ok(MyAssessments {
         facilitating,
         answering,
@@ -127,12 +126,23 @@ pub async fn invite_account(round_id: String, email: String) -> Result<(), AppEr
     let round = require_facilitator(&db, &round_id).await?;
     let email =
         Email::parse(&email).map_err(|p| AppError::field("email", p).keeping("email", &email))?;
-    let (user_id, name) = crate::identity::store::find_active_person(&db, &email)
+    // Each look-up tells whether an account exists: bounded per client address like sign-in.
+    ssr::context()?.limits.attempt(ssr::client_ip(), None)?;
+    let user_id = crate::identity::store::find_active_person(&db, &email)
         .await?
         .ok_or_else(|| {
             AppError::field("email", Problem::NoSuchAccount).keeping("email", email.as_str())
         })?;
-    store::add_response(&db, &round, Entry::Account, &name, Some(&user_id), None).await?;
+    // Labelled with the e-mail as typed: inviting someone does not reveal their account's name.
+    store::add_response(
+        &db,
+        &round,
+        Entry::Account,
+        email.as_str(),
+        Some(&user_id),
+        None,
+    )
+    .await?;
     Ok(())
 }
 
@@ -203,11 +213,28 @@ pub async fn round_link_info(code: String) -> Result<(Round, bool), AppError> {
         .ok_or(AppError::NotFound)?;
     let open = row.is_open(now_ms());
     let mut round = store::round_view(&db, row).await?;
+    // A visitor learns what they are asked to answer, not who runs the round or its link.
     round.link_code = None;
+    round.facilitator_id.clear();
+    round.facilitator_name.clear();
     Ok((round, open))
 }
 
+/// The cookie that remembers, in one browser, the response it began through a round's link.
+#[cfg(feature = "ssr")]
+fn started_cookie(round_id: &str) -> String {
+    format!("cp_round_{round_id}")
+}
+
+/// How long a browser remembers the response it began through a round's link: 180 days.
+#[cfg(feature = "ssr")]
+const STARTED_COOKIE_SECONDS: i64 = 180 * 24 * 3600;
+
 /// Someone who opened the round's shared link starts a response of their own, and goes to it.
+/// A browser that began one and has not submitted it goes back to it instead, so a second tap
+/// or a reopened link does not make a second respondent; new responses count against the
+/// client address's limit. An open link cannot tell people apart beyond that: the
+/// facilitator sees each response it made and can withdraw one.
 #[server(endpoint = "assessment/start_response")]
 pub async fn start_response(code: String) -> Result<(), AppError> {
     let db = ssr::db()?;
@@ -218,8 +245,25 @@ pub async fn start_response(code: String) -> Result<(), AppError> {
     if !round.is_open(now_ms()) {
         return Err(AppError::field("code", Problem::RoundClosed));
     }
+    let cookie = started_cookie(&round.round_id);
+    if let Some(earlier) = ssr::cookie_value(&cookie).map(|c| super::round::normalise_code(&c)) {
+        let unfinished = super::round::is_code(&earlier)
+            && store::response_by_code(&db, &earlier)
+                .await?
+                .is_some_and(|r| {
+                    r.round_id == round.round_id
+                        && r.submitted_at.is_none()
+                        && r.revoked_at.is_none()
+                });
+        if unfinished {
+            leptos_axum::redirect(&format!("/respond/{}", format_code(&earlier)));
+            return Ok(());
+        }
+    }
+    ssr::context()?.limits.attempt(ssr::client_ip(), None)?;
     let own = new_code();
     store::add_link_response(&db, &round, &own).await?;
+    ssr::set_cookie(&cookie, &own, STARTED_COOKIE_SECONDS, true);
     leptos_axum::redirect(&format!("/respond/{}", format_code(&own)));
     Ok(())
 }
@@ -230,8 +274,10 @@ pub async fn continue_response(code: String) -> Result<(), AppError> {
     let db = ssr::db()?;
     let typed = code.clone();
     let code = super::round::normalise_code(&code);
-    let known =
-        super::round::is_code(&code) && store::response_by_code(&db, &code).await?.is_some();
+    let known = super::round::is_code(&code)
+        && store::response_by_code(&db, &code)
+            .await?
+            .is_some_and(|r| r.revoked_at.is_none());
     if !known {
         return Err(AppError::field("code", Problem::WrongCode).keeping("code", &typed));
     }
@@ -282,6 +328,7 @@ fn refused(refusal: Refusal) -> AppError {
     match refusal {
         Refusal::RoundClosed => AppError::field("response", Problem::RoundClosed),
         Refusal::Submitted => AppError::field("response", Problem::AlreadySubmitted),
+        Refusal::Withdrawn => AppError::Forbidden,
     }
 }
 
@@ -361,24 +408,20 @@ pub async fn save_section(
     {
         return Err(AppError::BadRequest);
     }
-    let stored = answer_store::answers(&db, &who.response_id).await?;
     let item_ids: Vec<String> = template.sections[index]
         .items
         .iter()
         .map(|i| i.id.clone())
         .collect();
-    let (changes, checks) = checked_changes(&template, &stored, &answers, &item_ids);
-    answer_store::save_answers(&db, &who, &changes)
-        .await?
-        .map_err(refused)?;
+    let mut checks = Checks::default();
+    let after = answer_store::save_answers(&db, &who, |stored| {
+        let (changes, found) = checked_changes(&template, stored, &answers, &item_ids);
+        checks = found;
+        changes
+    })
+    .await?
+    .map_err(refused)?;
     checks.finish()?;
-    let mut after = stored;
-    for (id, answer) in changes {
-        match answer {
-            Some(a) => after.insert(id, a),
-            None => after.remove(&id),
-        };
-    }
     let visible: Vec<usize> = template
         .sections
         .iter()
@@ -423,13 +466,16 @@ pub async fn save_answer(
     if template.item(&item).is_none() {
         return Err(AppError::BadRequest);
     }
-    let stored = answer_store::answers(&db, &who.response_id).await?;
     let sent = BTreeMap::from([(item.clone(), fields)]);
-    let (changes, checks) = checked_changes(&template, &stored, &sent, &[item]);
-    checks.finish()?;
-    answer_store::save_answers(&db, &who, &changes)
-        .await?
-        .map_err(refused)
+    let mut checks = Checks::default();
+    answer_store::save_answers(&db, &who, |stored| {
+        let (changes, found) = checked_changes(&template, stored, &sent, &[item]);
+        checks = found;
+        changes
+    })
+    .await?
+    .map_err(refused)?;
+    checks.finish()
 }
 
 /// Submits the response: refused, with each missing required item named, until every shown

@@ -1,7 +1,7 @@
 //! The facilitator's pages (the assessments list with the form that starts a round, one
 //! round with its respondents and invitations) and the page of a round's shared link.
 
-use super::round::{Entry, MyAssessments, Progress, ResponseSummary, Round};
+use super::round::{day_of, Entry, MyAssessments, Progress, ResponseSummary, Round};
 use super::round_api::{
     get_round, list_my_assessments, round_link_info, template_choices, ContinueResponse,
     InviteAccount, InviteLink, ReopenResponse, SetResponseRevoked, SetRoundClosed, SetRoundLink,
@@ -36,21 +36,6 @@ fn round_state(i18n: I18nContext<Locale>, round: &Round, open: bool) -> String {
         (true, false) => t_string!(i18n, round_open).to_string(),
         (false, _) => t_string!(i18n, round_closed).to_string(),
     }
-}
-
-/// `2026-12-31` for an instant in epoch milliseconds (UTC).
-fn day_of(ms: i64) -> String {
-    let days = ms.div_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!("{year:04}-{month:02}-{day:02}")
 }
 
 #[component]
@@ -324,6 +309,13 @@ fn RespondentCard(round_id: String, r: ResponseSummary, actions: RoundActions) -
             <p class="muted">{how} " · " {progress_label(i18n, r.progress)} " · " {t!(i18n, round_answered, answered)}</p>
             {r.code.clone().filter(|_| !revoked).map(|code| view! {
                 <p>{t!(i18n, round_personal_link)} " " <a class="code" href=format!("/respond/{code}")>{format!("/respond/{code}")}</a></p>
+            })}
+            {(r.entry == Entry::PersonalLink && r.code.is_none() && !revoked).then(|| view! {
+                <p class="muted">{t!(i18n, round_link_started)}</p>
+            })}
+            {r.reopened.clone().map(|(name, at)| {
+                let day = day_of(at);
+                view! { <p class="muted">{t!(i18n, round_reopened_by, name, day)}</p> }
             })}
             <div class="actions">
                 {(r.progress == Progress::Submitted).then(|| view! {

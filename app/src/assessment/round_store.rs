@@ -59,12 +59,15 @@ pub struct ResponseRow {
     pub submitted_at: Option<i64>,
     pub started_at: Option<i64>,
     pub updated_at: i64,
+    pub reopened_at: Option<i64>,
+    pub reopened_by: Option<String>,
 }
 
-const RESPONSE_COLUMNS: &str = "response_id, round_id, entry, label, user_id, code, revoked_at, \
-                                submitted_at, started_at, updated_at";
+pub(super) const RESPONSE_COLUMNS: &str =
+    "response_id, round_id, entry, label, user_id, code, revoked_at, \
+                                submitted_at, started_at, updated_at, reopened_at, reopened_by";
 
-fn response_row(r: &AnyRow) -> Result<ResponseRow, AppError> {
+pub(super) fn response_row(r: &AnyRow) -> Result<ResponseRow, AppError> {
     let entry: String = r.try_get("entry")?;
     Ok(ResponseRow {
         response_id: r.try_get("response_id")?,
@@ -77,6 +80,8 @@ fn response_row(r: &AnyRow) -> Result<ResponseRow, AppError> {
         submitted_at: r.try_get("submitted_at")?,
         started_at: r.try_get("started_at")?,
         updated_at: r.try_get("updated_at")?,
+        reopened_at: r.try_get("reopened_at")?,
+        reopened_by: r.try_get("reopened_by")?,
     })
 }
 
@@ -176,11 +181,21 @@ pub async fn rounds_answering(
     .bind(&me.user_id)
     .fetch_all(&db.pool)
     .await?;
-    let mut found = Vec::new();
+    let rounds = sqlx::query(&format!(
+        "select {ROUND_COLUMNS} from assessment_round where round_id in
+         (select round_id from assessment_response where user_id = $1 and revoked_at is null)"
+    ))
+    .bind(&me.user_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| round_row(r).map(|round| (round.round_id.clone(), round)))
+    .collect::<Result<std::collections::HashMap<_, _>, AppError>>()?;
+    let mut found = Vec::with_capacity(rows.len());
     for row in &rows {
         let response = response_row(row)?;
-        if let Some(round) = find_round(db, &response.round_id).await? {
-            found.push((round, response));
+        if let Some(round) = rounds.get(&response.round_id) {
+            found.push((round.clone(), response));
         }
     }
     Ok(found)
@@ -213,9 +228,11 @@ pub async fn add_response(
     .await;
     match inserted {
         Ok(_) => Ok(id),
+        // Codes are 16 random letters: only an account invited twice can collide.
         Err(e)
-            if e.as_database_error()
-                .is_some_and(|d| d.is_unique_violation()) =>
+            if entry == Entry::Account
+                && e.as_database_error()
+                    .is_some_and(|d| d.is_unique_violation()) =>
         {
             Err(AppError::field(
                 "email",
@@ -255,22 +272,35 @@ pub async fn responses(db: &Db, round: &Facilitator) -> Result<Vec<ResponseSumma
     .bind(&round.round().round_id)
     .fetch_all(&db.pool)
     .await?;
-    let mut summaries = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let r = response_row(row)?;
-        summaries.push(ResponseSummary {
+    let responses = rows
+        .iter()
+        .map(|row| Ok((response_row(row)?, row.try_get::<i64, _>("answered")?)))
+        .collect::<Result<Vec<_>, AppError>>()?;
+    let reopeners: Vec<&str> = responses
+        .iter()
+        .filter_map(|(r, _)| r.reopened_by.as_deref())
+        .collect();
+    let names = crate::identity::store::display_names(db, &reopeners).await?;
+    Ok(responses
+        .into_iter()
+        .map(|(r, answered)| ResponseSummary {
             progress: progress(&r),
-            code: (r.entry == Entry::PersonalLink)
+            // A personal link is shown until its respondent starts: from then on the code is
+            // theirs, and nobody else (not the facilitator either) can read it again.
+            code: (r.entry == Entry::PersonalLink && r.started_at.is_none())
                 .then(|| r.code.as_deref().map(format_code))
                 .flatten(),
-            answered: row.try_get("answered")?,
+            answered,
+            reopened: r.reopened_at.map(|at| {
+                let by = r.reopened_by.as_ref().and_then(|id| names.get(id));
+                (by.cloned().unwrap_or_default(), at)
+            }),
             response_id: r.response_id,
             entry: r.entry,
             label: r.label,
             updated_at: r.updated_at,
-        });
-    }
-    Ok(summaries)
+        })
+        .collect())
 }
 
 fn progress(r: &ResponseRow) -> Progress {
@@ -336,15 +366,30 @@ pub async fn reopen_response(
     response_id: &str,
 ) -> Result<(), AppError> {
     let done = sqlx::query(
-        "update assessment_response set submitted_at = null, updated_at = $1
-         where response_id = $2 and round_id = $3",
+        "update assessment_response set submitted_at = null, updated_at = $1, reopened_at = $1,
+                reopened_by = $4
+         where response_id = $2 and round_id = $3 and submitted_at is not null",
     )
     .bind(now_ms())
     .bind(response_id)
     .bind(&round.round().round_id)
+    .bind(&round.user.user_id)
     .execute(&db.pool)
     .await?;
-    found(done.rows_affected())
+    if done.rows_affected() == 1 {
+        return Ok(());
+    }
+    let exists = find_response(db, response_id)
+        .await?
+        .is_some_and(|r| r.round_id == round.round().round_id);
+    if exists {
+        Err(AppError::field(
+            "response",
+            crate::error::Problem::NotSubmitted,
+        ))
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 fn found(rows: u64) -> Result<(), AppError> {
@@ -384,32 +429,74 @@ pub async fn set_closed(db: &Db, round: &Facilitator, closed: bool) -> Result<()
     Ok(())
 }
 
+/// Every round on any version of a template, with its number of submitted, not withdrawn
+/// responses: what a comparison chooses from.
+#[tracing::instrument(skip(db))]
+pub async fn rounds_of_template(
+    db: &Db,
+    template_id: &str,
+) -> Result<Vec<(RoundRow, i64)>, AppError> {
+    let rows = sqlx::query(&format!(
+        "select {ROUND_COLUMNS},
+                (select count(*) from assessment_response s where s.round_id = o.round_id
+                 and s.submitted_at is not null and s.revoked_at is null) as submitted
+         from assessment_round o
+         where o.version_id in
+               (select version_id from assessment_template_version where template_id = $1)
+         order by o.created_at desc, o.round_id"
+    ))
+    .bind(template_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| Ok((round_row(r)?, r.try_get("submitted")?)))
+        .collect()
+}
+
 /// Assembles what a [`Round`] shows from its row and the names other rooms own.
 pub async fn round_view(db: &Db, row: RoundRow) -> Result<Round, AppError> {
-    let region_name = crate::registry::store::regions(db)
+    round_views(db, vec![row])
+        .await?
+        .pop()
+        .ok_or(AppError::Internal)
+}
+
+/// [`round_view`] for many rounds, with one query for each kind of name, whatever their number.
+pub async fn round_views(db: &Db, rows: Vec<RoundRow>) -> Result<Vec<Round>, AppError> {
+    let regions: std::collections::HashMap<String, String> = crate::registry::store::regions(db)
         .await?
         .into_iter()
-        .find(|r| r.region_id == row.region_id)
-        .map(|r| r.name)
-        .unwrap_or_else(|| row.region_id.clone());
-    let facilitator_name = crate::identity::store::display_names(db, &[&row.facilitator_id])
-        .await?
-        .remove(&row.facilitator_id)
-        .unwrap_or_default();
-    let template = super::store::template_version(db, &row.version_id).await?;
-    Ok(Round {
-        open: row.is_open(now_ms()),
-        round_id: row.round_id,
-        name: row.name,
-        region_id: row.region_id,
-        region_name,
-        version_id: row.version_id,
-        template_title: template.definition.title,
-        facilitator_id: row.facilitator_id,
-        facilitator_name,
-        closes_at: row.closes_at,
-        closed_at: row.closed_at,
-        link_code: row.link_code.as_deref().map(format_code),
-        created_at: row.created_at,
-    })
+        .map(|r| (r.region_id, r.name))
+        .collect();
+    let people: Vec<&str> = rows.iter().map(|r| r.facilitator_id.as_str()).collect();
+    let names = crate::identity::store::display_names(db, &people).await?;
+    let mut titles = std::collections::HashMap::new();
+    for row in &rows {
+        if !titles.contains_key(&row.version_id) {
+            let template = super::store::template_version(db, &row.version_id).await?;
+            titles.insert(row.version_id.clone(), template.definition.title);
+        }
+    }
+    let now = now_ms();
+    Ok(rows
+        .into_iter()
+        .map(|row| Round {
+            open: row.is_open(now),
+            region_name: regions
+                .get(&row.region_id)
+                .cloned()
+                .unwrap_or_else(|| row.region_id.clone()),
+            facilitator_name: names.get(&row.facilitator_id).cloned().unwrap_or_default(),
+            template_title: titles.get(&row.version_id).cloned().unwrap_or_default(),
+            round_id: row.round_id,
+            name: row.name,
+            region_id: row.region_id,
+            version_id: row.version_id,
+            facilitator_id: row.facilitator_id,
+            closes_at: row.closes_at,
+            closed_at: row.closed_at,
+            link_code: row.link_code.as_deref().map(format_code),
+            created_at: row.created_at,
+        })
+        .collect())
 }

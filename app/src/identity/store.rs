@@ -147,19 +147,19 @@ pub struct Credentials {
     pub locale: String,
 }
 
-/// The enabled account with this e-mail, as (id, display name), for rooms that invite people.
+/// The id of the enabled account with this e-mail, for rooms that invite people.
 #[tracing::instrument(skip_all)]
 pub async fn find_active_person(
     db: &Db,
     email: &super::model::Email,
-) -> Result<Option<(String, String)>, AppError> {
-    let row =
-        sqlx::query("select user_id, display_name from app_user where email = $1 and disabled = 0")
-            .bind(email.as_str())
-            .fetch_optional(&db.pool)
-            .await?;
-    row.map(|r| Ok((r.try_get("user_id")?, r.try_get("display_name")?)))
+) -> Result<Option<String>, AppError> {
+    let row = sqlx::query("select user_id from app_user where email = $1 and disabled = 0")
+        .bind(email.as_str())
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| r.try_get("user_id"))
         .transpose()
+        .map_err(Into::into)
 }
 
 /// The display names of these accounts, by id, for rooms that show who did something.

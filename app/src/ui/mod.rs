@@ -79,6 +79,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::AlreadyInvited => t_string!(i18n, problem_already_invited).to_string(),
         Problem::RoundClosed => t_string!(i18n, problem_round_closed).to_string(),
         Problem::AlreadySubmitted => t_string!(i18n, problem_already_submitted).to_string(),
+        Problem::NotSubmitted => t_string!(i18n, problem_not_submitted).to_string(),
     }
 }
 

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Policy assessment benchmark: simulated respondents (server/examples/assessment_load.rs)
+# answer a round over HTTP against the release server, on SQLite and on PostgreSQL, at 10, 50
+# and 200 at once, without JavaScript (section forms) and as the hydrated page autosaves; the
+# SQL statements one section page runs; and the SIGKILL drill (kill the server in the middle
+# of a load of saves, restart it, check that every acknowledged answer is there).
+#   scripts/bench-assessment.sh
+# Load goes to 127.0.0.1 only. Prints lines to copy into BENCHMARKS.md.
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+ensure_build_tools
+ensure_wasm_opt
+cd "$ROOT"
+
+cargo leptos build --release --split >/dev/null 2>&1 || { echo "release build failed" >&2; exit 1; }
+cargo build --release -p server --example assessment_load 2>&1 | tail -1
+load="$CARGO_TARGET_DIR/release/examples/assessment_load"
+server="$CARGO_TARGET_DIR/release/server"
+
+work="$(mktemp -d)"
+pid=""
+stop() { [ -n "$pid" ] && kill "$1" "$pid" 2>/dev/null; [ -n "$pid" ] && wait "$pid" 2>/dev/null; pid=""; }
+trap 'stop -TERM; rm -rf "$work"' EXIT
+port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+url="http://127.0.0.1:$port"
+# Every simulated respondent comes from 127.0.0.1: the per-address limit must let them all in.
+export LEPTOS_SITE_ADDR="127.0.0.1:$port" LEPTOS_SITE_ROOT="$ROOT/target/site" \
+  ATTEMPTS_PER_ADDRESS_PER_MINUTE=1000000 RUST_LOG="${RUST_LOG:-warn}"
+
+serve() {
+  "$server" serve >>"$work/server.log" 2>&1 &
+  pid=$!
+  until curl -fs "$url/healthz" >/dev/null; do sleep 0.01; done
+}
+
+for engine in sqlite postgres; do
+  if [ "$engine" = sqlite ]; then
+    export DATABASE_URL="sqlite:$work/bench.db"
+  else
+    db="clusterpolisee_bench_$$"
+    psql -h 127.0.0.1 -U postgres -qc "create database $db" postgres
+    export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
+  fi
+  "$server" migrate >/dev/null
+  serve
+  echo "## $engine"
+  for at_once in 10 50 200; do
+    echo "- without JavaScript: $("$load" --url "$url" --concurrency $at_once --respondents $((at_once * 4)) | tr '\n' ' ')"
+  done
+  echo "- autosave: $("$load" --url "$url" --concurrency 200 --respondents 200 --autosave | tr '\n' ' ')"
+  stop -TERM
+  [ "$engine" = postgres ] && psql -h 127.0.0.1 -U postgres -qc "drop database $db" postgres
+done
+
+# The SQL statements of one section page view, counted from sqlx's own statement log.
+export DATABASE_URL="sqlite:$work/queries.db"
+"$server" migrate >/dev/null
+: >"$work/server.log"
+RUST_LOG="warn,sqlx::query=debug" serve
+key="$("$load" --url "$url" --print-key)"
+if [ -n "$key" ]; then
+  curl -s -o /dev/null "$url/respond/$key/2"
+  sleep 0.5
+  before=$(grep -c 'sqlx::query' "$work/server.log")
+  curl -s -o /dev/null "$url/respond/$key/2"
+  sleep 0.5
+  after=$(grep -c 'sqlx::query' "$work/server.log")
+  echo "- SQL statements for one section page view (section 2, SQLite): $((after - before))"
+fi
+stop -TERM
+
+# The SIGKILL drill, on SQLite: kill -9 in the middle of the load, restart, verify.
+export DATABASE_URL="sqlite:$work/drill.db" RUST_LOG=warn
+"$server" migrate >/dev/null
+serve
+"$load" --url "$url" --concurrency 50 --respondents 100000 --acked "$work/acked.json" >"$work/drill.txt" 2>&1 &
+loader=$!
+sleep 4
+stop -KILL
+wait $loader || true
+serve
+echo "- SIGKILL drill: $(tail -1 "$work/drill.txt" | cut -c1-120 | tr '\n' ' ') … after restart: $("$load" --url "$url" --verify "$work/acked.json")"
+stop -TERM
+
+echo
+echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB, $(uname -r), $(date -u +%F)"

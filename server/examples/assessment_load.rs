@@ -1,0 +1,543 @@
+//! Load generator for the policy assessment: simulated respondents answer a round over HTTP
+//! exactly as a browser without JavaScript does (open the round link, start, open each
+//! section, post its form, follow the redirect, submit), or as the hydrated page autosaves
+//! (one answer per request). Prints throughput and latency, then checks that every answer the
+//! server acknowledged is stored. `scripts/bench-assessment.sh` runs it against the release
+//! server on SQLite and PostgreSQL; see BENCHMARKS.md.
+//!
+//! ```text
+//! assessment_load --url http://127.0.0.1:3000 --respondents 400 --concurrency 50 [--autosave]
+//!                 [--acked FILE]      write the acknowledged answers (for the SIGKILL drill)
+//! assessment_load --url … --verify FILE   check that the answers in FILE are all stored
+//! assessment_load --url … --print-key     start one response and print its key
+//! ```
+
+use app::assessment::model::{Answer, Answers, ItemKind, Template};
+use app::assessment::results::RoundResults;
+use app::assessment::round::{fields_of, MyAssessments, ResponseView, Round};
+use app::assessment::round_api::{
+    answer_field, GetResponse, GetRound, ListMyAssessments, SaveAnswer, SaveSection, SetRoundLink,
+    StartResponse, StartRound, SubmitResponse, TemplateChoices,
+};
+use app::identity::api::{CreateFirstAdmin, SignIn};
+use app::registry::model::Translated;
+use leptos::server_fn::ServerFn;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const ADMIN_EMAIL: &str = "load-admin@example.org";
+const ADMIN_PASSWORD: &str = "a passphrase for the load generator";
+
+type Acked = BTreeMap<String, Answers>;
+
+struct Options {
+    url: String,
+    respondents: usize,
+    concurrency: usize,
+    autosave: bool,
+    acked_file: Option<String>,
+    verify: Option<String>,
+    print_key: bool,
+}
+
+fn options() -> Options {
+    let mut o = Options {
+        url: "http://127.0.0.1:3000".into(),
+        respondents: 200,
+        concurrency: 50,
+        autosave: false,
+        acked_file: None,
+        verify: None,
+        print_key: false,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().expect("a value after the option");
+        match arg.as_str() {
+            "--url" => o.url = value(),
+            "--respondents" => o.respondents = value().parse().expect("a number"),
+            "--concurrency" => o.concurrency = value().parse().expect("a number"),
+            "--autosave" => o.autosave = true,
+            "--acked" => o.acked_file = Some(value()),
+            "--verify" => o.verify = Some(value()),
+            "--print-key" => o.print_key = true,
+            other => panic!("unknown option {other}"),
+        }
+    }
+    o
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(4)
+        .build()
+        .expect("an HTTP client")
+}
+
+/// Posts a form as a page does: from the platform's origin, answered in JSON (`json`) or, as
+/// a browser without JavaScript, with a redirect.
+async fn post(
+    c: &reqwest::Client,
+    base: &str,
+    path: &str,
+    form: &[(String, String)],
+    json: bool,
+) -> Result<(u16, String, String), reqwest::Error> {
+    let mut req = c
+        .post(format!("{base}{path}"))
+        .header("origin", base)
+        .form(form);
+    if !json {
+        req = req
+            .header("accept", "text/html")
+            .header("referer", format!("{base}/"));
+    }
+    let res = req.send().await?;
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    Ok((status, location, res.text().await?))
+}
+
+fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    p.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Signs in the load's administrator (creating it on a new platform), starts a round with its
+/// link on, and returns the link's code and the round's id.
+async fn prepare(admin: &reqwest::Client, base: &str) -> (String, String) {
+    let setup = pairs(&[
+        ("email", ADMIN_EMAIL),
+        ("display_name", "Load Admin"),
+        ("password", ADMIN_PASSWORD),
+    ]);
+    let (status, _, _) = post(admin, base, CreateFirstAdmin::PATH, &setup, true)
+        .await
+        .expect("the server answers");
+    if status != 200 {
+        let sign_in = pairs(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]);
+        let (status, _, body) = post(admin, base, SignIn::PATH, &sign_in, true)
+            .await
+            .expect("the server answers");
+        assert_eq!(status, 200, "signing in the load's administrator: {body}");
+    }
+    let (_, _, body) = post(admin, base, TemplateChoices::PATH, &[], true)
+        .await
+        .unwrap();
+    let choices: Vec<(String, Translated)> = serde_json::from_str(&body).unwrap();
+    let name = format!("Load {}", std::process::id());
+    let form = pairs(&[
+        ("version_id", &choices[0].0),
+        ("region_id", "HR03"),
+        ("name", &name),
+        ("closes_on", ""),
+    ]);
+    let (status, _, body) = post(admin, base, StartRound::PATH, &form, true)
+        .await
+        .unwrap();
+    assert_eq!(status, 200, "starting the round: {body}");
+    let (_, _, body) = post(admin, base, ListMyAssessments::PATH, &[], true)
+        .await
+        .unwrap();
+    let mine: MyAssessments = serde_json::from_str(&body).unwrap();
+    let round_id = mine
+        .facilitating
+        .iter()
+        .find(|r| r.name == name)
+        .expect("the new round")
+        .round_id
+        .clone();
+    let on = pairs(&[("round_id", &round_id), ("on", "true")]);
+    post(admin, base, SetRoundLink::PATH, &on, true)
+        .await
+        .unwrap();
+    let (_, _, body) = post(
+        admin,
+        base,
+        GetRound::PATH,
+        &pairs(&[("round_id", &round_id)]),
+        true,
+    )
+    .await
+    .unwrap();
+    let (round, _): (Round, serde_json::Value) = serde_json::from_str(&body).unwrap();
+    (round.link_code.expect("the link is on"), round_id)
+}
+
+/// The answer respondent `n` gives to an item: scores spread over the scale, so that the
+/// results have something to show.
+fn answer_for(n: usize, position: usize, kind: &ItemKind, item_id: &str) -> Answer {
+    let score = ((n + position) % 6) as u8;
+    match kind {
+        ItemKind::Evidence { .. } => Answer::Evidence {
+            present: Some(score),
+            target: Some((score + 1).min(5)),
+            justification: format!("Respondent {n} on {item_id}: evidence from the 2025 review."),
+            link: String::new(),
+        },
+        ItemKind::Agreement {} => Answer::Agreement {
+            value: score.clamp(1, 5),
+        },
+        ItemKind::SingleChoice { options } => Answer::SingleChoice {
+            choice: options[n % options.len()].id.clone(),
+        },
+        ItemKind::MultipleChoice { options } => Answer::MultipleChoice {
+            choices: vec![options[n % options.len()].id.clone()],
+        },
+        ItemKind::Number { min, .. } => Answer::Number { value: *min },
+        ItemKind::ShortText {} | ItemKind::LongText {} => Answer::Text {
+            text: format!("Respondent {n} on {item_id}"),
+        },
+    }
+}
+
+/// The answers respondent `n` gives in a section, to the items that the answers so far show.
+fn section_answers(template: &Template, n: usize, section: usize, so_far: &Answers) -> Answers {
+    let mut given = so_far.clone();
+    let mut mine = Answers::new();
+    for (position, item) in template.sections[section].items.iter().enumerate() {
+        if template.is_visible(&item.id, &given) {
+            let answer = answer_for(n, position, &item.kind, &item.id);
+            given.insert(item.id.clone(), answer.clone());
+            mine.insert(item.id.clone(), answer);
+        }
+    }
+    mine
+}
+
+#[derive(Default)]
+struct Tally {
+    submits: Vec<Duration>,
+    pages: Vec<Duration>,
+    errors: usize,
+    acked: Acked,
+}
+
+/// One respondent without JavaScript, from the round link to the submit.
+async fn respondent_pages(
+    base: &str,
+    link: &str,
+    n: usize,
+    template: &Template,
+    tally: &Mutex<Tally>,
+) -> Result<(), String> {
+    let c = client();
+    let timed_get = async |path: &str| -> Result<(), String> {
+        let start = Instant::now();
+        let res = c
+            .get(format!("{base}{path}"))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let ok = res.status().is_success();
+        res.bytes().await.map_err(|e| e.to_string())?;
+        tally.lock().unwrap().pages.push(start.elapsed());
+        ok.then_some(()).ok_or_else(|| format!("GET {path} failed"))
+    };
+    timed_get(&format!("/join/{link}")).await?;
+    let (status, location, _) = post(
+        &c,
+        base,
+        StartResponse::PATH,
+        &pairs(&[("code", link)]),
+        false,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    if status != 302 || !location.starts_with("/respond/") {
+        return Err(format!("starting: {status} {location}"));
+    }
+    let key = location.trim_start_matches("/respond/").to_owned();
+    let overview = format!("/respond/{key}");
+    let mut so_far = Answers::new();
+    let mut at = format!("{overview}/1");
+    while at != overview {
+        timed_get(&at).await?;
+        let section: usize = at
+            .rsplit('/')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .ok_or("a section number")?;
+        let given = section_answers(template, n, section - 1, &so_far);
+        let mut form = pairs(&[
+            ("key", &key),
+            ("section", &template.sections[section - 1].id),
+            ("go", "next"),
+        ]);
+        for (id, answer) in &given {
+            for (field, value) in fields_of(answer) {
+                form.push((format!("{}[{field}]", answer_field(id)), value));
+            }
+        }
+        let start = Instant::now();
+        let (status, location, _) = post(&c, base, SaveSection::PATH, &form, false)
+            .await
+            .map_err(|e| e.to_string())?;
+        let took = start.elapsed();
+        if status != 302 || location.contains("__err") || location == at {
+            return Err(format!("section {section}: {status} {location}"));
+        }
+        so_far.extend(given);
+        let mut t = tally.lock().unwrap();
+        t.submits.push(took);
+        t.acked.insert(key.clone(), so_far.clone());
+        drop(t);
+        at = location;
+    }
+    let start = Instant::now();
+    let (status, location, _) = post(
+        &c,
+        base,
+        SubmitResponse::PATH,
+        &pairs(&[("key", &key)]),
+        false,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    tally.lock().unwrap().submits.push(start.elapsed());
+    if status != 302 || location.contains("__err") {
+        return Err(format!("submit: {status} {location}"));
+    }
+    timed_get(&overview).await
+}
+
+/// One respondent on the hydrated page: each answer saved on its own as it is given.
+async fn respondent_autosave(
+    base: &str,
+    link: &str,
+    n: usize,
+    template: &Template,
+    tally: &Mutex<Tally>,
+) -> Result<(), String> {
+    let c = client();
+    let (status, location, _) = post(
+        &c,
+        base,
+        StartResponse::PATH,
+        &pairs(&[("code", link)]),
+        false,
+    )
+    .await
+    .map_err(|e| e.to_string())?;
+    if status != 302 {
+        return Err(format!("starting: {status}"));
+    }
+    let key = location.trim_start_matches("/respond/").to_owned();
+    let mut so_far = Answers::new();
+    for section in 0..template.sections.len() {
+        if !template
+            .visible_sections(&so_far)
+            .any(|s| s.id == template.sections[section].id)
+        {
+            continue;
+        }
+        for (id, answer) in section_answers(template, n, section, &so_far) {
+            let mut form = pairs(&[("key", &key), ("item", &id)]);
+            for (field, value) in fields_of(&answer) {
+                form.push((format!("fields[{field}]"), value));
+            }
+            let start = Instant::now();
+            let (status, _, body) = post(&c, base, SaveAnswer::PATH, &form, true)
+                .await
+                .map_err(|e| e.to_string())?;
+            let took = start.elapsed();
+            if status != 200 {
+                return Err(format!("autosave {id}: {status} {body}"));
+            }
+            so_far.insert(id, answer);
+            let mut t = tally.lock().unwrap();
+            t.submits.push(took);
+            t.acked.insert(key.clone(), so_far.clone());
+        }
+    }
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let at = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[at].as_secs_f64() * 1000.0
+}
+
+/// Reads every respondent's answers back; counts those that differ from what was acknowledged.
+async fn verify(base: &str, acked: &Acked) -> usize {
+    let c = client();
+    let mut wrong = 0;
+    for (key, answers) in acked {
+        let (status, _, body) = post(&c, base, GetResponse::PATH, &pairs(&[("key", key)]), true)
+            .await
+            .expect("the server answers");
+        let stored: Option<ResponseView> = (status == 200)
+            .then(|| serde_json::from_str(&body).ok())
+            .flatten();
+        let lost = match stored {
+            Some(view) => answers
+                .iter()
+                .filter(|(id, a)| view.answers.get(*id) != Some(a))
+                .count(),
+            None => answers.len(),
+        };
+        if lost > 0 {
+            eprintln!("{key}: {lost} acknowledged answers are not stored");
+            wrong += lost;
+        }
+    }
+    wrong
+}
+
+#[tokio::main]
+async fn main() {
+    let o = options();
+    let base = o.url.trim_end_matches('/').to_owned();
+    if let Some(file) = &o.verify {
+        let acked: Acked = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        let count: usize = acked.values().map(|a| a.len()).sum();
+        let wrong = verify(&base, &acked).await;
+        println!(
+            "verified {count} acknowledged answers of {} respondents: {wrong} missing or different",
+            acked.len()
+        );
+        std::process::exit(i32::from(wrong > 0));
+    }
+    let admin = client();
+    let (link, round_id) = prepare(&admin, &base).await;
+    // The questionnaire, as the first respondent's page gets it.
+    let probe = client();
+    let (_, location, _) = post(
+        &probe,
+        &base,
+        StartResponse::PATH,
+        &pairs(&[("code", &link)]),
+        false,
+    )
+    .await
+    .unwrap();
+    let key = location.trim_start_matches("/respond/").to_owned();
+    let (_, _, body) = post(
+        &probe,
+        &base,
+        GetResponse::PATH,
+        &pairs(&[("key", &key)]),
+        true,
+    )
+    .await
+    .unwrap();
+    let template = Arc::new(
+        serde_json::from_str::<ResponseView>(&body)
+            .unwrap()
+            .template,
+    );
+    if o.print_key {
+        println!("{key}");
+        return;
+    }
+
+    let tally = Arc::new(Mutex::new(Tally::default()));
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let started = Instant::now();
+    let workers: Vec<_> = (0..o.concurrency)
+        .map(|_| {
+            let (base, link, template, tally, next) = (
+                base.clone(),
+                link.clone(),
+                template.clone(),
+                tally.clone(),
+                next.clone(),
+            );
+            let (total, autosave) = (o.respondents, o.autosave);
+            // In the SIGKILL drill the server goes away: stop soon after, not after every
+            // remaining respondent has failed on its own.
+            let give_up = if o.acked_file.is_some() {
+                20
+            } else {
+                usize::MAX
+            };
+            tokio::spawn(async move {
+                loop {
+                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if n >= total || tally.lock().unwrap().errors >= give_up {
+                        break;
+                    }
+                    let done = if autosave {
+                        respondent_autosave(&base, &link, n, &template, &tally).await
+                    } else {
+                        respondent_pages(&base, &link, n, &template, &tally).await
+                    };
+                    if let Err(e) = done {
+                        let mut t = tally.lock().unwrap();
+                        t.errors += 1;
+                        if t.errors <= 3 {
+                            eprintln!("respondent {n}: {e}");
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for w in workers {
+        w.await.unwrap();
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut t = std::mem::take(&mut *tally.lock().unwrap());
+    t.submits.sort();
+    t.pages.sort();
+    let what = if o.autosave {
+        "autosaves"
+    } else {
+        "page submits"
+    };
+    println!(
+        "{} respondents, {} at once: {} {what} in {elapsed:.1} s = {:.0}/s, p50 {:.1} ms, p99 {:.1} ms; {} page views, p50 {:.1} ms, p99 {:.1} ms; {} respondents failed",
+        o.respondents,
+        o.concurrency,
+        t.submits.len(),
+        t.submits.len() as f64 / elapsed,
+        percentile(&t.submits, 0.5),
+        percentile(&t.submits, 0.99),
+        t.pages.len(),
+        percentile(&t.pages, 0.5),
+        percentile(&t.pages, 0.99),
+        t.errors,
+    );
+    if let Some(file) = &o.acked_file {
+        std::fs::write(file, serde_json::to_string(&t.acked).unwrap()).unwrap();
+        return;
+    }
+    let count: usize = t.acked.values().map(|a| a.len()).sum();
+    let wrong = verify(&base, &t.acked).await;
+    println!("afterwards: {count} acknowledged answers read back, {wrong} missing or different");
+
+    let mut took = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        let (status, _, body) = post(
+            &admin,
+            &base,
+            RoundResults::PATH,
+            &pairs(&[("round_id", &round_id)]),
+            true,
+        )
+        .await
+        .unwrap();
+        assert_eq!(status, 200, "{body}");
+        took.push(start.elapsed());
+    }
+    took.sort();
+    println!(
+        "results of the round ({} items): median {:.1} ms over 5 requests",
+        template.items().count(),
+        percentile(&took, 0.5)
+    );
+    std::process::exit(i32::from(wrong > 0 || t.errors > 0));
+}

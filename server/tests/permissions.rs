@@ -1,0 +1,263 @@
+//! Who may call what in the policy assessment, on SQLite and on PostgreSQL: every server
+//! function of the capability, called by every role, answers as the permission rules say.
+//! "Allowed" means the call passed the permission check: it succeeded (200, or 302 for a
+//! redirect) or reached the input's validation (422). Peer reviewers are not a role yet.
+
+mod common;
+
+use app::assessment::api::{ExportTemplate, GetTemplate, ImportTemplate, ListTemplates};
+use app::assessment::compare::RoundComparison;
+use app::assessment::export::{ExportAnswers, ExportResults};
+use app::assessment::results::RoundResults;
+use app::assessment::round::{MyAssessments, Round};
+use app::assessment::round_api::{
+    ContinueResponse, GetResponse, GetRound, InviteAccount, InviteLink, ListMyAssessments,
+    ReopenResponse, RoundLinkInfo, SaveAnswer, SaveSection, SetResponseRevoked, SetRoundClosed,
+    SetRoundLink, StartResponse, StartRound, SubmitResponse, TemplateChoices,
+};
+use app::registry::model::Translated;
+use common::rounds::{personal_link, start};
+use common::{on_each_engine, setup_admin};
+use leptos::server_fn::ServerFn;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Expect {
+    Allowed,
+    Status(u16),
+}
+use Expect::{Allowed, Status};
+
+const ROLES: [&str; 6] = [
+    "admin",
+    "facilitator",
+    "respondent by account",
+    "respondent by code",
+    "other member",
+    "anonymous",
+];
+
+/// Signed in, anyone: allowed; a visitor: 401.
+const SIGNED_IN: [Expect; 6] = [Allowed, Allowed, Allowed, Status(401), Allowed, Status(401)];
+/// The round's facilitator or an administrator.
+const FACILITATOR: [Expect; 6] = [
+    Allowed,
+    Allowed,
+    Status(403),
+    Status(401),
+    Status(403),
+    Status(401),
+];
+/// The account a response was given to: others signed in do not learn it exists.
+const OWN_ACCOUNT: [Expect; 6] = [
+    Status(404),
+    Status(404),
+    Allowed,
+    Status(401),
+    Status(404),
+    Status(401),
+];
+/// Whoever holds the code: it is the credential.
+const ANYONE: [Expect; 6] = [Allowed; 6];
+const ADMIN: [Expect; 6] = [
+    Allowed,
+    Status(403),
+    Status(403),
+    Status(401),
+    Status(403),
+    Status(401),
+];
+
+#[tokio::test]
+async fn every_assessment_server_function_answers_each_role_as_the_permission_rules_say() {
+    on_each_engine(async |app, engine| {
+        setup_admin(app).await;
+        let facilitator = common::client();
+        app.sign_up(&facilitator, "facilitator@example.org").await;
+        let round_id = start(app, &facilitator).await;
+        let by_account = common::client();
+        app.sign_up(&by_account, "respondent@example.org").await;
+        let invite = [
+            ("round_id", round_id.as_str()),
+            ("email", "respondent@example.org"),
+        ];
+        let (status, body) = app
+            .call_with(&facilitator, InviteAccount::PATH, &invite)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (_, body) = app
+            .call_with(&by_account, ListMyAssessments::PATH, &[])
+            .await;
+        let mine: MyAssessments = serde_json::from_str(&body).unwrap();
+        let response_id = mine.answering[0].1.clone();
+        let code = personal_link(app, &round_id, "By code").await;
+        let on = [("round_id", round_id.as_str()), ("on", "true")];
+        assert_eq!(
+            app.call_with(&facilitator, SetRoundLink::PATH, &on).await.0,
+            200
+        );
+        let (_, body) = app
+            .call_with(&facilitator, GetRound::PATH, &[("round_id", &round_id)])
+            .await;
+        let (round, _): (Round, serde_json::Value) = serde_json::from_str(&body).unwrap();
+        let link = round.link_code.unwrap();
+        let (_, body) = app.call(TemplateChoices::PATH, &[]).await;
+        let choices: Vec<(String, Translated)> = serde_json::from_str(&body).unwrap();
+        let version_id = choices[0].0.clone();
+        let other = common::client();
+        app.sign_up(&other, "other@example.org").await;
+        let clients = [
+            app.client.clone(),
+            facilitator,
+            by_account,
+            common::client(),
+            other,
+            common::client(),
+        ];
+
+        let r = round_id.as_str();
+        let v = version_id.as_str();
+        let x = response_id.as_str();
+        let c = code.as_str();
+        let l = link.as_str();
+        // (endpoint, GET or POST, arguments, what each role gets), in an order where no
+        // call changes what a later one depends on (the round link's code changes last).
+        let rows: Vec<(&str, bool, Vec<(&str, &str)>, [Expect; 6])> = vec![
+            (TemplateChoices::PATH, false, vec![], SIGNED_IN),
+            (ListMyAssessments::PATH, false, vec![], SIGNED_IN),
+            (
+                StartRound::PATH,
+                false,
+                vec![
+                    ("version_id", v),
+                    ("region_id", "SI04"),
+                    ("name", "Matrix"),
+                    ("closes_on", ""),
+                ],
+                SIGNED_IN,
+            ),
+            (GetRound::PATH, false, vec![("round_id", r)], FACILITATOR),
+            (
+                RoundResults::PATH,
+                false,
+                vec![("round_id", r)],
+                FACILITATOR,
+            ),
+            (
+                RoundComparison::PATH,
+                false,
+                vec![("round_id", r)],
+                FACILITATOR,
+            ),
+            (
+                ExportAnswers::PATH,
+                true,
+                vec![("round_id", r), ("format", "csv")],
+                FACILITATOR,
+            ),
+            (
+                ExportResults::PATH,
+                true,
+                vec![("round_id", r)],
+                FACILITATOR,
+            ),
+            (
+                InviteAccount::PATH,
+                false,
+                vec![("round_id", r), ("email", "nobody@example.org")],
+                FACILITATOR,
+            ),
+            (
+                InviteLink::PATH,
+                false,
+                vec![("round_id", r), ("label", "Extra")],
+                FACILITATOR,
+            ),
+            (
+                SetResponseRevoked::PATH,
+                false,
+                vec![("round_id", r), ("response_id", x), ("revoked", "false")],
+                FACILITATOR,
+            ),
+            (
+                ReopenResponse::PATH,
+                false,
+                vec![("round_id", r), ("response_id", x)],
+                FACILITATOR,
+            ),
+            (
+                SetRoundClosed::PATH,
+                false,
+                vec![("round_id", r), ("closed", "false")],
+                FACILITATOR,
+            ),
+            (RoundLinkInfo::PATH, false, vec![("code", l)], ANYONE),
+            (StartResponse::PATH, false, vec![("code", l)], ANYONE),
+            (ContinueResponse::PATH, false, vec![("code", c)], ANYONE),
+            (GetResponse::PATH, false, vec![("key", x)], OWN_ACCOUNT),
+            (GetResponse::PATH, false, vec![("key", c)], ANYONE),
+            (
+                SaveAnswer::PATH,
+                false,
+                vec![("key", x), ("item", "A1"), ("fields[value]", "Split")],
+                OWN_ACCOUNT,
+            ),
+            (
+                SaveAnswer::PATH,
+                false,
+                vec![("key", c), ("item", "A1"), ("fields[value]", "Split")],
+                ANYONE,
+            ),
+            (
+                SaveSection::PATH,
+                false,
+                vec![
+                    ("key", x),
+                    ("section", "A"),
+                    ("answers[A1][value]", "Zadar"),
+                    ("go", "stay"),
+                ],
+                OWN_ACCOUNT,
+            ),
+            (SubmitResponse::PATH, false, vec![("key", x)], OWN_ACCOUNT),
+            (SubmitResponse::PATH, false, vec![("key", c)], ANYONE),
+            (ListTemplates::PATH, false, vec![], ADMIN),
+            (GetTemplate::PATH, false, vec![("version_id", v)], ADMIN),
+            (
+                ImportTemplate::PATH,
+                false,
+                vec![("definition", "{")],
+                ADMIN,
+            ),
+            (ExportTemplate::PATH, true, vec![("version_id", v)], ADMIN),
+            (
+                SetRoundLink::PATH,
+                false,
+                vec![("round_id", r), ("on", "true")],
+                FACILITATOR,
+            ),
+        ];
+        let mut wrong = Vec::new();
+        for (path, get, args, expected) in &rows {
+            for (n, client) in clients.iter().enumerate() {
+                let status = if *get {
+                    let res = client.get(app.url(path)).query(args).send().await.unwrap();
+                    res.status().as_u16()
+                } else {
+                    app.call_with(client, path, args).await.0
+                };
+                let ok = match expected[n] {
+                    Allowed => matches!(status, 200 | 302 | 422),
+                    Status(s) => status == s,
+                };
+                if !ok {
+                    wrong.push(format!(
+                        "{path} as {}: {status}, expected {:?}",
+                        ROLES[n], expected[n]
+                    ));
+                }
+            }
+        }
+        assert!(wrong.is_empty(), "{engine:?}:\n{}", wrong.join("\n"));
+    })
+    .await;
+}
