@@ -251,6 +251,7 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
     }
     let mut responses = 0;
     let now = now_ms();
+    let mut reviewed = None;
     for (facilitator, region, name, years_ago, profile) in ROUNDS {
         let answers: Vec<(&str, Answers)> = RESPONDENTS
             .iter()
@@ -270,7 +271,22 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
             facilitator_id: &people[facilitator],
             created_at: now - years_ago * YEAR_MS,
         };
-        assessment::answer_store::insert_finished_round(&mut tx, round, &answers).await?;
+        let round_id =
+            assessment::answer_store::insert_finished_round(&mut tx, round, &answers).await?;
+        if (region, years_ago) == ("HR03", 0) {
+            reviewed = Some((round_id, profile));
+        }
+    }
+    if let Some((round_id, profile)) = reviewed {
+        add_peer_review(
+            &mut tx,
+            &template.definition,
+            &round_id,
+            &profile,
+            &people,
+            now,
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Seeded {
@@ -279,6 +295,94 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
         rounds: ROUNDS.len(),
         responses,
     })
+}
+
+/// Croatia's 2026 round as reviewed by the Slovenian and the Styrian facilitators, and the
+/// region's feedback report with its to-do list.
+async fn add_peer_review(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    template: &Template,
+    round_id: &str,
+    profile: &[u8; 10],
+    people: &[String],
+    now: i64,
+) -> Result<(), AppError> {
+    use assessment::review::{ActionStatus, DimensionReview, ReviewScores};
+    use assessment::review_store::{insert_demo_feedback, insert_demo_review};
+    let reviewers = [
+        (
+            2,
+            "maja.novak@demo.clusterpolisee.eu",
+            0i16,
+            "Strong analysis; governance needs a standing body.",
+        ),
+        (
+            1,
+            "markus.huber@demo.clusterpolisee.eu",
+            1,
+            "Honest self-assessment. Monitoring is the weakest link.",
+        ),
+    ];
+    for (person, label, lean, comment) in reviewers {
+        let scores: ReviewScores = template
+            .dimensions
+            .iter()
+            .zip(profile)
+            .enumerate()
+            .map(|(n, (d, own))| {
+                let score = (i16::from(*own) + lean - i16::from(n % 3 == 0)).clamp(0, 5) as u8;
+                let comment = if d.id == "monitoring" {
+                    "No indicators are collected yet: start with three.".to_owned()
+                } else {
+                    String::new()
+                };
+                (
+                    d.id.clone(),
+                    DimensionReview {
+                        score: Some(score),
+                        comment,
+                    },
+                )
+            })
+            .collect();
+        insert_demo_review(
+            tx,
+            round_id,
+            &people[person],
+            label,
+            (&scores, comment),
+            now,
+        )
+        .await?;
+    }
+    let actions = [
+        (
+            "Agree three monitoring indicators with the clusters",
+            "Regional development agency",
+            "2027-03-31",
+            ActionStatus::Doing,
+        ),
+        (
+            "Set up a standing cluster policy board",
+            "County prefect's office",
+            "2027-06-30",
+            ActionStatus::Open,
+        ),
+        (
+            "Visit Styria's cluster programme",
+            "Cluster manager",
+            "2027-01-31",
+            ActionStatus::Done,
+        ),
+    ];
+    insert_demo_feedback(
+        tx,
+        round_id,
+        "Both reviewers confirm our weakest points: monitoring and governance. We start with indicators and a standing board, and learn from Styria.",
+        &actions,
+        now,
+    )
+    .await
 }
 
 /// A complete, believable response: every scored item near the region's profile for its

@@ -48,6 +48,10 @@ pub enum Problem {
     AlreadySubmitted,
     /// Only a submitted response can be reopened.
     NotSubmitted,
+    /// Fewer than 3 submitted responses: the round's results cannot be shown to others.
+    TooFewRespondents,
+    /// The facilitator asked to review their own round.
+    OwnRound,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

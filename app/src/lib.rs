@@ -49,6 +49,7 @@ pub mod ssr;
 use assessment::pages::{TemplateRoute, TemplatesRoute};
 use assessment::respond::{ResponseRoute, SectionRoute};
 use assessment::results::ResultsRoute;
+use assessment::review_pages::ReviewRoute;
 use assessment::round_pages::{AssessmentsRoute, JoinRoute, RoundRoute};
 use i18n::I18nContextProvider;
 use identity::pages::{AccountRoute, AdminRoute, SetupRoute, SignInRoute, SignUpRoute};
@@ -156,6 +157,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("join/:code") view={Lazy::<JoinRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("reviews/:id") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                         <Route
                             path=path!("admin/templates")
                             view={Lazy::<TemplatesRoute>::new()}

@@ -4,6 +4,23 @@
 use crate::error::Problem;
 use unicode_segmentation::UnicodeSegmentation;
 
+/// Free text of several lines, which may be empty: trimmed, at most `max` characters; line
+/// breaks and tabs are allowed, other control characters and the direction overrides are not.
+pub fn long_text(raw: &str, max: usize) -> Result<String, Problem> {
+    let text = raw.trim();
+    let hidden = |c: char| {
+        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if text.chars().any(hidden) {
+        return Err(Problem::InvalidCharacters);
+    }
+    if text.chars().count() > max {
+        return Err(Problem::TooLong { max });
+    }
+    Ok(text.to_owned())
+}
+
 /// Text that is required, trimmed, one line, and at most `max` graphemes (what a reader counts
 /// as letters). Control characters and the bidirectional overrides are refused: NUL breaks
 /// PostgreSQL text, and an override can make a name in a list read as another.

@@ -3,14 +3,13 @@
 
 mod common;
 
-use app::assessment::model::ItemKind;
 use app::assessment::round::{Progress, ResponseView};
 use app::assessment::round_api::{
     ContinueResponse, ReopenResponse, SaveAnswer, SaveSection, SetResponseRevoked, SetRoundClosed,
     SubmitResponse,
 };
 use app::error::{AppError, Problem};
-use common::rounds::{personal_link, post_section, response, round, save, start};
+use common::rounds::{personal_link, post_section, response, round, save, start, submit_complete};
 use common::{error, on_each_engine, setup_admin};
 use leptos::server_fn::ServerFn;
 
@@ -201,33 +200,12 @@ async fn autosave_stores_each_answer_as_given_and_an_empty_answer_removes_it() {
 
 #[tokio::test]
 async fn a_submitted_response_is_locked_until_the_facilitator_reopens_it() {
-    on_each_engine(async |app, engine| {
+    on_each_engine(async |app, _| {
         setup_admin(app).await;
         let round_id = start(app, &app.client).await;
         let code = personal_link(app, &round_id, "Petra").await;
         let who = common::client();
-        // The minimal complete response: every required item shown without conditions.
-        let (_, body) = response(app, &who, &code).await;
-        let view: ResponseView = serde_json::from_str(&body).unwrap();
-        for item in view.template.missing_required(&view.answers) {
-            let last_option;
-            let fields: Vec<(&str, &str)> = match &item.kind {
-                ItemKind::Evidence { .. } => {
-                    vec![("present", "3"), ("target", "4")]
-                }
-                ItemKind::SingleChoice { options } => {
-                    last_option = options.last().unwrap().id.clone();
-                    vec![("value", last_option.as_str())]
-                }
-                _ => vec![("value", "Zadar")],
-            };
-            let (status, body) = save(app, &who, &code, &item.id, &fields).await;
-            assert_eq!(status, 200, "{engine:?} {}: {body}", item.id);
-        }
-        let (status, body) = app
-            .call_with(&who, SubmitResponse::PATH, &[("key", &code)])
-            .await;
-        assert_eq!(status, 200, "{engine:?}: {body}");
+        submit_complete(app, &who, &code).await;
 
         let form = [
             ("key", code.as_str()),

@@ -1,7 +1,7 @@
 //! Who may call what in the policy assessment, on SQLite and on PostgreSQL: every server
 //! function of the capability, called by every role, answers as the permission rules say.
 //! "Allowed" means the call passed the permission check: it succeeded (200, or 302 for a
-//! redirect) or reached the input's validation (422). Peer reviewers are not a role yet.
+//! redirect) or reached the input's validation (422).
 
 mod common;
 
@@ -9,6 +9,11 @@ use app::assessment::api::{ExportTemplate, GetTemplate, ImportTemplate, ListTemp
 use app::assessment::compare::RoundComparison;
 use app::assessment::export::{ExportAnswers, ExportResults};
 use app::assessment::results::RoundResults;
+use app::assessment::review::Feedback;
+use app::assessment::review_api::{
+    AddAction, DeleteAction, GetReview, InviteReviewer, RoundFeedback, SaveReview, SetActionStatus,
+    SetFeedback,
+};
 use app::assessment::round::{MyAssessments, Round};
 use app::assessment::round_api::{
     ContinueResponse, GetResponse, GetRound, InviteAccount, InviteLink, ListMyAssessments,
@@ -16,7 +21,7 @@ use app::assessment::round_api::{
     SetRoundLink, StartResponse, StartRound, SubmitResponse, TemplateChoices,
 };
 use app::registry::model::Translated;
-use common::rounds::{personal_link, start};
+use common::rounds::{personal_link, start, submit_complete};
 use common::{on_each_engine, setup_admin};
 use leptos::server_fn::ServerFn;
 
@@ -27,44 +32,80 @@ enum Expect {
 }
 use Expect::{Allowed, Status};
 
-const ROLES: [&str; 6] = [
+const ROLES: [&str; 7] = [
     "admin",
     "facilitator",
     "respondent by account",
     "respondent by code",
     "other member",
     "anonymous",
+    "reviewer",
 ];
 
+/// One server function call: endpoint, whether it is a GET, its arguments, and what each
+/// role gets.
+type Row<'a> = (&'a str, bool, Vec<(&'a str, &'a str)>, [Expect; 7]);
+
 /// Signed in, anyone: allowed; a visitor: 401.
-const SIGNED_IN: [Expect; 6] = [Allowed, Allowed, Allowed, Status(401), Allowed, Status(401)];
+const SIGNED_IN: [Expect; 7] = [
+    Allowed,
+    Allowed,
+    Allowed,
+    Status(401),
+    Allowed,
+    Status(401),
+    Allowed,
+];
 /// The round's facilitator or an administrator.
-const FACILITATOR: [Expect; 6] = [
+const FACILITATOR: [Expect; 7] = [
     Allowed,
     Allowed,
     Status(403),
     Status(401),
     Status(403),
     Status(401),
+    Status(403),
 ];
 /// The account a response was given to: others signed in do not learn it exists.
-const OWN_ACCOUNT: [Expect; 6] = [
+const OWN_ACCOUNT: [Expect; 7] = [
     Status(404),
     Status(404),
     Allowed,
     Status(401),
     Status(404),
     Status(401),
+    Status(404),
+];
+/// The person a review was asked of: others signed in do not learn it exists.
+const OWN_REVIEW: [Expect; 7] = [
+    Status(404),
+    Status(404),
+    Status(404),
+    Status(401),
+    Status(404),
+    Status(401),
+    Allowed,
 ];
 /// Whoever holds the code: it is the credential.
-const ANYONE: [Expect; 6] = [Allowed; 6];
-const ADMIN: [Expect; 6] = [
+const ANYONE: [Expect; 7] = [Allowed; 7];
+const ADMIN: [Expect; 7] = [
     Allowed,
     Status(403),
     Status(403),
     Status(401),
     Status(403),
     Status(401),
+    Status(403),
+];
+/// An action the administrator deletes first: the facilitator then finds it gone.
+const DELETED_BY_ADMIN: [Expect; 7] = [
+    Allowed,
+    Status(404),
+    Status(403),
+    Status(401),
+    Status(403),
+    Status(401),
+    Status(403),
 ];
 
 #[tokio::test]
@@ -105,6 +146,43 @@ async fn every_assessment_server_function_answers_each_role_as_the_permission_ru
         let version_id = choices[0].0.clone();
         let other = common::client();
         app.sign_up(&other, "other@example.org").await;
+        // A reviewer needs a round with three submitted responses.
+        for n in 0..3 {
+            let code = personal_link(app, &round_id, &format!("Complete {n}")).await;
+            submit_complete(app, &common::client(), &code).await;
+        }
+        let reviewer = common::client();
+        app.sign_up(&reviewer, "reviewer@example.org").await;
+        let ask = [
+            ("round_id", round_id.as_str()),
+            ("email", "reviewer@example.org"),
+        ];
+        let (status, body) = app
+            .call_with(&facilitator, InviteReviewer::PATH, &ask)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (_, body) = app.call_with(&reviewer, ListMyAssessments::PATH, &[]).await;
+        let mine: MyAssessments = serde_json::from_str(&body).unwrap();
+        let review_id = mine.reviewing[0].1.clone();
+        let todo = [
+            ("round_id", round_id.as_str()),
+            ("action", "Map the value chains"),
+            ("owner", "Agency"),
+            ("due_on", ""),
+        ];
+        assert_eq!(
+            app.call_with(&facilitator, AddAction::PATH, &todo).await.0,
+            200
+        );
+        let (_, body) = app
+            .call_with(
+                &facilitator,
+                RoundFeedback::PATH,
+                &[("round_id", &round_id)],
+            )
+            .await;
+        let feedback: Feedback = serde_json::from_str(&body).unwrap();
+        let action_id = feedback.actions[0].action_id.clone();
         let clients = [
             app.client.clone(),
             facilitator,
@@ -112,6 +190,7 @@ async fn every_assessment_server_function_answers_each_role_as_the_permission_ru
             common::client(),
             other,
             common::client(),
+            reviewer,
         ];
 
         let r = round_id.as_str();
@@ -119,9 +198,11 @@ async fn every_assessment_server_function_answers_each_role_as_the_permission_ru
         let x = response_id.as_str();
         let c = code.as_str();
         let l = link.as_str();
+        let rv = review_id.as_str();
+        let a = action_id.as_str();
         // (endpoint, GET or POST, arguments, what each role gets), in an order where no
         // call changes what a later one depends on (the round link's code changes last).
-        let rows: Vec<(&str, bool, Vec<(&str, &str)>, [Expect; 6])> = vec![
+        let rows: Vec<Row> = vec![
             (TemplateChoices::PATH, false, vec![], SIGNED_IN),
             (ListMyAssessments::PATH, false, vec![], SIGNED_IN),
             (
@@ -220,6 +301,54 @@ async fn every_assessment_server_function_answers_each_role_as_the_permission_ru
             ),
             (SubmitResponse::PATH, false, vec![("key", x)], OWN_ACCOUNT),
             (SubmitResponse::PATH, false, vec![("key", c)], ANYONE),
+            (
+                InviteReviewer::PATH,
+                false,
+                vec![("round_id", r), ("email", "nobody@example.org")],
+                FACILITATOR,
+            ),
+            (
+                RoundFeedback::PATH,
+                false,
+                vec![("round_id", r)],
+                FACILITATOR,
+            ),
+            (
+                SetFeedback::PATH,
+                false,
+                vec![("round_id", r), ("feedback", "We learnt a lot.")],
+                FACILITATOR,
+            ),
+            (
+                AddAction::PATH,
+                false,
+                vec![
+                    ("round_id", r),
+                    ("action", "Act"),
+                    ("owner", "Us"),
+                    ("due_on", ""),
+                ],
+                FACILITATOR,
+            ),
+            (
+                SetActionStatus::PATH,
+                false,
+                vec![("round_id", r), ("action_id", a), ("status", "doing")],
+                FACILITATOR,
+            ),
+            (
+                DeleteAction::PATH,
+                false,
+                vec![("round_id", r), ("action_id", a)],
+                DELETED_BY_ADMIN,
+            ),
+            (GetReview::PATH, false, vec![("review_id", rv)], OWN_REVIEW),
+            (
+                SaveReview::PATH,
+                false,
+                vec![("review_id", rv), ("scores[strategy]", "3"), ("go", "save")],
+                OWN_REVIEW,
+            ),
             (ListTemplates::PATH, false, vec![], ADMIN),
             (GetTemplate::PATH, false, vec![("version_id", v)], ADMIN),
             (

@@ -249,6 +249,12 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
                 .await,
             16
         );
+        assert_eq!(
+            app.count("select count(*) from assessment_review where submitted_at is not null")
+                .await,
+            2,
+            "Croatia's round is peer reviewed"
+        );
     })
     .await;
 }

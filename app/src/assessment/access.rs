@@ -4,7 +4,9 @@
 //! - [`Facilitator`]: the signed-in person who started the round, or an administrator.
 //! - [`Respondent`]: whoever holds a response's code (a personal link or the round link; no
 //!   account needed), or the signed-in person it was given to by account.
+//! - [`Reviewer`]: the signed-in person a peer review was asked of.
 
+use super::review_store::{self, ReviewRow};
 use super::round::{is_code, normalise_code};
 use super::round_store::{self, ResponseRow, RoundRow};
 use crate::db::Db;
@@ -71,4 +73,25 @@ pub async fn require_respondent(db: &Db, key: &str) -> Result<Respondent, AppErr
         round,
         response,
     })
+}
+
+/// Proof that the caller is the reviewer of this review. Only [`require_reviewer`] makes one.
+#[derive(Debug)]
+pub struct Reviewer {
+    pub review: ReviewRow,
+    pub round: RoundRow,
+}
+
+/// The person the review was asked of: `Unauthorized` for a visitor (before any lookup),
+/// `NotFound` for anyone else, who does not learn that the review exists.
+pub async fn require_reviewer(db: &Db, review_id: &str) -> Result<Reviewer, AppError> {
+    let user = require_user().await?;
+    let review = review_store::find_review(db, review_id)
+        .await?
+        .filter(|r| r.reviewer_id == user.user_id)
+        .ok_or(AppError::NotFound)?;
+    let round = round_store::find_round(db, &review.round_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Reviewer { review, round })
 }

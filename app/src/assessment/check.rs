@@ -170,21 +170,12 @@ impl Answer {
     }
 }
 
-/// Free text: trimmed, at most `max` characters; line breaks and tabs are allowed, other
-/// control characters and direction overrides are not.
+/// Free text, as `text::long_text` allows it.
 fn checked_text(raw: &str, max: usize) -> Result<String, AnswerProblem> {
-    let text = raw.trim();
-    let hidden = |c: char| {
-        (c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
-    };
-    if text.chars().any(hidden) {
-        return Err(AnswerProblem::InvalidCharacters);
-    }
-    if text.chars().count() > max {
-        return Err(AnswerProblem::TooLong { max });
-    }
-    Ok(text.to_owned())
+    crate::text::long_text(raw, max).map_err(|p| match p {
+        crate::error::Problem::TooLong { max } => AnswerProblem::TooLong { max },
+        _ => AnswerProblem::InvalidCharacters,
+    })
 }
 
 fn is_web_link(link: &str) -> bool {

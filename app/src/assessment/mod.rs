@@ -16,6 +16,11 @@ pub mod model;
 pub mod pages;
 pub mod respond;
 pub mod results;
+pub mod review;
+pub mod review_api;
+pub mod review_pages;
+#[cfg(feature = "ssr")]
+pub mod review_store;
 pub mod round;
 pub mod round_api;
 pub mod round_pages;

@@ -4,6 +4,7 @@
 
 use super::compare::{round_comparison, Comparison, ComparisonView};
 use super::model::Template;
+use super::review_pages::FeedbackSection;
 use super::round::Round;
 use super::score::{ItemScore, Results, Stats};
 use crate::error::AppError;
@@ -81,6 +82,12 @@ fn ResultsView(r: ResultsReport, comparison: Option<Comparison>) -> impl IntoVie
         results,
     } = r;
     let respondents = results.respondents;
+    let dimensions: Vec<(String, crate::registry::model::Translated)> = template
+        .dimensions
+        .iter()
+        .map(|d| (d.id.clone(), d.name.clone()))
+        .collect();
+    let own_present = super::compare::present_by_dimension(&dimensions, &results);
     let dimension_name = |id: &str| {
         template
             .dimensions
@@ -201,6 +208,7 @@ fn ResultsView(r: ResultsReport, comparison: Option<Comparison>) -> impl IntoVie
                 view! { <ul>{disagreements}</ul> }.into_any()
             }}
             {comparison.map(|c| view! { <ComparisonView c /> })}
+            <FeedbackSection round_id=round.round_id.clone() dimensions present=own_present />
             <h2 class="no-print">{t!(i18n, results_downloads)}</h2>
             <ul class="no-print downloads">
                 <li><a href=format!("/api/assessment/export_answers?round_id={}&format=xlsx", round.round_id) download>{t!(i18n, results_download_xlsx)}</a></li>

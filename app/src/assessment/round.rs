@@ -253,12 +253,24 @@ pub fn fields_of(answer: &Answer) -> ItemFields {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MyAssessments {
     pub facilitating: Vec<Round>,
+    /// Rounds to answer: the round, the response's id, whether it is submitted.
     pub answering: Vec<(Round, String, bool)>,
+    /// Rounds to review: the round, the review's id, whether it is submitted.
+    pub reviewing: Vec<(Round, String, bool)>,
 }
 
 /// A round's closing date as typed (`2026-12-31`, or nothing): the end of that day, UTC, in
 /// epoch milliseconds. A day that has already ended is refused.
 pub fn closing_time(raw: &str, now: i64) -> Result<Option<i64>, crate::error::Problem> {
+    let end = day_end(raw)?;
+    if end.is_some_and(|end| end <= now) {
+        return Err(crate::error::Problem::DateInPast);
+    }
+    Ok(end)
+}
+
+/// A date as typed (`2026-12-31`, or nothing): the end of that day, UTC, in epoch milliseconds.
+pub fn day_end(raw: &str) -> Result<Option<i64>, crate::error::Problem> {
     use crate::error::Problem;
     let raw = raw.trim();
     if raw.is_empty() {
@@ -286,11 +298,7 @@ pub fn closing_time(raw: &str, now: i64) -> Result<Option<i64>, crate::error::Pr
     if !(2000..=9999).contains(&year) || day == 0 || day > days_in_month {
         return Err(Problem::InvalidDate);
     }
-    let end = (days_from_civil(year, month, day) + 1) * 86_400_000;
-    if end <= now {
-        return Err(Problem::DateInPast);
-    }
-    Ok(Some(end))
+    Ok(Some((days_from_civil(year, month, day) + 1) * 86_400_000))
 }
 
 /// `2026-12-31` for an instant in epoch milliseconds (UTC).

@@ -101,9 +101,21 @@ pub async fn list_my_assessments() -> Result<MyAssessments, AppError> {
             (round, response.response_id, submitted)
         })
         .collect();
+    let (rounds, reviews): (Vec<_>, Vec<_>) = super::review_store::reviews_of(&db, &me)
+        .await?
+        .into_iter()
+        .map(|(round, id, submitted)| (round, (id, submitted)))
+        .unzip();
+    let reviewing = store::round_views(&db, rounds)
+        .await?
+        .into_iter()
+        .zip(reviews)
+        .map(|(round, (id, submitted))| (round, id, submitted))
+        .collect();
     Ok(MyAssessments {
         facilitating,
         answering,
+        reviewing,
     })
 }
 

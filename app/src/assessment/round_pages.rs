@@ -75,6 +75,21 @@ fn MyRounds(mine: MyAssessments) -> impl IntoView {
             }
         })
         .collect_view();
+    let reviewing: Vec<_> = mine
+        .reviewing
+        .into_iter()
+        .map(|(round, review_id, submitted)| {
+            view! {
+                <li class="card">
+                    <h3><a href=format!("/reviews/{review_id}")>{round.name.clone()}</a></h3>
+                    <p class="muted">
+                        {round.region_name.clone()} " · " {round.template_title.get(locale).to_owned()} " · "
+                        {if submitted { t_string!(i18n, progress_submitted) } else { t_string!(i18n, progress_to_review) }}
+                    </p>
+                </li>
+            }
+        })
+        .collect();
     let facilitating = mine
         .facilitating
         .into_iter()
@@ -90,6 +105,10 @@ fn MyRounds(mine: MyAssessments) -> impl IntoView {
     view! {
         <h2>{t!(i18n, assessments_answering)}</h2>
         <ul class="cards">{answering}</ul>
+        {(!reviewing.is_empty()).then(|| view! {
+            <h2>{t!(i18n, assessments_reviewing)}</h2>
+            <ul class="cards">{reviewing}</ul>
+        })}
         <h2>{t!(i18n, assessments_facilitating)}</h2>
         <ul class="cards">{facilitating}</ul>
     }

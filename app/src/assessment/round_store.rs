@@ -29,10 +29,11 @@ impl RoundRow {
     }
 }
 
-const ROUND_COLUMNS: &str = "round_id, version_id, region_id, name, facilitator_id, closes_at, \
+pub(super) const ROUND_COLUMNS: &str =
+    "round_id, version_id, region_id, name, facilitator_id, closes_at, \
                              closed_at, link_code, created_at";
 
-fn round_row(r: &AnyRow) -> Result<RoundRow, AppError> {
+pub(super) fn round_row(r: &AnyRow) -> Result<RoundRow, AppError> {
     Ok(RoundRow {
         round_id: r.try_get("round_id")?,
         version_id: r.try_get("version_id")?,

@@ -80,6 +80,8 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::RoundClosed => t_string!(i18n, problem_round_closed).to_string(),
         Problem::AlreadySubmitted => t_string!(i18n, problem_already_submitted).to_string(),
         Problem::NotSubmitted => t_string!(i18n, problem_not_submitted).to_string(),
+        Problem::TooFewRespondents => t_string!(i18n, problem_too_few_respondents).to_string(),
+        Problem::OwnRound => t_string!(i18n, problem_own_round).to_string(),
     }
 }
 

@@ -2,10 +2,11 @@
 //! a response, autosave an answer, post a section form.
 
 use super::TestApp;
-use app::assessment::round::{MyAssessments, ResponseSummary, Round};
+use app::assessment::model::ItemKind;
+use app::assessment::round::{MyAssessments, ResponseSummary, ResponseView, Round};
 use app::assessment::round_api::{
     GetResponse, GetRound, InviteLink, ListMyAssessments, SaveAnswer, SaveSection, StartRound,
-    TemplateChoices,
+    SubmitResponse, TemplateChoices,
 };
 use app::registry::model::Translated;
 use leptos::server_fn::ServerFn;
@@ -116,4 +117,28 @@ pub async fn post_section(
         .send()
         .await
         .unwrap()
+}
+
+/// Gives the minimal complete response (every required item shown without conditions) as the
+/// autosave does, and submits it.
+pub async fn submit_complete(app: &TestApp, who: &reqwest::Client, key: &str) {
+    let (_, body) = response(app, who, key).await;
+    let view: ResponseView = serde_json::from_str(&body).unwrap();
+    for item in view.template.missing_required(&view.answers) {
+        let last_option;
+        let fields: Vec<(&str, &str)> = match &item.kind {
+            ItemKind::Evidence { .. } => vec![("present", "3"), ("target", "4")],
+            ItemKind::SingleChoice { options } => {
+                last_option = options.last().unwrap().id.clone();
+                vec![("value", last_option.as_str())]
+            }
+            _ => vec![("value", "Zadar")],
+        };
+        let (status, body) = save(app, who, key, &item.id, &fields).await;
+        assert_eq!(status, 200, "{}: {body}", item.id);
+    }
+    let (status, body) = app
+        .call_with(who, SubmitResponse::PATH, &[("key", key)])
+        .await;
+    assert_eq!(status, 200, "{body}");
 }
