@@ -9,16 +9,22 @@
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_build_tools
 ensure_wasm_opt
+ensure_chromium
+ensure_e2e_packages
 cd "$ROOT"
 
 cargo leptos build --release --split >/dev/null 2>&1 || { echo "release build failed" >&2; exit 1; }
-cargo build --release -p server --example assessment_load 2>&1 | tail -1
+# The flags cargo-leptos builds the release server with, so that the example shares its build.
+RUSTFLAGS="--cfg erase_components" cargo build --release -p server --example assessment_load 2>&1 | tail -1
 load="$CARGO_TARGET_DIR/release/examples/assessment_load"
 server="$CARGO_TARGET_DIR/release/server"
 
 work="$(mktemp -d)"
 pid=""
-stop() { [ -n "$pid" ] && kill "$1" "$pid" 2>/dev/null; [ -n "$pid" ] && wait "$pid" 2>/dev/null; pid=""; }
+stop() {
+  if [ -n "$pid" ]; then kill "$1" "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  pid=""
+}
 trap 'stop -TERM; rm -rf "$work"' EXIT
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 url="http://127.0.0.1:$port"
@@ -48,7 +54,7 @@ for engine in sqlite postgres; do
   done
   echo "- autosave: $("$load" --url "$url" --concurrency 200 --respondents 200 --autosave | tr '\n' ' ')"
   stop -TERM
-  [ "$engine" = postgres ] && psql -h 127.0.0.1 -U postgres -qc "drop database $db" postgres
+  if [ "$engine" = postgres ]; then psql -h 127.0.0.1 -U postgres -qc "drop database $db" postgres; fi
 done
 
 # The SQL statements of one section page view, counted from sqlx's own statement log.
@@ -65,6 +71,8 @@ if [ -n "$key" ]; then
   sleep 0.5
   after=$(grep -c 'sqlx::query' "$work/server.log")
   echo "- SQL statements for one section page view (section 2, SQLite): $((after - before))"
+  echo "- first load of a section page, empty cache (HTML, JS, WASM, CSS as Chromium receives them): $(node scripts/first-load.mjs "$url/respond/$key/2")"
+  echo "- first load of the home page, the same way: $(node scripts/first-load.mjs "$url/")"
 fi
 stop -TERM
 

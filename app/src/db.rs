@@ -48,7 +48,14 @@ impl Engine {
 pub struct Db {
     pub pool: AnyPool,
     pub engine: Engine,
+    /// SQLite takes one writer at a time; the others wait in its busy handler, which polls
+    /// with sleeps of up to 100 ms. Busy writes take their turn here instead, in order and
+    /// without sleeping (see [`Db::write_turn`]).
+    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
 }
+
+/// A turn to write, held until the write's transaction ends (SQLite only; see [`Db::write_turn`]).
+pub type WriteTurn = Option<tokio::sync::OwnedMutexGuard<()>>;
 
 /// Runs on every new SQLite connection: the settings are per connection, not per file.
 /// WAL lets readers go on while one writer writes; FULL makes a committed write survive power loss.
@@ -82,7 +89,21 @@ impl Db {
             })
             .connect_with(options)
             .await?;
-        Ok(Db { pool, engine })
+        Ok(Db {
+            pool,
+            engine,
+            writer: Default::default(),
+        })
+    }
+
+    /// Waits for this process's turn to write on SQLite (nothing to wait for on PostgreSQL,
+    /// whose row locks let writers go on side by side). For the busiest writes: a respondent's
+    /// answers. Hold the turn until the transaction is committed or dropped.
+    pub async fn write_turn(&self) -> WriteTurn {
+        match self.engine {
+            Engine::Sqlite => Some(self.writer.clone().lock_owned().await),
+            Engine::Postgres => None,
+        }
     }
 
     /// Runs the SQL migrations, then the data fixes that need Rust (keys computed by

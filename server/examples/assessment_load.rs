@@ -400,6 +400,15 @@ async fn verify(base: &str, acked: &Acked) -> usize {
 async fn main() {
     let o = options();
     let base = o.url.trim_end_matches('/').to_owned();
+    // It may create the first administrator with a password written here: only ever on a
+    // platform on this machine.
+    let host = base.split("://").nth(1).unwrap_or_default();
+    assert!(
+        host.starts_with("127.0.0.1:")
+            || host.starts_with("localhost:")
+            || host.starts_with("[::1]:"),
+        "the load generator only runs against a server on this machine (127.0.0.1), not {base}"
+    );
     if let Some(file) = &o.verify {
         let acked: Acked = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
         let count: usize = acked.values().map(|a| a.len()).sum();

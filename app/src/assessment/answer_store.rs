@@ -6,7 +6,7 @@ use super::access::{Facilitator, Respondent};
 use super::model::{Answer, Answers};
 use super::round::Entry;
 use super::round_store::{response_row, ResponseRow, RESPONSE_COLUMNS};
-use crate::db::{bad_value, new_id, now_ms, Db};
+use crate::db::{bad_value, new_id, now_ms, Db, WriteTurn};
 use crate::error::AppError;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Row, Transaction};
@@ -45,10 +45,12 @@ pub enum Refusal {
 /// response row first takes its write lock (SQLite's first write takes the database's), so a
 /// submit, reopen or withdrawal of this response waits for the write; on PostgreSQL the round
 /// row is share-locked too, so a close waits as well, and a close committed first is seen.
+/// On SQLite the write first waits for its turn in this process (`Db::write_turn`).
 async fn begin_write(
     db: &Db,
     who: &Respondent,
-) -> Result<Result<Transaction<'static, Any>, Refusal>, AppError> {
+) -> Result<Result<(Transaction<'static, Any>, WriteTurn), Refusal>, AppError> {
+    let turn = db.write_turn().await;
     let mut tx = db.pool.begin().await?;
     sqlx::query("update assessment_response set updated_at = $1 where response_id = $2")
         .bind(now_ms())
@@ -83,7 +85,7 @@ async fn begin_write(
     {
         return Ok(Err(Refusal::Submitted));
     }
-    Ok(Ok(tx))
+    Ok(Ok((tx, turn)))
 }
 
 async fn answers_in(
@@ -108,8 +110,8 @@ pub async fn save_answers(
     who: &Respondent,
     plan: impl FnOnce(&Answers) -> Vec<(String, Option<Answer>)>,
 ) -> Result<Result<Answers, Refusal>, AppError> {
-    let mut tx = match begin_write(db, who).await? {
-        Ok(tx) => tx,
+    let (mut tx, _turn) = match begin_write(db, who).await? {
+        Ok(began) => began,
         Err(refusal) => return Ok(Err(refusal)),
     };
     let mut answers = answers_in(&mut tx, &who.response_id).await?;
@@ -165,8 +167,8 @@ pub async fn submit(
     who: &Respondent,
     complete: impl FnOnce(&Answers) -> bool,
 ) -> Result<Result<bool, Refusal>, AppError> {
-    let mut tx = match begin_write(db, who).await? {
-        Ok(tx) => tx,
+    let (mut tx, _turn) = match begin_write(db, who).await? {
+        Ok(began) => began,
         Err(refusal) => return Ok(Err(refusal)),
     };
     let answers = answers_in(&mut tx, &who.response_id).await?;

@@ -1,8 +1,10 @@
 //! The hydrated section page saves each answer as it is given. A change of any input sends
 //! that item's fields (read from the form at the moment of sending); one save per item is in
 //! flight at a time, and a change made meanwhile is sent when it returns, so the last thing a
-//! respondent chose is the last thing stored. A save that cannot reach the server is retried,
-//! with growing pauses, until it can; a refused one shows its problem at the item. Without
+//! respondent chose is the last thing stored. A save that cannot reach the server (or that
+//! the server fails for the moment) is retried, with growing pauses, until it is taken; a
+//! refused one shows its problem at the item. A save that returns after the respondent left
+//! the page does nothing more (the form they left posted every answer anyway). Without
 //! JavaScript none of this runs, and the section form's buttons save as before.
 
 use super::round::ItemFields;
@@ -137,12 +139,33 @@ impl Autosave {
         fields
     }
 
+    /// Whether the page this autosave belongs to is still shown: a save or a retry may come
+    /// back after the respondent moved on, when its signals are gone.
+    fn alive(self) -> bool {
+        self.key.try_with_value(|_| ()).is_some()
+    }
+
     fn send(self, item: String) {
+        if !self.alive() {
+            return;
+        }
         let fields = self.fields(&item);
         self.state.set(SaveState::Saving);
         leptos::task::spawn_local(async move {
-            let result = save_answer(self.key.get_value(), item.clone(), fields).await;
-            if matches!(result, Err(AppError::Unreachable)) {
+            let Some(key) = self.key.try_get_value() else {
+                return;
+            };
+            let result = save_answer(key, item.clone(), fields).await;
+            if !self.alive() {
+                return;
+            }
+            // Out of reach, a failure of the server, or too many requests at once: the same
+            // answer is sent again until it is taken.
+            let temporary = matches!(
+                result,
+                Err(AppError::Unreachable | AppError::Internal | AppError::RateLimited)
+            );
+            if temporary {
                 let mut attempt = 0;
                 self.flights.update_value(|f| {
                     let flight = f.entry(item.clone()).or_default();
@@ -164,7 +187,7 @@ impl Autosave {
                 p.remove(&field);
             });
             match result {
-                Ok(()) => {}
+                Ok(()) => self.failure.set(None),
                 Err(AppError::Invalid { fields, kept }) => {
                     let (at_items, whole): (BTreeMap<_, _>, BTreeMap<_, _>) = fields
                         .into_iter()

@@ -78,10 +78,13 @@ pub fn choose<'c>(this: &Candidate, candidates: &'c [Candidate]) -> (Vec<&'c Can
     (chosen, withheld)
 }
 
-/// The present means of `results`, one for each of `dimensions` (matched by id).
+/// The present means of `results`, one for each of `dimensions` (matched by id), each only
+/// when at least `min_answers` respondents answered that dimension: a dimension answered by
+/// fewer (optional or conditional items) would show them one by one.
 pub fn present_by_dimension(
     dimensions: &[(String, Translated)],
     results: &Results,
+    min_answers: usize,
 ) -> Vec<Option<f64>> {
     dimensions
         .iter()
@@ -90,7 +93,9 @@ pub fn present_by_dimension(
                 .dimensions
                 .iter()
                 .find(|d| &d.dimension_id == id)
-                .and_then(|d| d.present.map(|s| s.mean))
+                .and_then(|d| d.present)
+                .filter(|s| s.count >= min_answers)
+                .map(|s| s.mean)
         })
         .collect()
 }
@@ -164,6 +169,13 @@ pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> 
             .map(Vec::as_slice)
             .unwrap_or_default();
         let results = Results::of(&templates[&view.version_id], responses);
+        // The round's own facilitator sees every mean; of other rounds, only what enough
+        // people answered.
+        let min_answers = if view.round_id == round_id {
+            1
+        } else {
+            MIN_RESPONDENTS_TO_SHARE
+        };
         standings.insert(
             view.round_id.clone(),
             Standing {
@@ -172,20 +184,25 @@ pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> 
                 round_name: view.name,
                 created_at: view.created_at,
                 respondents: results.respondents,
-                present: present_by_dimension(&dimensions, &results),
+                present: present_by_dimension(&dimensions, &results, min_answers),
             },
         );
     }
     let this = standings.remove(&round_id).ok_or(AppError::Internal)?;
     let mut others = Vec::new();
     let mut earlier = Vec::new();
+    let mut withheld = withheld;
     for c in chosen {
-        if let Some(s) = standings.remove(&c.round_id) {
-            if c.region_id == this.region_id {
-                earlier.push(s);
-            } else {
-                others.push(s);
-            }
+        // Counted again from the answers themselves: a response reopened or withdrawn since
+        // the count, or one without answers, must not let fewer than 3 through.
+        match standings
+            .remove(&c.round_id)
+            .filter(|s| s.respondents >= MIN_RESPONDENTS_TO_SHARE)
+        {
+            Some(s) if c.region_id == this.region_id => earlier.push(s),
+            Some(s) => others.push(s),
+            None if c.region_id != this.region_id => withheld += 1,
+            None => {}
         }
     }
     others.sort_by(|a, b| a.region_name.cmp(&b.region_name));
@@ -350,6 +367,38 @@ mod tests {
         assert_eq!(
             withheld, 1,
             "Steiermark has no round with three respondents"
+        );
+    }
+
+    #[test]
+    fn a_dimension_answered_by_fewer_than_three_is_not_shown_to_others() {
+        use crate::assessment::score::{DimensionScore, Stats};
+        let dims: Vec<(String, Translated)> = ["D1", "D2"]
+            .map(|d| (d.to_owned(), Translated::default()))
+            .to_vec();
+        let results = Results {
+            respondents: 3,
+            items: vec![],
+            dimensions: vec![
+                DimensionScore {
+                    dimension_id: "D1".into(),
+                    present: Stats::of(&[2.0, 3.0, 4.0]),
+                    target: None,
+                },
+                DimensionScore {
+                    dimension_id: "D2".into(),
+                    present: Stats::of(&[1.0]),
+                    target: None,
+                },
+            ],
+        };
+        assert_eq!(
+            present_by_dimension(&dims, &results, MIN_RESPONDENTS_TO_SHARE),
+            vec![Some(3.0), None]
+        );
+        assert_eq!(
+            present_by_dimension(&dims, &results, 1),
+            vec![Some(3.0), Some(1.0)]
         );
     }
 

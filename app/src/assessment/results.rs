@@ -87,7 +87,7 @@ fn ResultsView(r: ResultsReport, comparison: Option<Comparison>) -> impl IntoVie
         .iter()
         .map(|d| (d.id.clone(), d.name.clone()))
         .collect();
-    let own_present = super::compare::present_by_dimension(&dimensions, &results);
+    let own_present = super::compare::present_by_dimension(&dimensions, &results, 1);
     let dimension_name = |id: &str| {
         template
             .dimensions

@@ -8,7 +8,6 @@ use std::collections::BTreeMap;
 #[cfg(feature = "ssr")]
 use {
     super::access::{require_facilitator, require_reviewer, Reviewer},
-    super::compare::present_by_dimension,
     super::review::{
         missing_scores, review_from_form, score_field, ActionStatus, ACTION_MAX, COMMENT_MAX,
         FEEDBACK_MAX, OWNER_MAX,
@@ -50,16 +49,16 @@ pub async fn invite_reviewer(round_id: String, email: String) -> Result<(), AppE
     let typed = email.clone();
     let fail = |p: Problem| AppError::field("email", p).keeping("email", &typed);
     let email = Email::parse(&email).map_err(fail)?;
+    let (_, results) = round_results(&db, round.round()).await?;
+    if results.respondents < MIN_RESPONDENTS_TO_SHARE {
+        return Err(fail(Problem::TooFewRespondents));
+    }
     ssr::context()?.limits.attempt(ssr::client_ip(), None)?;
     let reviewer = crate::identity::store::find_active_person(&db, &email)
         .await?
         .ok_or_else(|| fail(Problem::NoSuchAccount))?;
     if reviewer == round.round().facilitator_id {
         return Err(fail(Problem::OwnRound));
-    }
-    let (_, results) = round_results(&db, round.round()).await?;
-    if results.respondents < MIN_RESPONDENTS_TO_SHARE {
-        return Err(fail(Problem::TooFewRespondents));
     }
     store::add_review(&db, &round, &reviewer, email.as_str())
         .await
@@ -78,29 +77,40 @@ pub async fn round_feedback(round_id: String) -> Result<Feedback, AppError> {
     })
 }
 
+/// The self-assessment's present and target means as a reviewer may see them: only with 3
+/// respondents in the round (some may have been withdrawn since the review was asked for),
+/// and of each dimension only what at least 3 of them answered.
+#[cfg(feature = "ssr")]
+fn shown_to_reviewer(
+    dimensions: &[(String, Translated)],
+    results: &Results,
+) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
+    let shown = results.respondents >= MIN_RESPONDENTS_TO_SHARE;
+    let enough = |s: Option<super::score::Stats>| {
+        s.filter(|s| shown && s.count >= MIN_RESPONDENTS_TO_SHARE)
+            .map(|s| s.mean)
+    };
+    dimensions
+        .iter()
+        .map(|(id, _)| {
+            let d = results.dimensions.iter().find(|d| &d.dimension_id == id);
+            (
+                enough(d.and_then(|d| d.present)),
+                enough(d.and_then(|d| d.target)),
+            )
+        })
+        .unzip()
+}
+
 #[cfg(feature = "ssr")]
 async fn review_view(db: &Db, who: Reviewer) -> Result<ReviewView, AppError> {
     let (dimensions, results) = round_results(db, &who.round).await?;
-    // Fewer than 3 respondents (some withdrawn since): the numbers are not shown outside.
-    let shown = results.respondents >= MIN_RESPONDENTS_TO_SHARE;
-    let target = dimensions
-        .iter()
-        .map(|(id, _)| {
-            results
-                .dimensions
-                .iter()
-                .find(|d| &d.dimension_id == id)
-                .and_then(|d| d.target.map(|s| s.mean))
-                .filter(|_| shown)
-        })
-        .collect();
-    let present = present_by_dimension(&dimensions, &results)
-        .into_iter()
-        .map(|p| p.filter(|_| shown))
-        .collect();
+    let (present, target) = shown_to_reviewer(&dimensions, &results);
     Ok(ReviewView {
         review_id: who.review.review_id,
-        round: super::round_store::round_view(db, who.round).await?,
+        round: super::round_store::round_view(db, who.round)
+            .await?
+            .for_outsider(),
         respondents: results.respondents,
         dimensions,
         present,
@@ -147,7 +157,7 @@ pub async fn save_review(
     let comment = checks.check("comment", long_text(&comment, COMMENT_MAX));
     let submit = go == "submit";
     if let (true, Some(review)) = (submit, &review) {
-        let present = present_by_dimension(&dimensions, &results);
+        let (present, _) = shown_to_reviewer(&dimensions, &results);
         for id in missing_scores(&dimensions, &present, review) {
             checks.fail(&score_field(id), Problem::Required);
         }

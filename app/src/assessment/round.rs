@@ -61,6 +61,17 @@ pub struct Round {
     pub open: bool,
 }
 
+impl Round {
+    /// The round as someone who does not run it sees it: not who runs it, nor its shared
+    /// link (with which they could answer it themselves).
+    pub fn for_outsider(mut self) -> Round {
+        self.link_code = None;
+        self.facilitator_id.clear();
+        self.facilitator_name.clear();
+        self
+    }
+}
+
 /// Where a response stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Progress {

@@ -98,7 +98,7 @@ pub async fn list_my_assessments() -> Result<MyAssessments, AppError> {
         .zip(responses)
         .map(|(round, response)| {
             let submitted = response.submitted_at.is_some();
-            (round, response.response_id, submitted)
+            (round.for_outsider(), response.response_id, submitted)
         })
         .collect();
     let (rounds, reviews): (Vec<_>, Vec<_>) = super::review_store::reviews_of(&db, &me)
@@ -110,7 +110,7 @@ pub async fn list_my_assessments() -> Result<MyAssessments, AppError> {
         .await?
         .into_iter()
         .zip(reviews)
-        .map(|(round, (id, submitted))| (round, id, submitted))
+        .map(|(round, (id, submitted))| (round.for_outsider(), id, submitted))
         .collect();
     Ok(MyAssessments {
         facilitating,
@@ -224,12 +224,8 @@ pub async fn round_link_info(code: String) -> Result<(Round, bool), AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     let open = row.is_open(now_ms());
-    let mut round = store::round_view(&db, row).await?;
     // A visitor learns what they are asked to answer, not who runs the round or its link.
-    round.link_code = None;
-    round.facilitator_id.clear();
-    round.facilitator_name.clear();
-    Ok((round, open))
+    Ok((store::round_view(&db, row).await?.for_outsider(), open))
 }
 
 /// The cookie that remembers, in one browser, the response it began through a round's link.

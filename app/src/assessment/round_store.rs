@@ -464,12 +464,17 @@ pub async fn round_view(db: &Db, row: RoundRow) -> Result<Round, AppError> {
 
 /// [`round_view`] for many rounds, with one query for each kind of name, whatever their number.
 pub async fn round_views(db: &Db, rows: Vec<RoundRow>) -> Result<Vec<Round>, AppError> {
-    let regions: std::collections::HashMap<String, String> = crate::registry::store::regions(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.region_id, r.name))
-        .collect();
-    let people: Vec<&str> = rows.iter().map(|r| r.facilitator_id.as_str()).collect();
+    // Each id once: an administrator's list holds every round, and a query has a limit of
+    // parameters.
+    fn distinct(ids: Vec<&str>) -> Vec<&str> {
+        ids.into_iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect()
+    }
+    let region_ids = distinct(rows.iter().map(|r| r.region_id.as_str()).collect());
+    let regions = crate::registry::store::region_names(db, &region_ids).await?;
+    let people = distinct(rows.iter().map(|r| r.facilitator_id.as_str()).collect());
     let names = crate::identity::store::display_names(db, &people).await?;
     let mut titles = std::collections::HashMap::new();
     for row in &rows {

@@ -7,6 +7,7 @@ use crate::error::AppError;
 use crate::identity::session::Admin;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::collections::HashMap;
 
 /// What saving a template did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,9 +180,26 @@ async fn templates_unchecked(db: &Db) -> Result<Vec<TemplateSummary>, AppError> 
     Ok(summaries)
 }
 
+/// Template versions already read, by id. A version is immutable and its id (a UUIDv7) never
+/// names anything else, on any database, so a version read once is valid for good; every page
+/// and save of a respondent needs its round's version, and reading it from this map instead of
+/// parsing its JSON again halves the work of a section page.
+static VERSIONS: std::sync::LazyLock<std::sync::RwLock<HashMap<String, TemplateVersion>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// Past this many versions the map starts again, so that its memory stays bounded.
+const VERSIONS_KEPT: usize = 500;
+
 /// One version of a template, by its id.
 #[tracing::instrument(skip(db))]
 pub async fn template_version(db: &Db, version_id: &str) -> Result<TemplateVersion, AppError> {
+    if let Some(v) = VERSIONS
+        .read()
+        .ok()
+        .and_then(|m| m.get(version_id).cloned())
+    {
+        return Ok(v);
+    }
     let row = sqlx::query(
         "select version_id, template_id, version, definition, created_at
          from assessment_template_version where version_id = $1",
@@ -190,7 +208,14 @@ pub async fn template_version(db: &Db, version_id: &str) -> Result<TemplateVersi
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    version(&row)
+    let found = version(&row)?;
+    if let Ok(mut m) = VERSIONS.write() {
+        if m.len() >= VERSIONS_KEPT {
+            m.clear();
+        }
+        m.insert(found.version_id.clone(), found.clone());
+    }
+    Ok(found)
 }
 
 /// The versions of the template that `version_id` belongs to, newest first.

@@ -45,6 +45,32 @@ pub async fn regions(db: &Db) -> Result<Vec<Region>, AppError> {
         .collect()
 }
 
+/// The names of these regions, by id, for rooms that show where something happens.
+#[tracing::instrument(skip_all, fields(count = ids.len()))]
+pub async fn region_names(
+    db: &Db,
+    ids: &[&str],
+) -> Result<std::collections::HashMap<String, String>, AppError> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    let sql = format!(
+        "select region_id, name from region where region_id in ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query
+        .fetch_all(&db.pool)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("region_id")?, r.try_get("name")?)))
+        .collect()
+}
+
 #[tracing::instrument(skip_all)]
 pub async fn thematic_areas(db: &Db) -> Result<Vec<ThematicArea>, AppError> {
     let rows = sqlx::query(
