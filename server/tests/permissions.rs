@@ -12,7 +12,7 @@ use app::assessment::results::RoundResults;
 use app::assessment::review::Feedback;
 use app::assessment::review_api::{
     AddAction, DeleteAction, GetReview, InviteReviewer, RoundFeedback, SaveReview, SetActionStatus,
-    SetFeedback,
+    SetFeedback, WithdrawReview,
 };
 use app::assessment::round::{MyAssessments, Round};
 use app::assessment::round_api::{
@@ -97,7 +97,7 @@ const ADMIN: [Expect; 7] = [
     Status(401),
     Status(403),
 ];
-/// An action the administrator deletes first: the facilitator then finds it gone.
+/// Something the administrator deletes first: the facilitator then finds it gone.
 const DELETED_BY_ADMIN: [Expect; 7] = [
     Allowed,
     Status(404),
@@ -363,6 +363,12 @@ async fn every_assessment_server_function_answers_each_role_as_the_permission_ru
                 false,
                 vec![("round_id", r), ("on", "true")],
                 FACILITATOR,
+            ),
+            (
+                WithdrawReview::PATH,
+                false,
+                vec![("round_id", r), ("review_id", rv)],
+                DELETED_BY_ADMIN,
             ),
         ];
         let mut wrong = Vec::new();

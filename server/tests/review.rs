@@ -7,7 +7,7 @@ mod common;
 use app::assessment::review::{ActionStatus, Feedback, ReviewView};
 use app::assessment::review_api::{
     AddAction, DeleteAction, GetReview, InviteReviewer, RoundFeedback, SaveReview, SetActionStatus,
-    SetFeedback,
+    SetFeedback, WithdrawReview,
 };
 use app::assessment::round::MyAssessments;
 use app::assessment::round_api::ListMyAssessments;
@@ -214,6 +214,21 @@ async fn a_reviewer_scores_the_dimensions_and_the_region_sees_it_beside_its_own(
             200
         );
         assert!(feedback().await.actions.is_empty());
+
+        // A withdrawn request takes the results away from the reviewer.
+        let withdraw = [
+            ("round_id", round_id.as_str()),
+            ("review_id", review_id.as_str()),
+        ];
+        let (status, _) = app
+            .call_with(&facilitator, WithdrawReview::PATH, &withdraw)
+            .await;
+        assert_eq!(status, 200);
+        assert!(feedback().await.reviews.is_empty());
+        let (status, _) = app
+            .call_with(&reviewer, GetReview::PATH, &[("review_id", &review_id)])
+            .await;
+        assert_eq!(status, 404);
     })
     .await;
 }

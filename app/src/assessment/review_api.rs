@@ -228,3 +228,12 @@ pub async fn delete_action(round_id: String, action_id: String) -> Result<(), Ap
     let round = require_facilitator(&db, &round_id).await?;
     store::change_action(&db, &round, &action_id, None).await
 }
+
+/// Withdraws a review that was asked for (a mistyped e-mail, a reviewer who cannot): the
+/// person no longer sees the round's results, and a submitted review stops counting.
+#[server(endpoint = "assessment/withdraw_review")]
+pub async fn withdraw_review(round_id: String, review_id: String) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let round = require_facilitator(&db, &round_id).await?;
+    store::delete_review(&db, &round, &review_id).await
+}

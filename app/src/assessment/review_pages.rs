@@ -9,7 +9,7 @@ use super::review::{
 };
 use super::review_api::{
     get_review, round_feedback, AddAction, DeleteAction, InviteReviewer, SaveReview,
-    SetActionStatus, SetFeedback,
+    SetActionStatus, SetFeedback, WithdrawReview,
 };
 use crate::error::AppError;
 use crate::i18n::*;
@@ -173,6 +173,7 @@ pub fn FeedbackSection(
     let add = ServerAction::<AddAction>::new();
     let status = ServerAction::<SetActionStatus>::new();
     let delete = ServerAction::<DeleteAction>::new();
+    let withdraw = ServerAction::<WithdrawReview>::new();
     let id = round_id.clone();
     let feedback = Resource::new(
         move || {
@@ -183,6 +184,7 @@ pub fn FeedbackSection(
                 add.version().get(),
                 status.version().get(),
                 delete.version().get(),
+                withdraw.version().get(),
             )
         },
         |(id, ..)| round_feedback(id),
@@ -193,6 +195,7 @@ pub fn FeedbackSection(
         add,
         status,
         delete,
+        withdraw,
     };
     view! {
         <Suspense fallback=|| ()>
@@ -213,6 +216,7 @@ struct FeedbackForms {
     add: ServerAction<AddAction>,
     status: ServerAction<SetActionStatus>,
     delete: ServerAction<DeleteAction>,
+    withdraw: ServerAction<WithdrawReview>,
 }
 
 fn status_label(i18n: I18nContext<Locale>, s: ActionStatus) -> String {
@@ -281,13 +285,29 @@ fn FeedbackView(
         })
         .map(|(who, text)| view! { <li><strong>{who}</strong><p class="pre-line">{text}</p></li> })
         .collect_view();
-    let pending = f
+    let asked = f
         .reviews
         .iter()
-        .filter(|r| !r.submitted)
-        .map(|r| r.label.clone())
-        .collect::<Vec<_>>()
-        .join(", ");
+        .map(|r| {
+            let state = if r.submitted {
+                t_string!(i18n, progress_submitted).to_string()
+            } else {
+                t_string!(i18n, review_not_yet).to_string()
+            };
+            let (label, round_id, review_id) =
+                (r.label.clone(), round_id.clone(), r.review_id.clone());
+            view! {
+                <li>
+                    {label} " · " {state}
+                    <ActionForm action=forms.withdraw>
+                        <input type="hidden" name="round_id" value=round_id />
+                        <input type="hidden" name="review_id" value=review_id />
+                        <button type="submit" class="button">{t!(i18n, review_withdraw)}</button>
+                    </ActionForm>
+                </li>
+            }
+        })
+        .collect_view();
     let actions = f
         .actions
         .into_iter()
@@ -313,7 +333,7 @@ fn FeedbackView(
             </div>
             <ul class="comments">{comments}</ul>
         })}
-        {(!pending.is_empty()).then(|| view! { <p class="muted">{t!(i18n, review_pending, pending)}</p> })}
+        <ul class="asked">{asked}</ul>
         <ActionForm action=forms.invite>
             <FormNotice error=invite_error />
             <input type="hidden" name="round_id" value=invite_id />

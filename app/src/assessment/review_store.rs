@@ -173,6 +173,21 @@ pub async fn save_review(
     }
 }
 
+/// Deletes one of the round's reviews; `NotFound` unless it is one of this round's.
+#[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
+pub async fn delete_review(db: &Db, round: &Facilitator, review_id: &str) -> Result<(), AppError> {
+    let done = sqlx::query("delete from assessment_review where review_id = $1 and round_id = $2")
+        .bind(review_id)
+        .bind(&round.round().round_id)
+        .execute(&db.pool)
+        .await?;
+    if done.rows_affected() == 1 {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 #[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
 pub async fn feedback(db: &Db, round: &Facilitator) -> Result<String, AppError> {
     let row = sqlx::query("select feedback from assessment_round where round_id = $1")
