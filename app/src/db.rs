@@ -163,6 +163,14 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
+/// The bind placeholders of an `in (…)` list of `count` values: `$1, $2, $3`.
+pub fn placeholders(count: usize) -> String {
+    (1..=count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A new UUIDv7 id (time-ordered, so that indexes stay compact).
 pub fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()

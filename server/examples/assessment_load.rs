@@ -222,6 +222,18 @@ struct Tally {
     acked: Acked,
 }
 
+/// Starts a response through the round link, as its page's button does; returns its key.
+async fn start(c: &reqwest::Client, base: &str, link: &str) -> Result<String, String> {
+    let code = pairs(&[("code", link)]);
+    let (status, location, _) = post(c, base, StartResponse::PATH, &code, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    match location.strip_prefix("/respond/") {
+        Some(key) if status == 302 => Ok(key.to_owned()),
+        _ => Err(format!("starting: {status} {location}")),
+    }
+}
+
 /// One respondent without JavaScript, from the round link to the submit.
 async fn respondent_pages(
     base: &str,
@@ -244,19 +256,7 @@ async fn respondent_pages(
         ok.then_some(()).ok_or_else(|| format!("GET {path} failed"))
     };
     timed_get(&format!("/join/{link}")).await?;
-    let (status, location, _) = post(
-        &c,
-        base,
-        StartResponse::PATH,
-        &pairs(&[("code", link)]),
-        false,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    if status != 302 || !location.starts_with("/respond/") {
-        return Err(format!("starting: {status} {location}"));
-    }
-    let key = location.trim_start_matches("/respond/").to_owned();
+    let key = start(&c, base, link).await?;
     let overview = format!("/respond/{key}");
     let mut so_far = Answers::new();
     let mut at = format!("{overview}/1");
@@ -319,19 +319,7 @@ async fn respondent_autosave(
     tally: &Mutex<Tally>,
 ) -> Result<(), String> {
     let c = client();
-    let (status, location, _) = post(
-        &c,
-        base,
-        StartResponse::PATH,
-        &pairs(&[("code", link)]),
-        false,
-    )
-    .await
-    .map_err(|e| e.to_string())?;
-    if status != 302 {
-        return Err(format!("starting: {status}"));
-    }
-    let key = location.trim_start_matches("/respond/").to_owned();
+    let key = start(&c, base, link).await?;
     let mut so_far = Answers::new();
     for section in 0..template.sections.len() {
         if !template
@@ -423,16 +411,7 @@ async fn main() {
     let (link, round_id) = prepare(&admin, &base).await;
     // The questionnaire, as the first respondent's page gets it.
     let probe = client();
-    let (_, location, _) = post(
-        &probe,
-        &base,
-        StartResponse::PATH,
-        &pairs(&[("code", &link)]),
-        false,
-    )
-    .await
-    .unwrap();
-    let key = location.trim_start_matches("/respond/").to_owned();
+    let key = start(&probe, &base, &link).await.unwrap();
     let (_, _, body) = post(
         &probe,
         &base,

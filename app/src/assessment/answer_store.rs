@@ -206,13 +206,12 @@ pub async fn submitted_answers_of(
     if round_ids.is_empty() {
         return Ok(by_round);
     }
-    let placeholders: Vec<String> = (1..=round_ids.len()).map(|n| format!("${n}")).collect();
     let sql = format!(
         "select r.round_id, a.response_id, a.item_id, a.answer from assessment_answer a
          join assessment_response r on r.response_id = a.response_id
          where r.round_id in ({}) and r.submitted_at is not null and r.revoked_at is null
          order by r.round_id, a.response_id",
-        placeholders.join(", ")
+        crate::db::placeholders(round_ids.len())
     );
     let mut query = sqlx::query(&sql);
     for id in round_ids {

@@ -3,7 +3,7 @@
 //! answers) and its own earlier rounds, as a heat map of dimensions × regions with the numbers
 //! in every cell.
 
-use super::score::{Results, MIN_RESPONDENTS_TO_SHARE};
+use super::score::{DimensionScore, Results, Stats, MIN_RESPONDENTS_TO_SHARE};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::registry::model::Translated;
@@ -86,6 +86,16 @@ pub fn present_by_dimension(
     results: &Results,
     min_answers: usize,
 ) -> Vec<Option<f64>> {
+    means_by_dimension(dimensions, results, min_answers, |d| d.present)
+}
+
+/// [`present_by_dimension`] for any of a dimension's scores (`score` picks present or target).
+pub fn means_by_dimension(
+    dimensions: &[(String, Translated)],
+    results: &Results,
+    min_answers: usize,
+    score: fn(&DimensionScore) -> Option<Stats>,
+) -> Vec<Option<f64>> {
     dimensions
         .iter()
         .map(|(id, _)| {
@@ -93,7 +103,7 @@ pub fn present_by_dimension(
                 .dimensions
                 .iter()
                 .find(|d| &d.dimension_id == id)
-                .and_then(|d| d.present)
+                .and_then(score)
                 .filter(|s| s.count >= min_answers)
                 .map(|s| s.mean)
         })
@@ -121,12 +131,7 @@ pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> 
     let db = crate::ssr::db()?;
     let round = super::access::require_facilitator(&db, &round_id).await?;
     let version = store::template_version(&db, &round.round().version_id).await?;
-    let dimensions: Vec<(String, Translated)> = version
-        .definition
-        .dimensions
-        .iter()
-        .map(|d| (d.id.clone(), d.name.clone()))
-        .collect();
+    let dimensions = version.definition.dimension_names();
     let rows = round_store::rounds_of_template(&db, &version.template_id).await?;
     let candidates: Vec<Candidate> = rows
         .iter()

@@ -210,6 +210,14 @@ impl Template {
         self.sections.iter().flat_map(|s| s.items.iter())
     }
 
+    /// The dimensions as (id, name), in order: the columns of results and comparisons.
+    pub fn dimension_names(&self) -> Vec<(String, Translated)> {
+        self.dimensions
+            .iter()
+            .map(|d| (d.id.clone(), d.name.clone()))
+            .collect()
+    }
+
     pub fn item(&self, id: &str) -> Option<&Item> {
         self.items().find(|i| i.id == id)
     }

@@ -47,7 +47,8 @@ pub async fn round_results(round_id: String) -> Result<ResultsReport, AppError> 
     })
 }
 
-fn one_decimal(v: Option<f64>) -> String {
+/// A score with one decimal, or a dash when there is none.
+pub(super) fn one_decimal(v: Option<f64>) -> String {
     v.map(|v| format!("{v:.1}"))
         .unwrap_or_else(|| "–".to_owned())
 }
@@ -82,11 +83,7 @@ fn ResultsView(r: ResultsReport, comparison: Option<Comparison>) -> impl IntoVie
         results,
     } = r;
     let respondents = results.respondents;
-    let dimensions: Vec<(String, crate::registry::model::Translated)> = template
-        .dimensions
-        .iter()
-        .map(|d| (d.id.clone(), d.name.clone()))
-        .collect();
+    let dimensions = template.dimension_names();
     let own_present = super::compare::present_by_dimension(&dimensions, &results, 1);
     let dimension_name = |id: &str| {
         template

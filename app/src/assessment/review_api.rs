@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 #[cfg(feature = "ssr")]
 use {
     super::access::{require_facilitator, require_reviewer, Reviewer},
+    super::compare::{means_by_dimension, present_by_dimension},
     super::review::{
         missing_scores, review_from_form, score_field, ActionStatus, ACTION_MAX, COMMENT_MAX,
         FEEDBACK_MAX, OWNER_MAX,
@@ -32,12 +33,7 @@ async fn round_results(
         .await?
         .definition;
     let answers = super::answer_store::submitted_answers(db, &round.round_id).await?;
-    let dimensions = template
-        .dimensions
-        .iter()
-        .map(|d| (d.id.clone(), d.name.clone()))
-        .collect();
-    Ok((dimensions, Results::of(&template, &answers)))
+    Ok((template.dimension_names(), Results::of(&template, &answers)))
 }
 
 /// Asks a person, by the e-mail of their account, to review the round. The round needs at
@@ -77,29 +73,18 @@ pub async fn round_feedback(round_id: String) -> Result<Feedback, AppError> {
     })
 }
 
-/// The self-assessment's present and target means as a reviewer may see them: only with 3
-/// respondents in the round (some may have been withdrawn since the review was asked for),
-/// and of each dimension only what at least 3 of them answered.
+/// The self-assessment's present and target means as a reviewer may see them: of each
+/// dimension only what at least 3 respondents answered (so nothing once withdrawals leave the
+/// round with fewer than 3).
 #[cfg(feature = "ssr")]
 fn shown_to_reviewer(
     dimensions: &[(String, Translated)],
     results: &Results,
 ) -> (Vec<Option<f64>>, Vec<Option<f64>>) {
-    let shown = results.respondents >= MIN_RESPONDENTS_TO_SHARE;
-    let enough = |s: Option<super::score::Stats>| {
-        s.filter(|s| shown && s.count >= MIN_RESPONDENTS_TO_SHARE)
-            .map(|s| s.mean)
-    };
-    dimensions
-        .iter()
-        .map(|(id, _)| {
-            let d = results.dimensions.iter().find(|d| &d.dimension_id == id);
-            (
-                enough(d.and_then(|d| d.present)),
-                enough(d.and_then(|d| d.target)),
-            )
-        })
-        .unzip()
+    (
+        present_by_dimension(dimensions, results, MIN_RESPONDENTS_TO_SHARE),
+        means_by_dimension(dimensions, results, MIN_RESPONDENTS_TO_SHARE, |d| d.target),
+    )
 }
 
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 //! reviews, the reviewers' scores beside the region's own, the feedback report and its to-do
 //! list). Every form posts with or without JavaScript.
 
+use super::results::one_decimal;
 use super::review::{
     comment_field, reviewers_mean, score_field, Action, ActionStatus, Feedback, ReviewView,
     ACTION_MAX, COMMENT_MAX, FEEDBACK_MAX, OWNER_MAX,
@@ -21,11 +22,6 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 lazy_page!(ReviewRoute, ReviewPage);
-
-fn one_decimal(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1}"))
-        .unwrap_or_else(|| "–".to_owned())
-}
 
 #[component]
 pub fn ReviewPage() -> impl IntoView {

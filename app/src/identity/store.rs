@@ -171,10 +171,9 @@ pub async fn display_names(
     if ids.is_empty() {
         return Ok(Default::default());
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
     let sql = format!(
         "select user_id, display_name from app_user where user_id in ({})",
-        placeholders.join(", ")
+        crate::db::placeholders(ids.len())
     );
     let mut query = sqlx::query(&sql);
     for id in ids {

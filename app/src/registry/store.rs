@@ -54,10 +54,9 @@ pub async fn region_names(
     if ids.is_empty() {
         return Ok(Default::default());
     }
-    let placeholders: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
     let sql = format!(
         "select region_id, name from region where region_id in ({})",
-        placeholders.join(", ")
+        crate::db::placeholders(ids.len())
     );
     let mut query = sqlx::query(&sql);
     for id in ids {
