@@ -2,6 +2,7 @@
 # Policy assessment benchmark: simulated respondents (server/examples/assessment_load.rs)
 # answer a round over HTTP against the release server, on SQLite and on PostgreSQL, at 10, 50
 # and 200 at once, without JavaScript (section forms) and as the hydrated page autosaves; the
+# comparison (benchmark) page of a round among 100 rounds of 30 respondents; the
 # SQL statements one section page runs; and the SIGKILL drill (kill the server in the middle
 # of a load of saves, restart it, check that every acknowledged answer is there).
 #   scripts/bench-assessment.sh
@@ -25,7 +26,6 @@ stop() {
   if [ -n "$pid" ]; then kill "$1" "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
   pid=""
 }
-trap 'stop -TERM; rm -rf "$work"' EXIT
 port="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 url="http://127.0.0.1:$port"
 # Every simulated respondent comes from 127.0.0.1: the per-address limit must let them all in.
@@ -38,15 +38,23 @@ serve() {
   until curl -fs "$url/healthz" >/dev/null; do sleep 0.01; done
 }
 
-for engine in sqlite postgres; do
-  if [ "$engine" = sqlite ]; then
-    export DATABASE_URL="sqlite:$work/bench.db"
+# A new, migrated database on an engine, named for its part of the run: DATABASE_URL names it.
+pg_dbs=()
+database() {
+  if [ "$1" = sqlite ]; then
+    export DATABASE_URL="sqlite:$work/$2.db"
   else
-    db="clusterpolisee_bench_$$"
+    local db="clusterpolisee_bench_$2_$$"
     psql -h 127.0.0.1 -U postgres -qc "create database $db" postgres
+    pg_dbs+=("$db")
     export DATABASE_URL="postgres://postgres@127.0.0.1:5432/$db"
   fi
   "$server" migrate >/dev/null
+}
+trap 'stop -TERM; rm -rf "$work"; for db in "${pg_dbs[@]}"; do psql -h 127.0.0.1 -U postgres -qc "drop database if exists $db" postgres; done' EXIT
+
+for engine in sqlite postgres; do
+  database "$engine" load
   serve
   echo "## $engine"
   for at_once in 10 50 200; do
@@ -54,12 +62,15 @@ for engine in sqlite postgres; do
   done
   echo "- autosave: $("$load" --url "$url" --concurrency 200 --respondents 200 --autosave | tr '\n' ' ')"
   stop -TERM
-  if [ "$engine" = postgres ]; then psql -h 127.0.0.1 -U postgres -qc "drop database $db" postgres; fi
+  # The benchmark page: a round compared with 99 others, each of 30 submitted responses.
+  database "$engine" compare
+  serve
+  echo "- comparison: $("$load" --url "$url" --rounds 100 --respondents 30 --concurrency 30 | tr '\n' ' ')"
+  stop -TERM
 done
 
 # The SQL statements of one section page view, counted from sqlx's own statement log.
-export DATABASE_URL="sqlite:$work/queries.db"
-"$server" migrate >/dev/null
+database sqlite queries
 : >"$work/server.log"
 RUST_LOG="warn,sqlx::query=debug" serve
 key="$("$load" --url "$url" --print-key)"
@@ -77,8 +88,8 @@ fi
 stop -TERM
 
 # The SIGKILL drill, on SQLite: kill -9 in the middle of the load, restart, verify.
-export DATABASE_URL="sqlite:$work/drill.db" RUST_LOG=warn
-"$server" migrate >/dev/null
+export RUST_LOG=warn
+database sqlite drill
 serve
 "$load" --url "$url" --concurrency 50 --respondents 100000 --acked "$work/acked.json" >"$work/drill.txt" 2>&1 &
 loader=$!

@@ -1,8 +1,11 @@
 //! The database handle. One set of SQL runs on SQLite (embedded default) and PostgreSQL; the
 //! few places where the engines differ branch on [`Engine`].
 
+mod group_commit;
+
+use futures::future::BoxFuture;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyConnection, AnyPool, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -48,14 +51,18 @@ impl Engine {
 pub struct Db {
     pub pool: AnyPool,
     pub engine: Engine,
-    /// SQLite takes one writer at a time; the others wait in its busy handler, which polls
-    /// with sleeps of up to 100 ms. Busy writes take their turn here instead, in order and
-    /// without sleeping (see [`Db::write_turn`]).
-    writer: std::sync::Arc<tokio::sync::Mutex<()>>,
+    /// On SQLite, the queue of writes committed together (see [`Db::write`]).
+    queue: Option<group_commit::Queue>,
 }
 
-/// A turn to write, held until the write's transaction ends (SQLite only; see [`Db::write_turn`]).
-pub type WriteTurn = Option<tokio::sync::OwnedMutexGuard<()>>;
+/// What a write given to [`Db::write`] decided once it had read what it depends on.
+#[derive(Debug)]
+pub enum Outcome<T> {
+    /// Commit its changes and answer this.
+    Keep(T),
+    /// Undo its changes (it found a reason to refuse) and answer this.
+    Undo(T),
+}
 
 /// Runs on every new SQLite connection: the settings are per connection, not per file.
 /// WAL lets readers go on while one writer writes; FULL makes a committed write survive power loss.
@@ -89,20 +96,41 @@ impl Db {
             })
             .connect_with(options)
             .await?;
+        let queue = (engine == Engine::Sqlite).then(|| group_commit::start(pool.clone()));
         Ok(Db {
             pool,
             engine,
-            writer: Default::default(),
+            queue,
         })
     }
 
-    /// Waits for this process's turn to write on SQLite (nothing to wait for on PostgreSQL,
-    /// whose row locks let writers go on side by side). For the busiest writes: a respondent's
-    /// answers. Hold the turn until the transaction is committed or dropped.
-    pub async fn write_turn(&self) -> WriteTurn {
-        match self.engine {
-            Engine::Sqlite => Some(self.writer.clone().lock_owned().await),
-            Engine::Postgres => None,
+    /// Runs `work` in a transaction and commits what it keeps; answers once the commit has
+    /// returned. For the busiest writes (a respondent's answers): on SQLite they are queued and
+    /// many are committed together, one wait for the disk for all of them (see
+    /// `db/group_commit.rs`); on PostgreSQL, whose row locks let writers go on side by side,
+    /// each runs in its own transaction. `work` must not begin or end transactions itself.
+    pub async fn write<T, F>(&self, work: F) -> Result<T, crate::error::AppError>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(
+                &'c mut AnyConnection,
+            ) -> BoxFuture<'c, Result<Outcome<T>, crate::error::AppError>>
+            + Send
+            + 'static,
+    {
+        if let Some(queue) = &self.queue {
+            return group_commit::write(queue, work).await;
+        }
+        let mut tx = self.pool.begin().await?;
+        match work(&mut tx).await? {
+            Outcome::Keep(value) => {
+                tx.commit().await?;
+                Ok(value)
+            }
+            Outcome::Undo(value) => {
+                tx.rollback().await?;
+                Ok(value)
+            }
         }
     }
 

@@ -52,6 +52,8 @@ pub enum Problem {
     TooFewRespondents,
     /// The facilitator asked to review their own round.
     OwnRound,
+    /// The reviewer asked for works for an organisation in the reviewed region.
+    SameRegion,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

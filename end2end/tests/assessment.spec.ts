@@ -82,6 +82,14 @@ test('the round link lets anyone start and gives them a code to continue with', 
   await other.getByLabel('Your code').fill(code.toLowerCase().replaceAll('-', ''));
   await other.getByRole('button', { name: 'Continue' }).click();
   await expect(other).toHaveURL(new RegExp(`/respond/${code}$`));
+
+  // The phone is passed to the next person in the room: the link page asks who is there.
+  await other.goto(href);
+  await expect(other.getByText('This device has begun answering and has not submitted yet.')).toBeVisible();
+  await expectAccessible(other);
+  await other.getByRole('button', { name: 'I am someone else: start my own answers' }).click();
+  await expect(other.getByText('To continue on another device, keep this code:')).toBeVisible();
+  await expect(other.locator('strong.code')).not.toHaveText(code);
   await visitor.close();
 });
 

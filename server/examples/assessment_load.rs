@@ -10,8 +10,12 @@
 //!                 [--acked FILE]      write the acknowledged answers (for the SIGKILL drill)
 //! assessment_load --url … --verify FILE   check that the answers in FILE are all stored
 //! assessment_load --url … --print-key     start one response and print its key
+//! assessment_load --url … --rounds 100 --respondents 30
+//!     fills 100 rounds, one region after another, each with 30 submitted responses, then
+//!     times the comparison of the last round with all the others
 //! ```
 
+use app::assessment::compare::RoundComparison;
 use app::assessment::model::{Answer, Answers, ItemKind, Template};
 use app::assessment::results::RoundResults;
 use app::assessment::round::{fields_of, MyAssessments, ResponseView, Round};
@@ -20,14 +24,20 @@ use app::assessment::round_api::{
     StartResponse, StartRound, SubmitResponse, TemplateChoices,
 };
 use app::identity::api::{CreateFirstAdmin, SignIn};
-use app::registry::model::Translated;
+use app::registry::api::LoadRegistry;
+use app::registry::model::{Registry, Translated};
 use leptos::server_fn::ServerFn;
 use std::collections::BTreeMap;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const ADMIN_EMAIL: &str = "load-admin@example.org";
 const ADMIN_PASSWORD: &str = "a passphrase for the load generator";
+
+/// Rounds started by this run, so that each has a name of its own.
+static ROUNDS: AtomicUsize = AtomicUsize::new(0);
 
 type Acked = BTreeMap<String, Answers>;
 
@@ -39,6 +49,7 @@ struct Options {
     acked_file: Option<String>,
     verify: Option<String>,
     print_key: bool,
+    rounds: Option<usize>,
 }
 
 fn options() -> Options {
@@ -50,6 +61,7 @@ fn options() -> Options {
         acked_file: None,
         verify: None,
         print_key: false,
+        rounds: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -62,6 +74,7 @@ fn options() -> Options {
             "--acked" => o.acked_file = Some(value()),
             "--verify" => o.verify = Some(value()),
             "--print-key" => o.print_key = true,
+            "--rounds" => o.rounds = Some(value().parse().expect("a number")),
             other => panic!("unknown option {other}"),
         }
     }
@@ -112,9 +125,8 @@ fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Signs in the load's administrator (creating it on a new platform), starts a round with its
-/// link on, and returns the link's code and the round's id.
-async fn prepare(admin: &reqwest::Client, base: &str) -> (String, String) {
+/// Signs in the load's administrator, creating it on a new platform.
+async fn sign_in_admin(admin: &reqwest::Client, base: &str) {
     let setup = pairs(&[
         ("email", ADMIN_EMAIL),
         ("display_name", "Load Admin"),
@@ -130,14 +142,23 @@ async fn prepare(admin: &reqwest::Client, base: &str) -> (String, String) {
             .expect("the server answers");
         assert_eq!(status, 200, "signing in the load's administrator: {body}");
     }
+}
+
+/// Starts a round of the first template in a region with its link on, and returns the link's
+/// code and the round's id.
+async fn start_round(admin: &reqwest::Client, base: &str, region_id: &str) -> (String, String) {
     let (_, _, body) = post(admin, base, TemplateChoices::PATH, &[], true)
         .await
         .unwrap();
     let choices: Vec<(String, Translated)> = serde_json::from_str(&body).unwrap();
-    let name = format!("Load {}", std::process::id());
+    let name = format!(
+        "Load {} {}",
+        std::process::id(),
+        ROUNDS.fetch_add(1, Relaxed)
+    );
     let form = pairs(&[
         ("version_id", &choices[0].0),
-        ("region_id", "HR03"),
+        ("region_id", region_id),
         ("name", &name),
         ("closes_on", ""),
     ]);
@@ -350,6 +371,144 @@ async fn respondent_autosave(
     Ok(())
 }
 
+/// A response started on the round link, and the questionnaire as its page gets it.
+async fn questionnaire(base: &str, link: &str) -> (String, Arc<Template>) {
+    let probe = client();
+    let key = start(&probe, base, link).await.unwrap();
+    let (_, _, body) = post(
+        &probe,
+        base,
+        GetResponse::PATH,
+        &pairs(&[("key", &key)]),
+        true,
+    )
+    .await
+    .unwrap();
+    let template = serde_json::from_str::<ResponseView>(&body)
+        .unwrap()
+        .template;
+    (key, Arc::new(template))
+}
+
+/// Respondents answering one round's link, so many at once.
+struct Crowd {
+    base: String,
+    link: String,
+    template: Arc<Template>,
+    respondents: usize,
+    at_once: usize,
+    autosave: bool,
+    /// Stop after this many respondents failed.
+    give_up: usize,
+}
+
+impl Crowd {
+    /// Runs every respondent; returns what they measured and the seconds it took.
+    async fn run(self) -> (Tally, f64) {
+        let crowd = Arc::new(self);
+        let tally = Arc::new(Mutex::new(Tally::default()));
+        let next = Arc::new(AtomicUsize::new(0));
+        let started = Instant::now();
+        let workers: Vec<_> = (0..crowd.at_once)
+            .map(|_| {
+                let (crowd, tally, next) = (crowd.clone(), tally.clone(), next.clone());
+                tokio::spawn(async move {
+                    loop {
+                        let n = next.fetch_add(1, Relaxed);
+                        if n >= crowd.respondents || tally.lock().unwrap().errors >= crowd.give_up {
+                            break;
+                        }
+                        let (base, link, template) = (&crowd.base, &crowd.link, &crowd.template);
+                        let done = if crowd.autosave {
+                            respondent_autosave(base, link, n, template, &tally).await
+                        } else {
+                            respondent_pages(base, link, n, template, &tally).await
+                        };
+                        if let Err(e) = done {
+                            let mut t = tally.lock().unwrap();
+                            t.errors += 1;
+                            if t.errors <= 3 {
+                                eprintln!("respondent {n}: {e}");
+                            }
+                        }
+                    }
+                })
+            })
+            .collect();
+        for w in workers {
+            w.await.unwrap();
+        }
+        let elapsed = started.elapsed().as_secs_f64();
+        let tally = std::mem::take(&mut *tally.lock().unwrap());
+        (tally, elapsed)
+    }
+}
+
+/// Fills `rounds` rounds, one region after another (the registry's regions, again from the
+/// first when there are more rounds than regions), each with `respondents` submitted
+/// responses; then times the comparison of the last round, whose facilitator sees all the
+/// others, and the merged results of one round.
+async fn compare_rounds(
+    admin: &reqwest::Client,
+    base: &str,
+    rounds: usize,
+    respondents: usize,
+    at_once: usize,
+) {
+    let (_, _, body) = post(admin, base, LoadRegistry::PATH, &[], true)
+        .await
+        .unwrap();
+    let registry: Registry = serde_json::from_str(&body).unwrap();
+    let started = Instant::now();
+    let mut last = String::new();
+    let mut failed = 0;
+    for n in 0..rounds {
+        let region = &registry.regions[n % registry.regions.len()].region_id;
+        let (link, round_id) = start_round(admin, base, region).await;
+        let (_, template) = questionnaire(base, &link).await;
+        let crowd = Crowd {
+            base: base.to_owned(),
+            link,
+            template,
+            respondents,
+            at_once,
+            autosave: false,
+            give_up: 1,
+        };
+        failed += crowd.run().await.0.errors;
+        last = round_id;
+    }
+    println!(
+        "filled {rounds} rounds in {} regions with {respondents} respondents each in {:.0} s; {failed} respondents failed",
+        rounds.min(registry.regions.len()),
+        started.elapsed().as_secs_f64()
+    );
+    let round = pairs(&[("round_id", &last)]);
+    for (what, path) in [
+        (
+            "comparison of the last round with the others",
+            RoundComparison::PATH,
+        ),
+        ("merged results of the last round", RoundResults::PATH),
+    ] {
+        let mut took = Vec::new();
+        for _ in 0..5 {
+            let start = Instant::now();
+            let (status, _, body) = post(admin, base, path, &round, true).await.unwrap();
+            assert_eq!(status, 200, "{body}");
+            took.push(start.elapsed());
+        }
+        let first = took[0];
+        took.sort();
+        println!(
+            "{what}: first {:.1} ms, median {:.1} ms over 5 requests",
+            first.as_secs_f64() * 1000.0,
+            percentile(&took, 0.5)
+        );
+    }
+    std::process::exit(i32::from(failed > 0));
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -408,76 +567,34 @@ async fn main() {
         std::process::exit(i32::from(wrong > 0));
     }
     let admin = client();
-    let (link, round_id) = prepare(&admin, &base).await;
+    sign_in_admin(&admin, &base).await;
+    if let Some(rounds) = o.rounds {
+        return compare_rounds(&admin, &base, rounds, o.respondents, o.concurrency).await;
+    }
+    let (link, round_id) = start_round(&admin, &base, "HR03").await;
     // The questionnaire, as the first respondent's page gets it.
-    let probe = client();
-    let key = start(&probe, &base, &link).await.unwrap();
-    let (_, _, body) = post(
-        &probe,
-        &base,
-        GetResponse::PATH,
-        &pairs(&[("key", &key)]),
-        true,
-    )
-    .await
-    .unwrap();
-    let template = Arc::new(
-        serde_json::from_str::<ResponseView>(&body)
-            .unwrap()
-            .template,
-    );
+    let (key, template) = questionnaire(&base, &link).await;
     if o.print_key {
         println!("{key}");
         return;
     }
-
-    let tally = Arc::new(Mutex::new(Tally::default()));
-    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let started = Instant::now();
-    let workers: Vec<_> = (0..o.concurrency)
-        .map(|_| {
-            let (base, link, template, tally, next) = (
-                base.clone(),
-                link.clone(),
-                template.clone(),
-                tally.clone(),
-                next.clone(),
-            );
-            let (total, autosave) = (o.respondents, o.autosave);
-            // In the SIGKILL drill the server goes away: stop soon after, not after every
-            // remaining respondent has failed on its own.
-            let give_up = if o.acked_file.is_some() {
-                20
-            } else {
-                usize::MAX
-            };
-            tokio::spawn(async move {
-                loop {
-                    let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if n >= total || tally.lock().unwrap().errors >= give_up {
-                        break;
-                    }
-                    let done = if autosave {
-                        respondent_autosave(&base, &link, n, &template, &tally).await
-                    } else {
-                        respondent_pages(&base, &link, n, &template, &tally).await
-                    };
-                    if let Err(e) = done {
-                        let mut t = tally.lock().unwrap();
-                        t.errors += 1;
-                        if t.errors <= 3 {
-                            eprintln!("respondent {n}: {e}");
-                        }
-                    }
-                }
-            })
-        })
-        .collect();
-    for w in workers {
-        w.await.unwrap();
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let mut t = std::mem::take(&mut *tally.lock().unwrap());
+    // In the SIGKILL drill the server goes away: stop soon after, not after every remaining
+    // respondent has failed on its own.
+    let give_up = if o.acked_file.is_some() {
+        20
+    } else {
+        usize::MAX
+    };
+    let crowd = Crowd {
+        base: base.clone(),
+        link,
+        template: template.clone(),
+        respondents: o.respondents,
+        at_once: o.concurrency,
+        autosave: o.autosave,
+        give_up,
+    };
+    let (mut t, elapsed) = crowd.run().await;
     t.submits.sort();
     t.pages.sort();
     let what = if o.autosave {

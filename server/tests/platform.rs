@@ -2,7 +2,7 @@
 
 mod common;
 
-use app::db::{Db, Engine};
+use app::db::{Db, Engine, Outcome};
 use app::error::AppError;
 use app::identity::api::{SignIn, SignUp};
 use app::registry::api::{CreateOrganisation, ListOrganisations, LoadRegistry};
@@ -403,6 +403,74 @@ async fn hsts_is_sent_when_the_public_address_is_https_and_only_then() {
         }
         db.drop_db().await;
     }
+}
+
+/// One of the writes below, started: it inserts its number, then keeps it, undoes it, fails or
+/// panics as the number says.
+fn probe_write(db: &Db, n: i64) -> tokio::task::JoinHandle<Result<i64, AppError>> {
+    let db = db.clone();
+    tokio::spawn(async move {
+        db.write(move |conn| {
+            Box::pin(async move {
+                sqlx::query("insert into write_probe (n) values ($1)")
+                    .bind(n)
+                    .execute(&mut *conn)
+                    .await?;
+                match n % 4 {
+                    0 => Ok(Outcome::Keep(n)),
+                    1 => Ok(Outcome::Undo(-n)),
+                    // A statement that fails: the number is there already.
+                    2 => {
+                        sqlx::query("insert into write_probe (n) values ($1)")
+                            .bind(n)
+                            .execute(&mut *conn)
+                            .await?;
+                        Ok(Outcome::Keep(n))
+                    }
+                    _ if n == 3 => panic!("a write that panics"),
+                    _ => Ok(Outcome::Keep(n)),
+                }
+            })
+        })
+        .await
+    })
+}
+
+#[tokio::test]
+async fn writes_that_refuse_fail_or_panic_undo_only_themselves_and_the_writes_beside_them_are_kept()
+{
+    on_each_engine(async |app, _| {
+        let db = &app.state.context.db;
+        sqlx::query("create table write_probe (n bigint primary key)")
+            .execute(&db.pool)
+            .await
+            .unwrap();
+        // Started together, so that on SQLite they share commits.
+        let writes: Vec<_> = (0..200).map(|n| probe_write(db, n)).collect();
+        for (n, write) in (0_i64..).zip(writes) {
+            let result = write.await.ok();
+            match n % 4 {
+                0 => assert_eq!(result, Some(Ok(n))),
+                1 => assert_eq!(result, Some(Ok(-n))),
+                2 => assert_eq!(result, Some(Err(AppError::Internal))),
+                // SQLite's writer catches the panic and answers an error; on PostgreSQL the
+                // panic ends the task that wrote, as it ends a request on the server.
+                _ if n == 3 => assert!(matches!(result, None | Some(Err(AppError::Internal)))),
+                _ => assert_eq!(result, Some(Ok(n))),
+            }
+        }
+        let kept: Vec<i64> = sqlx::query_scalar("select n from write_probe order by n")
+            .fetch_all(&db.pool)
+            .await
+            .unwrap();
+        let expected: Vec<i64> = (0..200)
+            .filter(|n| n % 4 == 0 || (n % 4 == 3 && *n != 3))
+            .collect();
+        assert_eq!(kept, expected);
+        // The writer goes on after all that.
+        assert_eq!(probe_write(db, 400).await.ok(), Some(Ok(400)));
+    })
+    .await;
 }
 
 #[tokio::test]

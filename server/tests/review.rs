@@ -12,6 +12,8 @@ use app::assessment::review_api::{
 use app::assessment::round::MyAssessments;
 use app::assessment::round_api::ListMyAssessments;
 use app::error::Problem;
+use app::identity::api::UpdateProfile;
+use app::registry::api::CreateOrganisation;
 use common::rounds::{personal_link, start, submit_complete};
 use common::{error, on_each_engine, setup_admin};
 use leptos::server_fn::ServerFn;
@@ -56,6 +58,37 @@ async fn a_reviewer_scores_the_dimensions_and_the_region_sees_it_beside_its_own(
         assert_eq!(error(&body).problem("email"), Some(&Problem::OwnRound));
         let (_, body) = invite("nobody@example.org").await;
         assert_eq!(error(&body).problem("email"), Some(&Problem::NoSuchAccount));
+        // Someone whose organisation lies in the reviewed region is no peer from elsewhere.
+        let neighbour = common::client();
+        app.sign_up(&neighbour, "neighbour@example.org").await;
+        let organisation = [
+            ("name", "Jadranski klaster"),
+            ("kind", "cluster_organisation"),
+            ("country_code", "HR"),
+            ("region_id", "HR03"),
+            ("website_url", ""),
+        ];
+        let (status, body) = app
+            .call_with(&neighbour, CreateOrganisation::PATH, &organisation)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let organisation_id: String =
+            sqlx::query_scalar("select organisation_id from organisation")
+                .fetch_one(&app.state.context.db.pool)
+                .await
+                .unwrap();
+        let profile = [
+            ("display_name", "Neighbour"),
+            ("organisation_id", organisation_id.as_str()),
+            ("locale", "en"),
+        ];
+        let (status, body) = app
+            .call_with(&neighbour, UpdateProfile::PATH, &profile)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = invite("neighbour@example.org").await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(error(&body).problem("email"), Some(&Problem::SameRegion));
 
         let (_, body) = app.call_with(&reviewer, ListMyAssessments::PATH, &[]).await;
         let mine: MyAssessments = serde_json::from_str(&body).unwrap();

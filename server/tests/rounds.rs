@@ -6,7 +6,7 @@ mod common;
 use app::assessment::compare::{Comparison, RoundComparison};
 use app::assessment::export::{ExportAnswers, ExportResults, ResultsFile};
 use app::assessment::results::RoundResults;
-use app::assessment::round::{MyAssessments, Round};
+use app::assessment::round::{LinkInfo, MyAssessments};
 use app::assessment::round_api::{
     ContinueResponse, GetRound, InviteAccount, InviteLink, ListMyAssessments as Mine,
     ReopenResponse, RoundLinkInfo, SetResponseRevoked, SetRoundClosed, SetRoundLink, StartResponse,
@@ -34,8 +34,9 @@ async fn the_round_link_gives_each_person_a_response_and_a_code_to_come_back_wit
             .call_with(&common::client(), RoundLinkInfo::PATH, &[("code", &link)])
             .await;
         assert_eq!(status, 200, "{body}");
-        let (info, open): (Round, bool) = serde_json::from_str(&body).unwrap();
-        assert!(open);
+        let info: LinkInfo = serde_json::from_str(&body).unwrap();
+        assert!(info.open && !info.began);
+        let info = info.round;
         assert_eq!(
             info.link_code, None,
             "the link page does not repeat the code"
@@ -45,13 +46,13 @@ async fn the_round_link_gives_each_person_a_response_and_a_code_to_come_back_wit
             "a visitor is not told who runs the round"
         );
 
-        let begin = async |person: &reqwest::Client| {
+        let begin_as = async |person: &reqwest::Client, fresh: &str| {
             let res = person
                 .post(app.url(StartResponse::PATH))
                 .header("origin", &app.base)
                 .header("accept", "text/html")
                 .header("referer", app.url("/join/x"))
-                .form(&[("code", link.as_str())])
+                .form(&[("code", link.as_str()), ("fresh", fresh)])
                 .send()
                 .await
                 .unwrap();
@@ -59,6 +60,7 @@ async fn the_round_link_gives_each_person_a_response_and_a_code_to_come_back_wit
             let location = res.headers()["location"].to_str().unwrap().to_owned();
             location.trim_start_matches("/respond/").to_owned()
         };
+        let begin = async |person: &reqwest::Client| begin_as(person, "false").await;
         let (first, second) = (common::client(), common::client());
         let codes = [begin(&first).await, begin(&second).await];
         assert_ne!(codes[0], codes[1]);
@@ -67,8 +69,23 @@ async fn the_round_link_gives_each_person_a_response_and_a_code_to_come_back_wit
             codes[0],
             "the same browser coming back goes on with its own response"
         );
+        let began = async |person: &reqwest::Client| {
+            let (_, body) = app
+                .call_with(person, RoundLinkInfo::PATH, &[("code", &link)])
+                .await;
+            serde_json::from_str::<LinkInfo>(&body).unwrap().began
+        };
+        assert!(began(&first).await, "the link page offers to go on");
+        // The device is passed to the next person in the room.
+        let third = begin_as(&first, "true").await;
+        assert!(!codes.contains(&third), "someone else starts their own");
+        assert_eq!(
+            begin(&first).await,
+            third,
+            "and the device now goes on with theirs"
+        );
         let (_, responses) = round(app, &round_id).await;
-        assert_eq!(responses.len(), 2);
+        assert_eq!(responses.len(), 3);
         assert!(
             responses.iter().all(|r| r.code.is_none()),
             "their codes are theirs alone"
@@ -432,16 +449,23 @@ async fn the_comparison_shows_other_regions_only_with_three_respondents_and_the_
         assert_eq!(earlier, vec!["2024 baseline"]);
         assert_eq!(c.this.present.len(), c.dimensions.len());
 
-        // With two of its four responses withdrawn, Slovenia drops below three: withheld.
+        // One of Slovenia's four responses withdrawn: the comparison counts three (merged
+        // results are kept between views only while the submitted responses stay the same).
         let (_, responses) = round(app, &slovenia).await;
-        for r in &responses[..2] {
+        let withdraw = async |response_id: &str| {
             let form = [
                 ("round_id", slovenia.as_str()),
-                ("response_id", r.response_id.as_str()),
+                ("response_id", response_id),
                 ("revoked", "true"),
             ];
             assert_eq!(app.call(SetResponseRevoked::PATH, &form).await.0, 200);
-        }
+        };
+        withdraw(&responses[0].response_id).await;
+        let c = compare(&croatia).await;
+        let slovenian = c.others.iter().find(|s| s.region_id == "SI04").unwrap();
+        assert_eq!(slovenian.respondents, 3);
+        // With a second one withdrawn, Slovenia drops below three: withheld.
+        withdraw(&responses[1].response_id).await;
         let c = compare(&croatia).await;
         let others: Vec<&str> = c.others.iter().map(|s| s.region_id.as_str()).collect();
         assert_eq!(others, vec!["AT22"]);

@@ -6,10 +6,11 @@ use super::access::{Facilitator, Respondent};
 use super::model::{Answer, Answers};
 use super::round::Entry;
 use super::round_store::{response_row, ResponseRow, RESPONSE_COLUMNS};
-use crate::db::{bad_value, new_id, now_ms, Db, WriteTurn};
+use crate::db::{bad_value, new_id, now_ms, Db, Engine, Outcome};
 use crate::error::AppError;
+use futures::FutureExt;
 use sqlx::any::AnyRow;
-use sqlx::{Any, Row, Transaction};
+use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::collections::HashMap;
 
 const ANSWERS: &str = "select item_id, answer from assessment_answer where response_id = $1";
@@ -40,152 +41,173 @@ pub enum Refusal {
     Withdrawn,
 }
 
-/// Begins a write on a response and reads, inside the transaction, what decides whether it
-/// may go on: the round open, the response neither submitted nor withdrawn. Touching the
-/// response row first takes its write lock (SQLite's first write takes the database's), so a
-/// submit, reopen or withdrawal of this response waits for the write; on PostgreSQL the round
-/// row is share-locked too, so a close waits as well, and a close committed first is seen.
-/// On SQLite the write first waits for its turn in this process (`Db::write_turn`).
-async fn begin_write(
-    db: &Db,
-    who: &Respondent,
-) -> Result<Result<(Transaction<'static, Any>, WriteTurn), Refusal>, AppError> {
-    let turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
-    sqlx::query("update assessment_response set updated_at = $1 where response_id = $2")
-        .bind(now_ms())
-        .bind(&who.response_id)
-        .execute(&mut *tx)
-        .await?;
-    let round = sqlx::query(&format!(
-        "select closed_at, closes_at from assessment_round where round_id = $1{}",
-        db.engine.share_lock()
-    ))
-    .bind(&who.round.round_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let response = sqlx::query(
-        "select submitted_at, revoked_at from assessment_response where response_id = $1",
-    )
-    .bind(&who.response_id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let now = now_ms();
-    let closed_at: Option<i64> = round.try_get("closed_at")?;
-    let closes_at: Option<i64> = round.try_get("closes_at")?;
-    if response.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
-        return Ok(Err(Refusal::Withdrawn));
-    }
-    if closed_at.is_some() || closes_at.is_some_and(|c| now >= c) {
-        return Ok(Err(Refusal::RoundClosed));
-    }
-    if response
-        .try_get::<Option<i64>, _>("submitted_at")?
-        .is_some()
-    {
-        return Ok(Err(Refusal::Submitted));
-    }
-    Ok(Ok((tx, turn)))
+/// What a write on a response needs to know of it, owned: the write may run on the task that
+/// commits SQLite's writes.
+struct Target {
+    engine: Engine,
+    round_id: String,
+    response_id: String,
 }
 
-async fn answers_in(
-    tx: &mut Transaction<'static, Any>,
-    response_id: &str,
-) -> Result<Answers, AppError> {
-    sqlx::query(ANSWERS)
-        .bind(response_id)
-        .fetch_all(&mut **tx)
-        .await?
-        .iter()
-        .map(item_answer)
-        .collect()
+impl Target {
+    fn of(db: &Db, who: &Respondent) -> Target {
+        Target {
+            engine: db.engine,
+            round_id: who.round.round_id.clone(),
+            response_id: who.response_id.clone(),
+        }
+    }
+
+    /// Reads, inside the write, what decides whether it may go on: the round open, the response
+    /// neither submitted nor withdrawn. Touching the response row first takes its write lock
+    /// (on SQLite the write holds the database's), so a submit, reopen or withdrawal of this
+    /// response waits for the write; on PostgreSQL the round row is share-locked too, so a
+    /// close waits as well, and a close committed first is seen.
+    async fn refusal(&self, conn: &mut AnyConnection) -> Result<Option<Refusal>, AppError> {
+        sqlx::query("update assessment_response set updated_at = $1 where response_id = $2")
+            .bind(now_ms())
+            .bind(&self.response_id)
+            .execute(&mut *conn)
+            .await?;
+        let round = sqlx::query(&format!(
+            "select closed_at, closes_at from assessment_round where round_id = $1{}",
+            self.engine.share_lock()
+        ))
+        .bind(&self.round_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let response = sqlx::query(
+            "select submitted_at, revoked_at from assessment_response where response_id = $1",
+        )
+        .bind(&self.response_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        let now = now_ms();
+        let closed_at: Option<i64> = round.try_get("closed_at")?;
+        let closes_at: Option<i64> = round.try_get("closes_at")?;
+        Ok(
+            if response.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
+                Some(Refusal::Withdrawn)
+            } else if closed_at.is_some() || closes_at.is_some_and(|c| now >= c) {
+                Some(Refusal::RoundClosed)
+            } else if response
+                .try_get::<Option<i64>, _>("submitted_at")?
+                .is_some()
+            {
+                Some(Refusal::Submitted)
+            } else {
+                None
+            },
+        )
+    }
+
+    async fn answers(&self, conn: &mut AnyConnection) -> Result<Answers, AppError> {
+        sqlx::query(ANSWERS)
+            .bind(&self.response_id)
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(item_answer)
+            .collect()
+    }
 }
 
 /// Saves the changes (`None` removes an answer) that `plan` makes of the answers as stored in
-/// the transaction, so that rules between answers (what an answer shows or hides) are checked
-/// against what the commit will see. Returns the answers after the save.
+/// the write, so that rules between answers (what an answer shows or hides) are checked
+/// against what the commit will see. Returns the answers after the save, and what `plan` found
+/// besides its changes.
 #[tracing::instrument(skip_all, fields(response = %who.response_id))]
-pub async fn save_answers(
+pub async fn save_answers<Found: Send + 'static>(
     db: &Db,
     who: &Respondent,
-    plan: impl FnOnce(&Answers) -> Vec<(String, Option<Answer>)>,
-) -> Result<Result<Answers, Refusal>, AppError> {
-    let (mut tx, _turn) = match begin_write(db, who).await? {
-        Ok(began) => began,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    let mut answers = answers_in(&mut tx, &who.response_id).await?;
-    let changes = plan(&answers);
-    let now = now_ms();
-    for (item_id, answer) in changes {
-        match answer {
-            Some(answer) => {
-                let json = serde_json::to_string(&answer).map_err(|e| {
-                    tracing::error!(error = %e, "an answer could not be written as JSON");
-                    AppError::Internal
-                })?;
-                sqlx::query(
-                    "insert into assessment_answer (response_id, item_id, answer, updated_at)
-                     values ($1, $2, $3, $4)
-                     on conflict (response_id, item_id) do update set answer = $3, updated_at = $4",
-                )
-                .bind(&who.response_id)
-                .bind(&item_id)
-                .bind(json)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                answers.insert(item_id, answer);
+    plan: impl FnOnce(&Answers) -> (Vec<(String, Option<Answer>)>, Found) + Send + 'static,
+) -> Result<Result<(Answers, Found), Refusal>, AppError> {
+    let target = Target::of(db, who);
+    db.write(move |conn| {
+        async move {
+            if let Some(refusal) = target.refusal(conn).await? {
+                return Ok(Outcome::Undo(Err(refusal)));
             }
-            None => {
-                sqlx::query(
-                    "delete from assessment_answer where response_id = $1 and item_id = $2",
-                )
-                .bind(&who.response_id)
-                .bind(&item_id)
-                .execute(&mut *tx)
-                .await?;
-                answers.remove(&item_id);
+            let mut answers = target.answers(conn).await?;
+            let (changes, found) = plan(&answers);
+            let now = now_ms();
+            for (item_id, answer) in changes {
+                match answer {
+                    Some(answer) => {
+                        let json = serde_json::to_string(&answer).map_err(|e| {
+                            tracing::error!(error = %e, "an answer could not be written as JSON");
+                            AppError::Internal
+                        })?;
+                        sqlx::query(
+                            "insert into assessment_answer (response_id, item_id, answer, updated_at)
+                             values ($1, $2, $3, $4)
+                             on conflict (response_id, item_id) do update set answer = $3, updated_at = $4",
+                        )
+                        .bind(&target.response_id)
+                        .bind(&item_id)
+                        .bind(json)
+                        .bind(now)
+                        .execute(&mut *conn)
+                        .await?;
+                        answers.insert(item_id, answer);
+                    }
+                    None => {
+                        sqlx::query(
+                            "delete from assessment_answer where response_id = $1 and item_id = $2",
+                        )
+                        .bind(&target.response_id)
+                        .bind(&item_id)
+                        .execute(&mut *conn)
+                        .await?;
+                        answers.remove(&item_id);
+                    }
+                }
             }
+            sqlx::query(
+                "update assessment_response set started_at = coalesce(started_at, $1) where response_id = $2",
+            )
+            .bind(now)
+            .bind(&target.response_id)
+            .execute(&mut *conn)
+            .await?;
+            Ok(Outcome::Keep(Ok((answers, found))))
         }
-    }
-    sqlx::query(
-        "update assessment_response set started_at = coalesce(started_at, $1) where response_id = $2",
-    )
-    .bind(now)
-    .bind(&who.response_id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(answers))
+        .boxed()
+    })
+    .await
 }
 
-/// Submits a response when `complete` holds for its answers as stored in the transaction.
+/// Submits a response when `missing` finds nothing missing in its answers as stored in the
+/// write. Returns what is missing (empty when the response was submitted).
 #[tracing::instrument(skip_all, fields(response = %who.response_id))]
-pub async fn submit(
+pub async fn submit<Missing: Send + 'static>(
     db: &Db,
     who: &Respondent,
-    complete: impl FnOnce(&Answers) -> bool,
-) -> Result<Result<bool, Refusal>, AppError> {
-    let (mut tx, _turn) = match begin_write(db, who).await? {
-        Ok(began) => began,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    let answers = answers_in(&mut tx, &who.response_id).await?;
-    if !complete(&answers) {
-        return Ok(Ok(false));
-    }
-    let now = now_ms();
-    sqlx::query(
-        "update assessment_response set submitted_at = $1, started_at = coalesce(started_at, $1)
-         where response_id = $2",
-    )
-    .bind(now)
-    .bind(&who.response_id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(Ok(true))
+    missing: impl FnOnce(&Answers) -> Vec<Missing> + Send + 'static,
+) -> Result<Result<Vec<Missing>, Refusal>, AppError> {
+    let target = Target::of(db, who);
+    db.write(move |conn| {
+        async move {
+            if let Some(refusal) = target.refusal(conn).await? {
+                return Ok(Outcome::Undo(Err(refusal)));
+            }
+            let missing = missing(&target.answers(conn).await?);
+            if !missing.is_empty() {
+                return Ok(Outcome::Undo(Ok(missing)));
+            }
+            sqlx::query(
+                "update assessment_response set submitted_at = $1, started_at = coalesce(started_at, $1)
+                 where response_id = $2",
+            )
+            .bind(now_ms())
+            .bind(&target.response_id)
+            .execute(&mut *conn)
+            .await?;
+            Ok(Outcome::Keep(Ok(missing)))
+        }
+        .boxed()
+    })
+    .await
 }
 
 /// The answers of a round's submitted, not withdrawn responses: what its results are made of.
@@ -193,42 +215,91 @@ pub async fn submitted_answers(db: &Db, round_id: &str) -> Result<Vec<Answers>, 
     Ok(submitted_answers_of(db, &[round_id])
         .await?
         .remove(round_id)
+        .map(|s| s.answers)
         .unwrap_or_default())
 }
 
-/// [`submitted_answers`] of many rounds in one query, by round.
+/// A round's submitted, not withdrawn responses, by id, with the time each was submitted.
+/// While this stays the same, so do the round's results: a submitted response cannot change,
+/// reopening it clears its time and submitting it again sets a new one.
+pub type SubmittedSet = Vec<(String, i64)>;
+
+/// The responses a round's results are made of: which ones, and their answers.
+#[derive(Debug, Default)]
+pub struct Submitted {
+    pub set: SubmittedSet,
+    /// The answers of the responses in the set that have any.
+    pub answers: Vec<Answers>,
+}
+
+const SUBMITTED: &str = "r.submitted_at is not null and r.revoked_at is null";
+
+/// The [`SubmittedSet`] of each of these rounds (none for a round without one), in one query.
 #[tracing::instrument(skip_all, fields(rounds = round_ids.len()))]
-pub async fn submitted_answers_of(
+pub async fn submitted_sets(
     db: &Db,
     round_ids: &[&str],
-) -> Result<HashMap<String, Vec<Answers>>, AppError> {
-    let mut by_round: HashMap<String, Vec<Answers>> = HashMap::new();
+) -> Result<HashMap<String, SubmittedSet>, AppError> {
+    let mut sets: HashMap<String, SubmittedSet> = HashMap::new();
     if round_ids.is_empty() {
-        return Ok(by_round);
+        return Ok(sets);
     }
     let sql = format!(
-        "select r.round_id, a.response_id, a.item_id, a.answer from assessment_answer a
-         join assessment_response r on r.response_id = a.response_id
-         where r.round_id in ({}) and r.submitted_at is not null and r.revoked_at is null
-         order by r.round_id, a.response_id",
+        "select r.round_id, r.response_id, r.submitted_at from assessment_response r
+         where r.round_id in ({}) and {SUBMITTED} order by r.round_id, r.response_id",
         crate::db::placeholders(round_ids.len())
     );
     let mut query = sqlx::query(&sql);
     for id in round_ids {
         query = query.bind(*id);
     }
-    let mut current: Option<String> = None;
+    for r in &query.fetch_all(&db.pool).await? {
+        sets.entry(r.try_get("round_id")?)
+            .or_default()
+            .push((r.try_get("response_id")?, r.try_get("submitted_at")?));
+    }
+    Ok(sets)
+}
+
+/// [`Submitted`] of many rounds in one query, by round; the set and the answers are read
+/// together, so that they always belong to each other.
+#[tracing::instrument(skip_all, fields(rounds = round_ids.len()))]
+pub async fn submitted_answers_of(
+    db: &Db,
+    round_ids: &[&str],
+) -> Result<HashMap<String, Submitted>, AppError> {
+    let mut by_round: HashMap<String, Submitted> = HashMap::new();
+    if round_ids.is_empty() {
+        return Ok(by_round);
+    }
+    let sql = format!(
+        "select r.round_id, r.response_id, r.submitted_at, a.item_id, a.answer
+         from assessment_response r left join assessment_answer a on a.response_id = r.response_id
+         where r.round_id in ({}) and {SUBMITTED}
+         order by r.round_id, r.response_id",
+        crate::db::placeholders(round_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in round_ids {
+        query = query.bind(*id);
+    }
     for r in &query.fetch_all(&db.pool).await? {
         let response_id: String = r.try_get("response_id")?;
-        let responses = by_round.entry(r.try_get("round_id")?).or_default();
-        if current.as_deref() != Some(response_id.as_str()) {
-            responses.push(Answers::new());
-            current = Some(response_id);
+        let round = by_round.entry(r.try_get("round_id")?).or_default();
+        if round.set.last().map(|(id, _)| id) != Some(&response_id) {
+            round.set.push((response_id, r.try_get("submitted_at")?));
+            round.answers.push(Answers::new());
         }
-        let (item_id, answer) = item_answer(r)?;
-        if let Some(last) = responses.last_mut() {
-            last.insert(item_id, answer);
+        if r.try_get::<Option<String>, _>("item_id")?.is_some() {
+            let (item_id, answer) = item_answer(r)?;
+            if let Some(last) = round.answers.last_mut() {
+                last.insert(item_id, answer);
+            }
         }
+    }
+    // A response without answers counts in the set, not among the answers.
+    for round in by_round.values_mut() {
+        round.answers.retain(|a| !a.is_empty());
     }
     Ok(by_round)
 }

@@ -123,10 +123,70 @@ pub fn column_means(rows: &[Standing], columns: usize) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// Merged results of rounds already computed, by round id, with the submitted responses they
+/// were made of. A comparison merges up to one round of every region; each round's answers are
+/// read and merged again only when its set of submitted responses changed.
+#[cfg(feature = "ssr")]
+static MERGED: std::sync::LazyLock<std::sync::RwLock<MergedByRound>> =
+    std::sync::LazyLock::new(Default::default);
+
+#[cfg(feature = "ssr")]
+type MergedByRound =
+    std::collections::HashMap<String, (super::answer_store::SubmittedSet, std::sync::Arc<Results>)>;
+
+/// Past this many rounds the cache starts again, so that its memory stays bounded.
+#[cfg(feature = "ssr")]
+const MERGED_KEPT: usize = 2_000;
+
+/// The merged results of these rounds (id and template version), by round id: from the cache
+/// while a round's submitted responses stay the same, else read and merged again.
+#[cfg(feature = "ssr")]
+async fn merged_results(
+    db: &crate::db::Db,
+    rounds: &[(&str, &str)],
+) -> Result<std::collections::HashMap<String, std::sync::Arc<Results>>, AppError> {
+    use super::{answer_store, store};
+    let round_ids: Vec<&str> = rounds.iter().map(|(id, _)| *id).collect();
+    let sets = answer_store::submitted_sets(db, &round_ids).await?;
+    let mut merged = std::collections::HashMap::new();
+    let mut stale = Vec::new();
+    {
+        let cache = MERGED.read().map_err(|_| AppError::Internal)?;
+        for (id, version_id) in rounds {
+            let now = sets.get(*id).map(Vec::as_slice).unwrap_or_default();
+            match cache.get(*id) {
+                Some((set, results)) if set.as_slice() == now => {
+                    merged.insert((*id).to_owned(), results.clone());
+                }
+                _ => stale.push((*id, *version_id)),
+            }
+        }
+    }
+    if stale.is_empty() {
+        return Ok(merged);
+    }
+    let stale_ids: Vec<&str> = stale.iter().map(|(id, _)| *id).collect();
+    let mut read = answer_store::submitted_answers_of(db, &stale_ids).await?;
+    let mut fresh = Vec::new();
+    for (id, version_id) in stale {
+        let template = store::shared_version(db, version_id).await?;
+        let submitted = read.remove(id).unwrap_or_default();
+        let results = std::sync::Arc::new(Results::of(&template.definition, &submitted.answers));
+        merged.insert(id.to_owned(), results.clone());
+        fresh.push((id.to_owned(), (submitted.set, results)));
+    }
+    let mut cache = MERGED.write().map_err(|_| AppError::Internal)?;
+    if cache.len() + fresh.len() > MERGED_KEPT {
+        cache.clear();
+    }
+    cache.extend(fresh);
+    Ok(merged)
+}
+
 /// The comparison for a round's facilitator.
 #[server(endpoint = "assessment/comparison")]
 pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> {
-    use super::{answer_store, round_store, store};
+    use super::{round_store, store};
     use std::collections::HashMap;
     let db = crate::ssr::db()?;
     let round = super::access::require_facilitator(&db, &round_id).await?;
@@ -151,7 +211,12 @@ pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> 
     let (chosen, withheld) = choose(&this, &candidates);
     let mut ids: Vec<&str> = chosen.iter().map(|c| c.round_id.as_str()).collect();
     ids.push(&round_id);
-    let answers = answer_store::submitted_answers_of(&db, &ids).await?;
+    let wanted: Vec<(&str, &str)> = rows
+        .iter()
+        .filter(|(r, _)| ids.contains(&r.round_id.as_str()))
+        .map(|(r, _)| (r.round_id.as_str(), r.version_id.as_str()))
+        .collect();
+    let merged = merged_results(&db, &wanted).await?;
     let views = round_store::round_views(
         &db,
         rows.iter()
@@ -160,20 +225,9 @@ pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> 
             .collect(),
     )
     .await?;
-    let mut templates = HashMap::new();
     let mut standings: HashMap<String, Standing> = HashMap::new();
     for view in views {
-        if !templates.contains_key(&view.version_id) {
-            let t = store::template_version(&db, &view.version_id)
-                .await?
-                .definition;
-            templates.insert(view.version_id.clone(), t);
-        }
-        let responses = answers
-            .get(&view.round_id)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        let results = Results::of(&templates[&view.version_id], responses);
+        let results = merged.get(&view.round_id).ok_or(AppError::Internal)?;
         // The round's own facilitator sees every mean; of other rounds, only what enough
         // people answered.
         let min_answers = if view.round_id == round_id {
@@ -189,7 +243,7 @@ pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> 
                 round_name: view.name,
                 created_at: view.created_at,
                 respondents: results.respondents,
-                present: present_by_dimension(&dimensions, &results, min_answers),
+                present: present_by_dimension(&dimensions, results, min_answers),
             },
         );
     }

@@ -56,6 +56,12 @@ pub async fn invite_reviewer(round_id: String, email: String) -> Result<(), AppE
     if reviewer == round.round().facilitator_id {
         return Err(fail(Problem::OwnRound));
     }
+    // A peer looks from elsewhere: someone whose organisation lies in the region is not one.
+    if store::region_of_person(&db, &reviewer).await?.as_deref()
+        == Some(round.round().region_id.as_str())
+    {
+        return Err(fail(Problem::SameRegion));
+    }
     store::add_review(&db, &round, &reviewer, email.as_str())
         .await
         .map_err(|e| e.keeping("email", &typed))

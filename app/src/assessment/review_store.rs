@@ -86,6 +86,18 @@ pub async fn add_review(
     }
 }
 
+/// The region of the organisation a person works for, when they named one.
+pub async fn region_of_person(db: &Db, user_id: &str) -> Result<Option<String>, AppError> {
+    let region: Option<Option<String>> = sqlx::query_scalar(
+        "select o.region_id from app_user u join organisation o on o.organisation_id = u.organisation_id
+         where u.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(region.flatten())
+}
+
 /// The round's reviews, in the order they were asked for.
 #[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
 pub async fn reviews(db: &Db, round: &Facilitator) -> Result<Vec<ReviewSummary>, AppError> {

@@ -39,6 +39,17 @@ impl Entry {
     }
 }
 
+/// What a round's shared link shows before someone starts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LinkInfo {
+    /// The round as an outsider sees it.
+    pub round: Round,
+    /// It still takes answers.
+    pub open: bool,
+    /// This browser began a response through the link and has not submitted it.
+    pub began: bool,
+}
+
 /// A round as its facilitator and its respondents see it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Round {

@@ -1,7 +1,7 @@
 //! Server functions for rounds: facilitators start them and invite respondents; respondents
 //! answer section by section, with or without JavaScript, and submit.
 
-use super::round::{ItemFields, MyAssessments, ResponseSummary, ResponseView, Round};
+use super::round::{ItemFields, LinkInfo, MyAssessments, ResponseSummary, ResponseView, Round};
 use crate::error::AppError;
 use crate::registry::model::Translated;
 use leptos::prelude::*;
@@ -215,17 +215,22 @@ pub async fn set_round_closed(round_id: String, closed: bool) -> Result<(), AppE
 }
 
 /// What the round's shared link shows before someone starts: the round, its region, its
-/// questionnaire, and whether it still takes answers.
+/// questionnaire, whether it still takes answers, and whether this browser began a response.
 #[server(endpoint = "assessment/link")]
-pub async fn round_link_info(code: String) -> Result<(Round, bool), AppError> {
+pub async fn round_link_info(code: String) -> Result<LinkInfo, AppError> {
     let db = ssr::db()?;
     let code = super::round::normalise_code(&code);
     let row = store::round_by_link(&db, &code)
         .await?
         .ok_or(AppError::NotFound)?;
     let open = row.is_open(now_ms());
+    let began = unfinished_here(&db, &row.round_id).await?.is_some();
     // A visitor learns what they are asked to answer, not who runs the round or its link.
-    Ok((store::round_view(&db, row).await?.for_outsider(), open))
+    Ok(LinkInfo {
+        round: store::round_view(&db, row).await?.for_outsider(),
+        open,
+        began,
+    })
 }
 
 /// The cookie that remembers, in one browser, the response it began through a round's link.
@@ -238,13 +243,32 @@ fn started_cookie(round_id: &str) -> String {
 #[cfg(feature = "ssr")]
 const STARTED_COOKIE_SECONDS: i64 = 180 * 24 * 3600;
 
+/// The code of the response this browser began through the round's link, when it is still
+/// unfinished (neither submitted nor withdrawn).
+#[cfg(feature = "ssr")]
+async fn unfinished_here(db: &Db, round_id: &str) -> Result<Option<String>, AppError> {
+    let Some(earlier) =
+        ssr::cookie_value(&started_cookie(round_id)).map(|c| super::round::normalise_code(&c))
+    else {
+        return Ok(None);
+    };
+    let unfinished = super::round::is_code(&earlier)
+        && store::response_by_code(db, &earlier)
+            .await?
+            .is_some_and(|r| {
+                r.round_id == round_id && r.submitted_at.is_none() && r.revoked_at.is_none()
+            });
+    Ok(unfinished.then_some(earlier))
+}
+
 /// Someone who opened the round's shared link starts a response of their own, and goes to it.
 /// A browser that began one and has not submitted it goes back to it instead, so a second tap
-/// or a reopened link does not make a second respondent; new responses count against the
-/// client address's limit. An open link cannot tell people apart beyond that: the
-/// facilitator sees each response it made and can withdraw one.
+/// or a reopened link does not make a second respondent, unless the person says they are
+/// someone else (`fresh`: a device passed around a room). New responses count against the
+/// client address's limit. An open link cannot tell people apart beyond that: the facilitator
+/// sees each response it made and can withdraw one.
 #[server(endpoint = "assessment/start_response")]
-pub async fn start_response(code: String) -> Result<(), AppError> {
+pub async fn start_response(code: String, #[server(default)] fresh: bool) -> Result<(), AppError> {
     let db = ssr::db()?;
     let code = super::round::normalise_code(&code);
     let round = store::round_by_link(&db, &code)
@@ -253,17 +277,8 @@ pub async fn start_response(code: String) -> Result<(), AppError> {
     if !round.is_open(now_ms()) {
         return Err(AppError::field("code", Problem::RoundClosed));
     }
-    let cookie = started_cookie(&round.round_id);
-    if let Some(earlier) = ssr::cookie_value(&cookie).map(|c| super::round::normalise_code(&c)) {
-        let unfinished = super::round::is_code(&earlier)
-            && store::response_by_code(&db, &earlier)
-                .await?
-                .is_some_and(|r| {
-                    r.round_id == round.round_id
-                        && r.submitted_at.is_none()
-                        && r.revoked_at.is_none()
-                });
-        if unfinished {
+    if !fresh {
+        if let Some(earlier) = unfinished_here(&db, &round.round_id).await? {
             leptos_axum::redirect(&format!("/respond/{}", format_code(&earlier)));
             return Ok(());
         }
@@ -271,7 +286,12 @@ pub async fn start_response(code: String) -> Result<(), AppError> {
     ssr::context()?.limits.attempt(ssr::client_ip(), None)?;
     let own = new_code();
     store::add_link_response(&db, &round, &own).await?;
-    ssr::set_cookie(&cookie, &own, STARTED_COOKIE_SECONDS, true);
+    ssr::set_cookie(
+        &started_cookie(&round.round_id),
+        &own,
+        STARTED_COOKIE_SECONDS,
+        true,
+    );
     leptos_axum::redirect(&format!("/respond/{}", format_code(&own)));
     Ok(())
 }
@@ -295,10 +315,11 @@ pub async fn continue_response(code: String) -> Result<(), AppError> {
 
 /// The questionnaire a respondent answers: their round's template version.
 #[cfg(feature = "ssr")]
-async fn template_of(db: &Db, who: &Respondent) -> Result<Template, AppError> {
-    Ok(super::store::template_version(db, &who.round.version_id)
-        .await?
-        .definition)
+async fn template_of(
+    db: &Db,
+    who: &Respondent,
+) -> Result<std::sync::Arc<super::model::TemplateVersion>, AppError> {
+    super::store::shared_version(db, &who.round.version_id).await
 }
 
 #[cfg(feature = "ssr")]
@@ -313,7 +334,7 @@ async fn view(db: &Db, who: Respondent) -> Result<ResponseView, AppError> {
         open: who.round.is_open(now_ms()),
         submitted: who.response.submitted_at.is_some(),
         code: who.response.code.as_deref().map(format_code),
-        template,
+        template: template.definition.clone(),
         answers,
     })
 }
@@ -404,7 +425,8 @@ pub async fn save_section(
 ) -> Result<(), AppError> {
     let db = ssr::db()?;
     let who = require_respondent(&db, &key).await?;
-    let template = template_of(&db, &who).await?;
+    let version = template_of(&db, &who).await?;
+    let template = &version.definition;
     let index = template
         .sections
         .iter()
@@ -421,11 +443,9 @@ pub async fn save_section(
         .iter()
         .map(|i| i.id.clone())
         .collect();
-    let mut checks = Checks::default();
-    let after = answer_store::save_answers(&db, &who, |stored| {
-        let (changes, found) = checked_changes(&template, stored, &answers, &item_ids);
-        checks = found;
-        changes
+    let shared = version.clone();
+    let (after, checks) = answer_store::save_answers(&db, &who, move |stored| {
+        checked_changes(&shared.definition, stored, &answers, &item_ids)
     })
     .await?
     .map_err(refused)?;
@@ -471,15 +491,12 @@ pub async fn save_answer(
     let db = ssr::db()?;
     let who = require_respondent(&db, &key).await?;
     let template = template_of(&db, &who).await?;
-    if template.item(&item).is_none() {
+    if template.definition.item(&item).is_none() {
         return Err(AppError::BadRequest);
     }
     let sent = BTreeMap::from([(item.clone(), fields)]);
-    let mut checks = Checks::default();
-    answer_store::save_answers(&db, &who, |stored| {
-        let (changes, found) = checked_changes(&template, stored, &sent, &[item]);
-        checks = found;
-        changes
+    let (_, checks) = answer_store::save_answers(&db, &who, move |stored| {
+        checked_changes(&template.definition, stored, &sent, &[item])
     })
     .await?
     .map_err(refused)?;
@@ -493,24 +510,21 @@ pub async fn submit_response(key: String) -> Result<(), AppError> {
     let db = ssr::db()?;
     let who = require_respondent(&db, &key).await?;
     let template = template_of(&db, &who).await?;
-    let mut missing = Vec::new();
-    let submitted = answer_store::submit(&db, &who, |answers| {
-        missing = template
+    let missing = answer_store::submit(&db, &who, move |answers| {
+        template
+            .definition
             .missing_required(answers)
             .iter()
             .map(|i| i.id.clone())
-            .collect();
-        missing.is_empty()
+            .collect()
     })
     .await?
     .map_err(refused)?;
-    if !submitted {
-        let mut checks = Checks::default();
-        for id in &missing {
-            checks.fail(&answer_field(id), Problem::Required);
-        }
-        checks.finish()?;
+    let mut checks = Checks::default();
+    for id in &missing {
+        checks.fail(&answer_field(id), Problem::Required);
     }
+    checks.finish()?;
     leptos_axum::redirect(&format!("/respond/{}", url_key(&key)));
     Ok(())
 }

@@ -1,7 +1,7 @@
 //! The facilitator's pages (the assessments list with the form that starts a round, one
 //! round with its respondents and invitations) and the page of a round's shared link.
 
-use super::round::{day_of, Entry, MyAssessments, Progress, ResponseSummary, Round};
+use super::round::{day_of, Entry, LinkInfo, MyAssessments, Progress, ResponseSummary, Round};
 use super::round_api::{
     get_round, list_my_assessments, round_link_info, template_choices, ContinueResponse,
     InviteAccount, InviteLink, ReopenResponse, SetResponseRevoked, SetRoundClosed, SetRoundLink,
@@ -371,13 +371,29 @@ pub fn JoinPage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let locale = i18n.get_locale_untracked().as_str();
-                or_error_page(info.await, move |(round, open)| view! {
+                or_error_page(info.await, move |LinkInfo { round, open, began }| view! {
                     <Title text=page_title(&round.name) />
                     <section class="narrow">
                         <h1>{round.name.clone()}</h1>
                         <p class="muted">{round.region_name.clone()} " · " {round.template_title.get(locale).to_owned()}</p>
                         <p>{t!(i18n, join_intro)}</p>
-                        {if open {
+                        {if open && began {
+                            // A device passed around a room: the next person must not land
+                            // in the answers of the one before.
+                            view! {
+                                <p>{t!(i18n, join_began)}</p>
+                                <ActionForm action=start>
+                                    <FormNotice error=start_error />
+                                    <input type="hidden" name="code" value=code.get_untracked() />
+                                    <button type="submit" class="button primary">{t!(i18n, join_go_on)}</button>
+                                </ActionForm>
+                                <ActionForm action=start>
+                                    <input type="hidden" name="code" value=code.get_untracked() />
+                                    <input type="hidden" name="fresh" value="true" />
+                                    <button type="submit" class="button">{t!(i18n, join_someone_else)}</button>
+                                </ActionForm>
+                            }.into_any()
+                        } else if open {
                             view! {
                                 <ActionForm action=start>
                                     <FormNotice error=start_error />

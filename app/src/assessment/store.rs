@@ -8,6 +8,7 @@ use crate::identity::session::Admin;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What saving a template did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -184,15 +185,20 @@ async fn templates_unchecked(db: &Db) -> Result<Vec<TemplateSummary>, AppError> 
 /// names anything else, on any database, so a version read once is valid for good; every page
 /// and save of a respondent needs its round's version, and reading it from this map instead of
 /// parsing its JSON again halves the work of a section page.
-static VERSIONS: std::sync::LazyLock<std::sync::RwLock<HashMap<String, TemplateVersion>>> =
+static VERSIONS: std::sync::LazyLock<std::sync::RwLock<HashMap<String, Arc<TemplateVersion>>>> =
     std::sync::LazyLock::new(Default::default);
 
 /// Past this many versions the map starts again, so that its memory stays bounded.
 const VERSIONS_KEPT: usize = 500;
 
 /// One version of a template, by its id.
-#[tracing::instrument(skip(db))]
 pub async fn template_version(db: &Db, version_id: &str) -> Result<TemplateVersion, AppError> {
+    Ok(shared_version(db, version_id).await?.as_ref().clone())
+}
+
+/// [`template_version`] without a copy: the version as the cache holds it.
+#[tracing::instrument(skip(db))]
+pub async fn shared_version(db: &Db, version_id: &str) -> Result<Arc<TemplateVersion>, AppError> {
     if let Some(v) = VERSIONS
         .read()
         .ok()
@@ -208,7 +214,7 @@ pub async fn template_version(db: &Db, version_id: &str) -> Result<TemplateVersi
     .fetch_optional(&db.pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let found = version(&row)?;
+    let found = Arc::new(version(&row)?);
     if let Ok(mut m) = VERSIONS.write() {
         if m.len() >= VERSIONS_KEPT {
             m.clear();

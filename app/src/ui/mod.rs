@@ -82,6 +82,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::NotSubmitted => t_string!(i18n, problem_not_submitted).to_string(),
         Problem::TooFewRespondents => t_string!(i18n, problem_too_few_respondents).to_string(),
         Problem::OwnRound => t_string!(i18n, problem_own_round).to_string(),
+        Problem::SameRegion => t_string!(i18n, problem_same_region).to_string(),
     }
 }
 
