@@ -6,6 +6,11 @@ use server::{AppState, StartupResult};
 use std::io::Read;
 use std::process::ExitCode;
 
+/// A rendered page or a section save allocates many short-lived strings and maps; under load
+/// glibc's allocator took about a third of the server's CPU (BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn init_tracing(config: &Config) {
     use tracing_subscriber::EnvFilter;
     let filter = EnvFilter::try_from_default_env()
