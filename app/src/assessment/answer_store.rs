@@ -232,7 +232,21 @@ pub struct Submitted {
     pub answers: Vec<Answers>,
 }
 
-const SUBMITTED: &str = "r.submitted_at is not null and r.revoked_at is null";
+/// `select <what>` over the submitted, not withdrawn responses `r` of these rounds, by round
+/// and response.
+async fn of_submitted(db: &Db, what: &str, round_ids: &[&str]) -> Result<Vec<AnyRow>, AppError> {
+    let sql = format!(
+        "select {what} where r.round_id in ({})
+         and r.submitted_at is not null and r.revoked_at is null
+         order by r.round_id, r.response_id",
+        crate::db::placeholders(round_ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in round_ids {
+        query = query.bind(*id);
+    }
+    Ok(query.fetch_all(&db.pool).await?)
+}
 
 /// The [`SubmittedSet`] of each of these rounds (none for a round without one), in one query.
 #[tracing::instrument(skip_all, fields(rounds = round_ids.len()))]
@@ -244,16 +258,13 @@ pub async fn submitted_sets(
     if round_ids.is_empty() {
         return Ok(sets);
     }
-    let sql = format!(
-        "select r.round_id, r.response_id, r.submitted_at from assessment_response r
-         where r.round_id in ({}) and {SUBMITTED} order by r.round_id, r.response_id",
-        crate::db::placeholders(round_ids.len())
-    );
-    let mut query = sqlx::query(&sql);
-    for id in round_ids {
-        query = query.bind(*id);
-    }
-    for r in &query.fetch_all(&db.pool).await? {
+    let rows = of_submitted(
+        db,
+        "r.round_id, r.response_id, r.submitted_at from assessment_response r",
+        round_ids,
+    )
+    .await?;
+    for r in &rows {
         sets.entry(r.try_get("round_id")?)
             .or_default()
             .push((r.try_get("response_id")?, r.try_get("submitted_at")?));
@@ -272,18 +283,14 @@ pub async fn submitted_answers_of(
     if round_ids.is_empty() {
         return Ok(by_round);
     }
-    let sql = format!(
-        "select r.round_id, r.response_id, r.submitted_at, a.item_id, a.answer
-         from assessment_response r left join assessment_answer a on a.response_id = r.response_id
-         where r.round_id in ({}) and {SUBMITTED}
-         order by r.round_id, r.response_id",
-        crate::db::placeholders(round_ids.len())
-    );
-    let mut query = sqlx::query(&sql);
-    for id in round_ids {
-        query = query.bind(*id);
-    }
-    for r in &query.fetch_all(&db.pool).await? {
+    let rows = of_submitted(
+        db,
+        "r.round_id, r.response_id, r.submitted_at, a.item_id, a.answer
+         from assessment_response r left join assessment_answer a on a.response_id = r.response_id",
+        round_ids,
+    )
+    .await?;
+    for r in &rows {
         let response_id: String = r.try_get("response_id")?;
         let round = by_round.entry(r.try_get("round_id")?).or_default();
         if round.set.last().map(|(id, _)| id) != Some(&response_id) {

@@ -123,8 +123,8 @@ pub fn column_means(rows: &[Standing], columns: usize) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// Merged results of rounds already computed, by round id, with the submitted responses they
-/// were made of. A comparison merges up to one round of every region; each round's answers are
+/// Merged results of rounds already computed, by round id and template version (see
+/// [`merged_key`]), with the submitted responses they were made of. A comparison merges up to one round of every region; each round's answers are
 /// read and merged again only when its set of submitted responses changed.
 #[cfg(feature = "ssr")]
 static MERGED: std::sync::LazyLock<std::sync::RwLock<MergedByRound>> =
@@ -133,6 +133,12 @@ static MERGED: std::sync::LazyLock<std::sync::RwLock<MergedByRound>> =
 #[cfg(feature = "ssr")]
 type MergedByRound =
     std::collections::HashMap<String, (super::answer_store::SubmittedSet, std::sync::Arc<Results>)>;
+
+/// A round's key in [`MERGED`]: its id and its template version's.
+#[cfg(feature = "ssr")]
+fn merged_key(round_id: &str, version_id: &str) -> String {
+    format!("{round_id}/{version_id}")
+}
 
 /// Past this many rounds the cache starts again, so that its memory stays bounded.
 #[cfg(feature = "ssr")]
@@ -154,7 +160,7 @@ async fn merged_results(
         let cache = MERGED.read().map_err(|_| AppError::Internal)?;
         for (id, version_id) in rounds {
             let now = sets.get(*id).map(Vec::as_slice).unwrap_or_default();
-            match cache.get(*id) {
+            match cache.get(&merged_key(id, version_id)) {
                 Some((set, results)) if set.as_slice() == now => {
                     merged.insert((*id).to_owned(), results.clone());
                 }
@@ -173,10 +179,11 @@ async fn merged_results(
         let submitted = read.remove(id).unwrap_or_default();
         let results = std::sync::Arc::new(Results::of(&template.definition, &submitted.answers));
         merged.insert(id.to_owned(), results.clone());
-        fresh.push((id.to_owned(), (submitted.set, results)));
+        fresh.push((merged_key(id, version_id), (submitted.set, results)));
     }
     let mut cache = MERGED.write().map_err(|_| AppError::Internal)?;
-    if cache.len() + fresh.len() > MERGED_KEPT {
+    let added = fresh.iter().filter(|(k, _)| !cache.contains_key(k)).count();
+    if cache.len() + added > MERGED_KEPT {
         cache.clear();
     }
     cache.extend(fresh);

@@ -377,33 +377,28 @@ pub fn JoinPage() -> impl IntoView {
                         <h1>{round.name.clone()}</h1>
                         <p class="muted">{round.region_name.clone()} " · " {round.template_title.get(locale).to_owned()}</p>
                         <p>{t!(i18n, join_intro)}</p>
-                        {if open && began {
-                            // A device passed around a room: the next person must not land
-                            // in the answers of the one before.
-                            view! {
-                                <p>{t!(i18n, join_began)}</p>
-                                <ActionForm action=start>
-                                    <FormNotice error=start_error />
-                                    <input type="hidden" name="code" value=code.get_untracked() />
-                                    <button type="submit" class="button primary">{t!(i18n, join_go_on)}</button>
-                                </ActionForm>
+                        {open.then(|| view! {
+                            {began.then(|| view! { <p>{t!(i18n, join_began)}</p> })}
+                            <ActionForm action=start>
+                                <FormNotice error=start_error />
+                                <input type="hidden" name="code" value=code.get_untracked() />
+                                <button type="submit" class="button primary">
+                                    {if began { t!(i18n, join_go_on).into_any() } else { t!(i18n, join_start).into_any() }}
+                                </button>
+                            </ActionForm>
+                            // A device passed around a room: the next person must not land in
+                            // the answers of the one before.
+                            {began.then(|| view! {
                                 <ActionForm action=start>
                                     <input type="hidden" name="code" value=code.get_untracked() />
                                     <input type="hidden" name="fresh" value="true" />
                                     <button type="submit" class="button">{t!(i18n, join_someone_else)}</button>
                                 </ActionForm>
-                            }.into_any()
-                        } else if open {
-                            view! {
-                                <ActionForm action=start>
-                                    <FormNotice error=start_error />
-                                    <input type="hidden" name="code" value=code.get_untracked() />
-                                    <button type="submit" class="button primary">{t!(i18n, join_start)}</button>
-                                </ActionForm>
-                            }.into_any()
-                        } else {
-                            view! { <p class="notice notice-error" role="status">{t!(i18n, respond_closed)}</p> }.into_any()
-                        }}
+                            })}
+                        })}
+                        {(!open).then(|| view! {
+                            <p class="notice notice-error" role="status">{t!(i18n, respond_closed)}</p>
+                        })}
                         <h2>{t!(i18n, join_continue_title)}</h2>
                         <ActionForm action=resume>
                             <Field name="code" label=t_string!(i18n, field_code).to_string() hint=t_string!(i18n, field_code_hint).to_string() error=resume_error autocomplete="off" required=true />

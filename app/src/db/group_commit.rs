@@ -4,13 +4,17 @@
 //! task runs each queued write in its own savepoint of a shared transaction and commits them
 //! together, so that the writes that arrived while the disk was busy share the next commit. A
 //! write is answered only after the commit that holds it returned: acknowledged means on disk.
+//!
+//! Two differences from PostgreSQL, where each write has a transaction of its own: a write whose
+//! caller went away (a closed request) is still committed, and a write that panics is answered
+//! with an error instead of the panic.
 
 use super::Outcome;
 use crate::error::AppError;
 use futures::future::BoxFuture;
 use futures::FutureExt;
 use sqlx::pool::PoolConnection;
-use sqlx::{Any, AnyConnection, AnyPool, Executor};
+use sqlx::{Any, AnyConnection, AnyPool, Connection, Executor};
 use std::panic::AssertUnwindSafe;
 use tokio::sync::{mpsc, oneshot};
 
@@ -33,13 +37,8 @@ const MOST_PER_COMMIT: usize = 256;
 
 /// Starts the task that commits queued writes; it ends when the last sender is dropped.
 pub(super) fn start(pool: AnyPool) -> Queue {
-    let (sender, mut jobs) = mpsc::channel::<Job>(4 * MOST_PER_COMMIT);
-    tokio::spawn(async move {
-        let mut batch = Vec::with_capacity(MOST_PER_COMMIT);
-        while jobs.recv_many(&mut batch, MOST_PER_COMMIT).await > 0 {
-            commit(&pool, std::mem::take(&mut batch)).await;
-        }
-    });
+    let (sender, jobs) = mpsc::channel::<Job>(4 * MOST_PER_COMMIT);
+    tokio::spawn(run(pool, jobs));
     Queue(sender)
 }
 
@@ -58,12 +57,13 @@ where
             Done {
                 keep: matches!(result, Ok(Outcome::Keep(_))),
                 answer: Box::new(move |committed| {
-                    // The caller may have gone (a closed connection): its write stands all the same.
+                    // The caller may have gone (a closed connection): its write stands all the
+                    // same. A refusal is only true of the data as committed: without the
+                    // commit, the writes before it in the batch, which it saw, are gone too.
                     let _ = reply.send(match result {
-                        Ok(Outcome::Keep(value)) if committed => Ok(value),
-                        Ok(Outcome::Keep(_)) => Err(AppError::Internal),
-                        Ok(Outcome::Undo(value)) => Ok(value),
-                        Err(e) => Err(e),
+                        Ok(Outcome::Keep(value) | Outcome::Undo(value)) if committed => Ok(value),
+                        Err(e) if committed => Err(e),
+                        _ => Err(AppError::Internal),
                     });
                 }),
             }
@@ -78,73 +78,102 @@ where
     answer.await.unwrap_or(Err(AppError::Internal))
 }
 
+/// The writer: keeps one connection of its own, so that readers filling the pool cannot hold
+/// up the writes, and commits each batch of queued writes on it.
+async fn run(pool: AnyPool, mut jobs: mpsc::Receiver<Job>) {
+    let mut batch = Vec::with_capacity(MOST_PER_COMMIT);
+    let mut own: Option<PoolConnection<Any>> = None;
+    while jobs.recv_many(&mut batch, MOST_PER_COMMIT).await > 0 {
+        let conn = match own.take() {
+            Some(conn) => conn,
+            None => match pool.acquire().await {
+                Ok(conn) => conn,
+                Err(e) => {
+                    // Dropping the batch answers each of its callers with an error.
+                    tracing::error!(error = ?e, jobs = batch.len(), "no connection for queued writes");
+                    batch.clear();
+                    continue;
+                }
+            },
+        };
+        own = commit(conn, std::mem::take(&mut batch)).await;
+    }
+}
+
+/// Commits a batch (see [`batch_in_transaction`]); gives the connection back unless it is
+/// broken. A transaction dropped without its commit is rolled back before the connection's next
+/// statement (the ping); a connection still in a transaction after that is closed.
+async fn commit(mut conn: PoolConnection<Any>, batch: Vec<Job>) -> Option<PoolConnection<Any>> {
+    match batch_in_transaction(&mut conn, batch).await {
+        Some(true) => Some(conn),
+        Some(false) if conn.ping().await.is_ok() && !conn.is_in_transaction() => Some(conn),
+        _ => {
+            drop(conn.detach());
+            None
+        }
+    }
+}
+
 /// Runs a batch in one transaction, each job in a savepoint that is released or rolled back as
 /// the job decided, commits once, then answers every job. A job that could not run (the
-/// transaction broke, or the job panicked) is dropped, and its caller gets an error.
-async fn commit(pool: &AnyPool, batch: Vec<Job>) {
-    let mut conn = match pool.acquire().await {
-        Ok(conn) => conn,
+/// transaction broke, or the job panicked) is dropped, and its caller gets an error; when the
+/// commit fails, every caller gets one. Says whether it committed; `None` when the transaction
+/// could not even begin.
+async fn batch_in_transaction(conn: &mut AnyConnection, batch: Vec<Job>) -> Option<bool> {
+    // A transaction sqlx knows of: should this task be dropped mid-batch, it is rolled back
+    // before the connection is used again.
+    let mut tx = match conn.begin_with("begin immediate").await {
+        Ok(tx) => tx,
         Err(e) => {
-            tracing::error!(error = ?e, jobs = batch.len(), "no connection for queued writes");
-            return;
+            tracing::error!(error = ?e, jobs = batch.len(), "queued writes could not begin");
+            return None;
         }
     };
-    if let Err(e) = conn.execute("begin immediate").await {
-        tracing::error!(error = ?e, jobs = batch.len(), "queued writes could not begin");
-        return;
-    }
     let mut done = Vec::with_capacity(batch.len());
     let mut sound = true;
     for job in batch {
-        if !sound {
-            break;
-        }
-        if let Err(e) = conn.execute("savepoint job").await {
+        if let Err(e) = (&mut *tx).execute("savepoint cp_queued_write").await {
             tracing::error!(error = ?e, "a savepoint could not be made");
             sound = false;
             break;
         }
-        let end = match AssertUnwindSafe(job(&mut conn)).catch_unwind().await {
+        let end = match AssertUnwindSafe(job(&mut tx)).catch_unwind().await {
             Ok(job) => {
                 let end = if job.keep {
-                    "release job"
+                    "release cp_queued_write"
                 } else {
-                    "rollback to job; release job"
+                    "rollback to cp_queued_write; release cp_queued_write"
                 };
                 done.push(job.answer);
                 end
             }
             Err(_) => {
                 tracing::error!("a queued write panicked");
-                "rollback to job; release job"
+                "rollback to cp_queued_write; release cp_queued_write"
             }
         };
-        if let Err(e) = conn.execute(end).await {
+        if let Err(e) = (&mut *tx).execute(end).await {
             // SQLite rolls a whole transaction back on some errors (a full disk, say): then
             // nothing of this batch is kept, and every job is told so.
             tracing::error!(error = ?e, "a savepoint could not be closed");
             sound = false;
+            break;
         }
     }
-    let committed = sound
-        && match conn.execute("commit").await {
-            Ok(_) => true,
+    let committed = if sound {
+        match tx.commit().await {
+            Ok(()) => true,
             Err(e) => {
                 tracing::error!(error = ?e, jobs = done.len(), "queued writes could not commit");
                 false
             }
-        };
-    if !committed {
-        roll_back(conn).await;
-    }
+        }
+    } else {
+        drop(tx);
+        false
+    };
     for answer in done {
         answer(committed);
     }
-}
-
-/// Ends a broken transaction; a connection that cannot end it is closed, not reused.
-async fn roll_back(mut conn: PoolConnection<Any>) {
-    if conn.execute("rollback").await.is_err() {
-        drop(conn.detach());
-    }
+    Some(committed)
 }
