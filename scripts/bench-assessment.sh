@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Policy assessment benchmark: simulated respondents (server/examples/assessment_load.rs)
+# Policy assessment benchmark: simulated respondents (server/examples/assessment_load/)
 # answer a round over HTTP against the release server, on SQLite and on PostgreSQL, at 10, 50
 # and 200 at once, without JavaScript (section forms) and as the hydrated page autosaves; the
 # comparison (benchmark) page of a round among 100 rounds of 30 respondents; the

@@ -191,12 +191,27 @@ pub fn now_ms() -> i64 {
         .unwrap_or_default()
 }
 
-/// The bind placeholders of an `in (…)` list of `count` values: `$1, $2, $3`.
-pub fn placeholders(count: usize) -> String {
-    (1..=count)
+/// Runs `sql` with its `in ($in)` list made of one bind placeholder per id (`$1, $2, …`), the
+/// ids bound to them: one query for many rows by id, whatever their number. No ids, no rows
+/// (and no query: `in ()` is not SQL).
+pub async fn fetch_in(
+    db: &Db,
+    sql: &str,
+    ids: &[&str],
+) -> Result<Vec<sqlx::any::AnyRow>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list = (1..=ids.len())
         .map(|n| format!("${n}"))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    let sql = sql.replace("$in", &list);
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    query.fetch_all(&db.pool).await
 }
 
 /// A new UUIDv7 id (time-ordered, so that indexes stay compact).

@@ -236,16 +236,11 @@ pub struct Submitted {
 /// and response.
 async fn of_submitted(db: &Db, what: &str, round_ids: &[&str]) -> Result<Vec<AnyRow>, AppError> {
     let sql = format!(
-        "select {what} where r.round_id in ({})
+        "select {what} where r.round_id in ($in)
          and r.submitted_at is not null and r.revoked_at is null
-         order by r.round_id, r.response_id",
-        crate::db::placeholders(round_ids.len())
+         order by r.round_id, r.response_id"
     );
-    let mut query = sqlx::query(&sql);
-    for id in round_ids {
-        query = query.bind(*id);
-    }
-    Ok(query.fetch_all(&db.pool).await?)
+    Ok(crate::db::fetch_in(db, &sql, round_ids).await?)
 }
 
 /// The [`SubmittedSet`] of each of these rounds (none for a round without one), in one query.
@@ -255,9 +250,6 @@ pub async fn submitted_sets(
     round_ids: &[&str],
 ) -> Result<HashMap<String, SubmittedSet>, AppError> {
     let mut sets: HashMap<String, SubmittedSet> = HashMap::new();
-    if round_ids.is_empty() {
-        return Ok(sets);
-    }
     let rows = of_submitted(
         db,
         "r.round_id, r.response_id, r.submitted_at from assessment_response r",
@@ -280,9 +272,6 @@ pub async fn submitted_answers_of(
     round_ids: &[&str],
 ) -> Result<HashMap<String, Submitted>, AppError> {
     let mut by_round: HashMap<String, Submitted> = HashMap::new();
-    if round_ids.is_empty() {
-        return Ok(by_round);
-    }
     let rows = of_submitted(
         db,
         "r.round_id, r.response_id, r.submitted_at, a.item_id, a.answer

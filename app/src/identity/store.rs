@@ -168,18 +168,12 @@ pub async fn display_names(
     db: &Db,
     ids: &[&str],
 ) -> Result<std::collections::HashMap<String, String>, AppError> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let sql = format!(
-        "select user_id, display_name from app_user where user_id in ({})",
-        crate::db::placeholders(ids.len())
-    );
-    let mut query = sqlx::query(&sql);
-    for id in ids {
-        query = query.bind(*id);
-    }
-    let rows = query.fetch_all(&db.pool).await?;
+    let rows = crate::db::fetch_in(
+        db,
+        "select user_id, display_name from app_user where user_id in ($in)",
+        ids,
+    )
+    .await?;
     rows.iter()
         .map(|r| Ok((r.try_get("user_id")?, r.try_get("display_name")?)))
         .collect()

@@ -51,23 +51,15 @@ pub async fn region_names(
     db: &Db,
     ids: &[&str],
 ) -> Result<std::collections::HashMap<String, String>, AppError> {
-    if ids.is_empty() {
-        return Ok(Default::default());
-    }
-    let sql = format!(
-        "select region_id, name from region where region_id in ({})",
-        crate::db::placeholders(ids.len())
-    );
-    let mut query = sqlx::query(&sql);
-    for id in ids {
-        query = query.bind(*id);
-    }
-    query
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("region_id")?, r.try_get("name")?)))
-        .collect()
+    crate::db::fetch_in(
+        db,
+        "select region_id, name from region where region_id in ($in)",
+        ids,
+    )
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("region_id")?, r.try_get("name")?)))
+    .collect()
 }
 
 #[tracing::instrument(skip_all)]

@@ -1,0 +1,83 @@
+//! Talking to the platform as a page does.
+
+use app::assessment::model::Template;
+use app::assessment::round::ResponseView;
+use app::assessment::round_api::{GetResponse, StartResponse};
+use leptos::server_fn::ServerFn;
+use std::sync::Arc;
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(4)
+        .build()
+        .expect("an HTTP client")
+}
+
+/// Posts a form as a page does: from the platform's origin, answered in JSON (`json`) or, as
+/// a browser without JavaScript, with a redirect.
+pub async fn post(
+    c: &reqwest::Client,
+    base: &str,
+    path: &str,
+    form: &[(String, String)],
+    json: bool,
+) -> Result<(u16, String, String), reqwest::Error> {
+    let mut req = c
+        .post(format!("{base}{path}"))
+        .header("origin", base)
+        .form(form);
+    if !json {
+        req = req
+            .header("accept", "text/html")
+            .header("referer", format!("{base}/"));
+    }
+    let res = req.send().await?;
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    Ok((status, location, res.text().await?))
+}
+
+pub fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+    p.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Starts a response through the round link, as its page's button does; returns its key.
+pub async fn start(c: &reqwest::Client, base: &str, link: &str) -> Result<String, String> {
+    let code = pairs(&[("code", link)]);
+    let (status, location, _) = post(c, base, StartResponse::PATH, &code, false)
+        .await
+        .map_err(|e| e.to_string())?;
+    match location.strip_prefix("/respond/") {
+        Some(key) if status == 302 => Ok(key.to_owned()),
+        _ => Err(format!("starting: {status} {location}")),
+    }
+}
+
+/// A response started on the round link, and the questionnaire as its page gets it.
+pub async fn questionnaire(base: &str, link: &str) -> (String, Arc<Template>) {
+    let probe = client();
+    let key = start(&probe, base, link).await.unwrap();
+    let view = response_view(&probe, base, &key)
+        .await
+        .expect("the response just started");
+    (key, Arc::new(view.template))
+}
+
+/// A response as its page gets it; `None` when the server does not give it.
+pub async fn response_view(c: &reqwest::Client, base: &str, key: &str) -> Option<ResponseView> {
+    let (status, _, body) = post(c, base, GetResponse::PATH, &pairs(&[("key", key)]), true)
+        .await
+        .expect("the server answers");
+    (status == 200)
+        .then(|| serde_json::from_str(&body).ok())
+        .flatten()
+}
