@@ -11,6 +11,10 @@ const baseURL = `http://127.0.0.1:${port}`;
 const root = path.resolve(__dirname, '..');
 const targetDir = process.env.CARGO_TARGET_DIR ?? path.join(root, 'target');
 const database = path.join(os.tmpdir(), `clusterpolisee-e2e-${process.pid}`, 'e2e.db');
+// The platform's e-mail goes to a small SMTP server of the run (smtp-sink.mjs), which writes
+// each message to this file; workers inherit the path from the main process.
+const smtpPort = port + 1;
+process.env.E2E_MAIL_FILE ??= path.join(os.tmpdir(), `clusterpolisee-e2e-mail-${process.pid}.jsonl`);
 
 // Debian's Chromium, started the way this closed network needs (no background connections).
 const launchOptions = {
@@ -56,19 +60,29 @@ export default defineConfig({
           use: { javaScriptEnabled: true },
         },
       ],
-  webServer: {
-    command: `mkdir -p ${path.dirname(database)} && ${path.join(targetDir, release ? 'release' : 'debug', 'server')} serve`,
-    url: `${baseURL}/healthz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    cwd: root,
-    env: {
-      DATABASE_URL: `sqlite:${database}`,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
-      PUBLIC_URL: baseURL,
-      SIGN_IN_ATTEMPTS_PER_MINUTE: '1000',
-      RUST_LOG: 'warn',
+  webServer: [
+    {
+      command: `node ${path.join(__dirname, 'smtp-sink.mjs')} ${smtpPort} ${process.env.E2E_MAIL_FILE}`,
+      port: smtpPort,
+      reuseExistingServer: false,
+      timeout: 10_000,
     },
-  },
+    {
+      command: `mkdir -p ${path.dirname(database)} && ${path.join(targetDir, release ? 'release' : 'debug', 'server')} serve`,
+      url: `${baseURL}/healthz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      cwd: root,
+      env: {
+        DATABASE_URL: `sqlite:${database}`,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+        PUBLIC_URL: baseURL,
+        SIGN_IN_ATTEMPTS_PER_MINUTE: '1000',
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        MAIL_FROM: 'ClusterPoliSEE <noreply@e2e.example.org>',
+        RUST_LOG: 'warn',
+      },
+    },
+  ],
 });

@@ -54,6 +54,14 @@ pub enum Problem {
     OwnRound,
     /// The reviewer asked for works for an organisation in the reviewed region.
     SameRegion,
+    /// The platform has no SMTP server, so it sends no e-mail.
+    MailOff,
+    /// The SMTP server did not take the message.
+    MailFailed,
+    /// A reminder went to this person less than an hour ago.
+    RemindedRecently,
+    /// Nobody to remind: submitted, withdrawn, or invited by link (no address on the platform).
+    NotRemindable,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

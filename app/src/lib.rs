@@ -44,6 +44,8 @@ pub mod db;
 #[cfg(feature = "ssr")]
 pub mod demo;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod ssr;
 
 use assessment::pages::{TemplateRoute, TemplatesRoute};

@@ -88,6 +88,14 @@ pub struct Config {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 512 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// Where to send e-mail: `smtp://host:25` (a relay that needs no encryption),
+    /// `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465`.
+    /// Without it the platform sends no e-mail (reminders offer a link to copy instead).
+    #[arg(long, env = "SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of the platform's e-mail (`Name <address>`); needed with `SMTP_URL`.
+    #[arg(long, env = "MAIL_FROM", global = true)]
+    pub mail_from: Option<String>,
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "LOG_JSON", global = true)]
     pub log_json: bool,

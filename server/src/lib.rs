@@ -57,6 +57,11 @@ impl AppState {
                  set-up at {public_url}/setup asks for the code {code}"
             );
         }
+        let mailer = match (&config.smtp_url, &config.mail_from) {
+            (Some(url), Some(from)) => Some(app::mail::Mailer::new(url, from)?),
+            (Some(_), None) => return Err("SMTP_URL is set: MAIL_FROM must name the sender".into()),
+            (None, _) => None,
+        };
         let pkg = config.site_root.join("pkg");
         let fingerprint = assets::fingerprint(&pkg)
             .map_err(|e| format!("reading the built assets in {} failed: {e}", pkg.display()))?;
@@ -78,6 +83,7 @@ impl AppState {
                 trust_forwarded_for: config.trust_forwarded_for,
                 setup_code: setup_code.map(Arc::from),
                 asset_root: Arc::from(format!("/v/{fingerprint}")),
+                mailer,
             },
         })
     }

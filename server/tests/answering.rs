@@ -3,10 +3,10 @@
 
 mod common;
 
-use app::assessment::round::{Progress, ResponseView};
+use app::assessment::round::{Progress, ResponseView, SectionView};
 use app::assessment::round_api::{
-    ContinueResponse, ReopenResponse, SaveAnswer, SaveSection, SetResponseRevoked, SetRoundClosed,
-    SubmitResponse,
+    ContinueResponse, GetSection, ReopenResponse, SaveAnswer, SaveSection, SetResponseRevoked,
+    SetRoundClosed, SubmitResponse,
 };
 use app::error::{AppError, Problem};
 use common::rounds::{personal_link, post_section, response, round, save, start, submit_complete};
@@ -44,6 +44,41 @@ async fn a_respondent_without_javascript_answers_section_by_section_and_submits(
         let view: ResponseView = serde_json::from_str(&body).unwrap();
         assert_eq!(view.answers.len(), 3);
         assert!(!view.submitted);
+
+        // A section page carries its own section and answers, not the whole questionnaire.
+        let section = |number: &'static str| {
+            let respondent = respondent.clone();
+            let code = code.clone();
+            async move {
+                app.call_with(
+                    &respondent,
+                    GetSection::PATH,
+                    &[("key", &code), ("number", number)],
+                )
+                .await
+            }
+        };
+        let (status, body) = section("2").await;
+        assert_eq!(status, 200, "{body}");
+        let b: SectionView = serde_json::from_str(&body).unwrap();
+        assert_eq!((b.section.id.as_str(), b.number, b.total), ("B", 2, 12));
+        assert_eq!(b.answers.len(), 3);
+        assert!(b.applies && b.open && !b.submitted);
+        assert_eq!(b.answered, 3);
+        let (_, body) = section("1").await;
+        let a: SectionView = serde_json::from_str(&body).unwrap();
+        assert!(a.answers.is_empty(), "B's answers stay off A's page");
+        let (_, body) = section("10").await;
+        let e: SectionView = serde_json::from_str(&body).unwrap();
+        assert!(!e.applies, "E waits for an answer to A4");
+        let (_, body) = section("11").await;
+        let f: SectionView = serde_json::from_str(&body).unwrap();
+        assert_eq!(f.condition_labels["F2.impact"].get("en"), "Yes");
+        assert_eq!(f.condition_labels.len(), 6);
+        for number in ["0", "13", "x"] {
+            let (status, body) = section(number).await;
+            assert!(matches!(status, 400 | 404), "{number}: {status} {body}");
+        }
 
         // Submitting names every required item still missing, and submits nothing.
         let (status, body) = app

@@ -8,6 +8,7 @@ mod common;
 use app::assessment::api::{ExportTemplate, GetTemplate, ImportTemplate, ListTemplates};
 use app::assessment::compare::RoundComparison;
 use app::assessment::export::{ExportAnswers, ExportResults};
+use app::assessment::remind::Remind;
 use app::assessment::results::RoundResults;
 use app::assessment::review::Feedback;
 use app::assessment::review_api::{
@@ -16,9 +17,9 @@ use app::assessment::review_api::{
 };
 use app::assessment::round::{MyAssessments, Round};
 use app::assessment::round_api::{
-    ContinueResponse, GetResponse, GetRound, InviteAccount, InviteLink, ListMyAssessments,
-    ReopenResponse, RoundLinkInfo, SaveAnswer, SaveSection, SetResponseRevoked, SetRoundClosed,
-    SetRoundLink, StartResponse, StartRound, SubmitResponse, TemplateChoices,
+    ContinueResponse, GetResponse, GetRound, GetSection, InviteAccount, InviteLink,
+    ListMyAssessments, ReopenResponse, RoundLinkInfo, SaveAnswer, SaveSection, SetResponseRevoked,
+    SetRoundClosed, SetRoundLink, StartResponse, StartRound, SubmitResponse, TemplateChoices,
 };
 use app::registry::model::Translated;
 use common::rounds::{personal_link, start, submit_complete};
@@ -271,11 +272,24 @@ async fn every_assessment_server_function_answers_each_role_as_the_permission_ru
                 vec![("round_id", r), ("closed", "false")],
                 FACILITATOR,
             ),
+            (Remind::PATH, false, vec![("round_id", r)], FACILITATOR),
             (RoundLinkInfo::PATH, false, vec![("code", l)], ANYONE),
             (StartResponse::PATH, false, vec![("code", l)], ANYONE),
             (ContinueResponse::PATH, false, vec![("code", c)], ANYONE),
             (GetResponse::PATH, false, vec![("key", x)], OWN_ACCOUNT),
             (GetResponse::PATH, false, vec![("key", c)], ANYONE),
+            (
+                GetSection::PATH,
+                false,
+                vec![("key", x), ("number", "1")],
+                OWN_ACCOUNT,
+            ),
+            (
+                GetSection::PATH,
+                false,
+                vec![("key", c), ("number", "2")],
+                ANYONE,
+            ),
             (
                 SaveAnswer::PATH,
                 false,

@@ -14,6 +14,9 @@ pub mod compare;
 pub mod export;
 pub mod model;
 pub mod pages;
+pub mod remind;
+#[cfg(feature = "ssr")]
+pub mod remind_store;
 pub mod respond;
 pub mod results;
 pub mod review;

@@ -246,13 +246,37 @@ impl Template {
         })
     }
 
+    /// The items shown, given the answers so far, in order.
+    pub fn visible_items<'t>(&'t self, answers: &'t Answers) -> impl Iterator<Item = &'t Item> {
+        self.visible_sections(answers)
+            .flat_map(|s| s.items.iter())
+            .filter(|i| holds(i.show_if.as_ref(), answers))
+    }
+
+    /// How many of the items shown have a complete answer, and how many are shown.
+    pub fn progress(&self, answers: &Answers) -> (usize, usize) {
+        self.visible_items(answers)
+            .fold((0, 0), |(answered, shown), i| {
+                let complete = answers.get(&i.id).is_some_and(Answer::is_complete);
+                (answered + usize::from(complete), shown + 1)
+            })
+    }
+
+    /// The label of the choice a condition waits for, when its item is a choice item.
+    pub fn condition_label(&self, c: &Condition) -> Option<&Translated> {
+        match &self.item(&c.item)?.kind {
+            ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options } => {
+                options.iter().find(|o| o.id == c.equals).map(|o| &o.label)
+            }
+            _ => None,
+        }
+    }
+
     /// Required items that are shown and have no answer (or an evidence answer without its
     /// present score): what keeps a response from being submitted.
     pub fn missing_required<'t>(&'t self, answers: &'t Answers) -> Vec<&'t Item> {
-        self.visible_sections(answers)
-            .flat_map(|s| s.items.iter())
-            .filter(|i| i.required && holds(i.show_if.as_ref(), answers))
-            .filter(|i| !answers.get(&i.id).is_some_and(Answer::is_complete))
+        self.visible_items(answers)
+            .filter(|i| i.required && !answers.get(&i.id).is_some_and(Answer::is_complete))
             .collect()
     }
 }

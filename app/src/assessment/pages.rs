@@ -2,8 +2,9 @@
 //! version shown as respondents will meet it, with its versions and a download.
 
 use super::api::{get_template, list_templates, ImportTemplate};
-use super::model::{Condition, Item, ItemKind, Template, TemplateSummary, TemplateVersion};
+use super::model::{Condition, Item, ItemKind, TemplateSummary, TemplateVersion};
 use crate::i18n::*;
+use crate::registry::model::Translated;
 use crate::ui::{action_error, or_error_page, page_title, FieldProblem, FormNotice};
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
@@ -179,7 +180,7 @@ fn TemplatePreview(version: TemplateVersion, versions: Vec<(String, i64)>) -> im
                             .map(|x| x.name.get(locale).to_owned())
                             .unwrap_or_else(|| d.clone())
                     });
-                    let condition = item.show_if.as_ref().map(|c| condition_text(i18n, &template, c));
+                    let condition = item.show_if.as_ref().map(|c| condition_text(i18n, c, template.condition_label(c)));
                     view! { <ItemPreview item=item.clone() dimension condition /> }
                 })
                 .collect_view();
@@ -187,7 +188,7 @@ fn TemplatePreview(version: TemplateVersion, versions: Vec<(String, i64)>) -> im
                 <section class="card">
                     <h2>{s.title.get(locale).to_owned()}</h2>
                     {(!s.intro.get(locale).is_empty()).then(|| view! { <p>{s.intro.get(locale).to_owned()}</p> })}
-                    {s.show_if.as_ref().map(|c| view! { <p class="muted">{condition_text(i18n, &template, c)}</p> })}
+                    {s.show_if.as_ref().map(|c| view! { <p class="muted">{condition_text(i18n, c, template.condition_label(c))}</p> })}
                     <ol class="items">{items}</ol>
                 </section>
             }
@@ -225,20 +226,11 @@ fn TemplatePreview(version: TemplateVersion, versions: Vec<(String, i64)>) -> im
 /// "Shown when A4 is A cluster programme": the condition in the reader's words.
 pub(super) fn condition_text(
     i18n: I18nContext<Locale>,
-    template: &Template,
     c: &Condition,
+    label: Option<&Translated>,
 ) -> String {
     let locale = i18n.get_locale_untracked().as_str();
-    let value = template
-        .item(&c.item)
-        .and_then(|item| match &item.kind {
-            ItemKind::SingleChoice { options } | ItemKind::MultipleChoice { options } => options
-                .iter()
-                .find(|o| o.id == c.equals)
-                .map(|o| o.label.get(locale).to_owned()),
-            _ => None,
-        })
-        .unwrap_or_else(|| c.equals.clone());
+    let value = label.map_or_else(|| c.equals.clone(), |l| l.get(locale).to_owned());
     t_string!(i18n, item_shown_if, item = c.item.clone(), value).to_string()
 }
 

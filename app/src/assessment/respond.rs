@@ -2,10 +2,10 @@
 //! and one page per section whose form posts with or without JavaScript.
 
 use super::autosave::{Autosave, SaveState};
-use super::model::{Answer, Item, ItemKind, Section};
+use super::model::{Answer, Item, ItemKind};
 use super::pages::{condition_text, evidence_level};
-use super::round::{fields_of, ItemFields, ResponseView};
-use super::round_api::{answer_field, get_response, SaveSection, SubmitResponse};
+use super::round::{fields_of, ItemFields, ResponseView, SectionView};
+use super::round_api::{answer_field, get_response, get_section, SaveSection, SubmitResponse};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::{action_error, error_text, or_error_page, page_title, problem_text, FormNotice};
@@ -17,26 +17,20 @@ use leptos_router::hooks::use_params_map;
 lazy_page!(ResponseRoute, ResponsePage);
 lazy_page!(SectionRoute, SectionPage);
 
-/// The response of the page's key, loaded again whenever `reload` changes (the section number
-/// after a save moved on, or the submit action's version): the hydrated page stays on the same
-/// route while its parameters change.
-fn use_response(
-    reload: impl Fn() -> usize + Send + Sync + 'static,
-) -> (Memo<String>, Resource<Result<ResponseView, AppError>>) {
+/// The response key in the page's address (a code, or a response id for account holders).
+fn page_key() -> Memo<String> {
     let params = use_params_map();
-    let key = Memo::new(move |_| params.with(|p| p.get("key")).unwrap_or_default());
-    let response = Resource::new(move || (key.get(), reload()), |(key, _)| get_response(key));
-    (key, response)
+    Memo::new(move |_| params.with(|p| p.get("key")).unwrap_or_default())
 }
 
 /// The state of the response above every respondent page: closed, or submitted.
-fn status_notice(i18n: I18nContext<Locale>, view: &ResponseView) -> Option<AnyView> {
-    if view.submitted {
+fn status_notice(i18n: I18nContext<Locale>, open: bool, submitted: bool) -> Option<AnyView> {
+    if submitted {
         Some(
             view! { <p class="notice notice-ok" role="status">{t!(i18n, respond_submitted)}</p> }
                 .into_any(),
         )
-    } else if !view.open {
+    } else if !open {
         Some(
             view! { <p class="notice notice-error" role="status">{t!(i18n, respond_closed)}</p> }
                 .into_any(),
@@ -49,7 +43,12 @@ fn status_notice(i18n: I18nContext<Locale>, view: &ResponseView) -> Option<AnyVi
 #[component]
 pub fn ResponsePage() -> impl IntoView {
     let submit = ServerAction::<SubmitResponse>::new();
-    let (key, response) = use_response(move || submit.version().get());
+    let key = page_key();
+    // Loaded again after each submit: the hydrated page stays on its route.
+    let response = Resource::new(
+        move || (key.get(), submit.version().get()),
+        |(key, _)| get_response(key),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
@@ -69,7 +68,7 @@ fn Overview(
     let locale = i18n.get_locale_untracked().as_str();
     let error = action_error(submit);
     let (answered, shown) = view.progress();
-    let notice = status_notice(i18n, &view);
+    let notice = status_notice(i18n, view.open, view.submitted);
     let sections = view
         .template
         .sections
@@ -153,46 +152,49 @@ fn Overview(
 #[component]
 pub fn SectionPage() -> impl IntoView {
     let params = use_params_map();
+    let key = page_key();
     let number = Memo::new(move |_| {
         params
             .with(|p| p.get("n"))
             .and_then(|n| n.parse::<usize>().ok())
             .unwrap_or_default()
     });
-    let (key, response) = use_response(move || number.get());
+    let section = Resource::new(
+        move || (key.get(), number.get()),
+        |(key, number)| get_section(key, number),
+    );
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                let n = number.get_untracked();
-                or_error_page(response.await, move |view| {
-                    if n == 0 || n > view.template.sections.len() {
-                        view! { <crate::ui::ErrorPage error=AppError::NotFound /> }.into_any()
-                    } else {
-                        view! { <SectionForm view key=key.get_untracked() n /> }.into_any()
-                    }
-                })
+                or_error_page(section.await, move |view| view! { <SectionForm view key=key.get_untracked() /> })
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn SectionForm(view: ResponseView, key: String, n: usize) -> impl IntoView {
+fn SectionForm(view: SectionView, key: String) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked().as_str();
     let save = ServerAction::<SaveSection>::new();
     let error = action_error(save);
     let autosave = Autosave::new(key.clone());
     let item_error = Signal::derive(move || error.get().or_else(|| autosave.as_error()));
-    let section: Section = view.template.sections[n - 1].clone();
-    let applies = view
-        .template
-        .visible_sections(&view.answers)
-        .any(|s| s.id == section.id);
-    let editable = view.open && !view.submitted && applies;
-    let total = view.template.sections.len();
-    let (answered, shown) = view.progress();
-    let notice = status_notice(i18n, &view);
+    let SectionView {
+        round_name,
+        open,
+        submitted,
+        number: n,
+        total,
+        section,
+        answers,
+        applies,
+        answered,
+        shown,
+        condition_labels,
+    } = view;
+    let editable = open && !submitted && applies;
+    let notice = status_notice(i18n, open, submitted);
     let not_applicable = (!applies).then(|| {
         view! { <p class="notice" role="status">{t!(i18n, respond_section_hidden)}</p> }
     });
@@ -203,12 +205,8 @@ fn SectionForm(view: ResponseView, key: String, n: usize) -> impl IntoView {
             let condition = item
                 .show_if
                 .as_ref()
-                .map(|c| condition_text(i18n, &view.template, c));
-            let fields = view
-                .answers
-                .get(&item.id)
-                .map(fields_of)
-                .unwrap_or_default();
+                .map(|c| condition_text(i18n, c, condition_labels.get(&item.id)));
+            let fields = answers.get(&item.id).map(fields_of).unwrap_or_default();
             view! { <ItemInput item=item.clone() fields condition error=item_error editable /> }
         })
         .collect_view();
@@ -229,7 +227,7 @@ fn SectionForm(view: ResponseView, key: String, n: usize) -> impl IntoView {
         <Title text=page_title(&title) />
         <section class="narrow">
             <p class="muted">
-                <a href=overview.clone()>{view.round_name.clone()}</a>
+                <a href=overview.clone()>{round_name}</a>
                 " · "
                 {t!(i18n, respond_section_n, n, total)}
             </p>

@@ -1,7 +1,8 @@
 //! Assessment rounds and responses: who answers, how they get in, and how a section form's
 //! fields become answers. Pure, shared by the server and the browser.
 
-use super::model::{Answer, AnswerProblem, Answers, Item, ItemKind, Template};
+use super::model::{Answer, AnswerProblem, Answers, Item, ItemKind, Section, Template};
+use crate::registry::model::Translated;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -70,6 +71,9 @@ pub struct Round {
     pub created_at: i64,
     /// Whether it takes answers now (not closed, closing time not passed), by the server's clock.
     pub open: bool,
+    /// The platform can e-mail reminders (it has an SMTP server). Told to the facilitator only.
+    #[serde(default)]
+    pub email_reminders: bool,
 }
 
 impl Round {
@@ -108,6 +112,8 @@ pub struct ResponseSummary {
     pub updated_at: i64,
     /// Who last reopened it after it was submitted (their name), and when.
     pub reopened: Option<(String, i64)>,
+    /// When its respondent was last reminded by e-mail, and how many times in all.
+    pub reminded: Option<(i64, i64)>,
 }
 
 /// What a respondent works on: the round, the template version, their answers so far.
@@ -127,17 +133,73 @@ pub struct ResponseView {
 impl ResponseView {
     /// How many of the items shown so far have an answer, and how many are shown.
     pub fn progress(&self) -> (usize, usize) {
-        let shown: Vec<&Item> = self
-            .template
-            .visible_sections(&self.answers)
-            .flat_map(|s| s.items.iter())
-            .filter(|i| self.template.is_visible(&i.id, &self.answers))
-            .collect();
-        let answered = shown
+        self.template.progress(&self.answers)
+    }
+}
+
+/// What one section page needs: the section, its answers and where the response stands. Not
+/// the whole questionnaire: whatever a page's data holds is sent again with the page for
+/// hydration, in every language, on every section a respondent opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionView {
+    pub round_name: String,
+    pub open: bool,
+    pub submitted: bool,
+    /// The section's place, from 1, among `total` sections.
+    pub number: usize,
+    pub total: usize,
+    pub section: Section,
+    /// The answers to this section's items.
+    pub answers: Answers,
+    /// The answers so far show this section.
+    pub applies: bool,
+    /// Items of the whole response answered, and shown.
+    pub answered: usize,
+    pub shown: usize,
+    /// For each condition in this section that waits for a choice: that choice's label, by the
+    /// id of the item the condition belongs to.
+    pub condition_labels: BTreeMap<String, Translated>,
+}
+
+impl SectionView {
+    /// Section `number` (from 1) of a response, or `None` when the questionnaire has no such
+    /// section.
+    pub fn new(
+        round_name: String,
+        (open, submitted): (bool, bool),
+        template: &Template,
+        answers: &Answers,
+        number: usize,
+    ) -> Option<SectionView> {
+        let section = template.sections.get(number.checked_sub(1)?)?;
+        let (answered, shown) = template.progress(answers);
+        let condition_labels = section
+            .items
             .iter()
-            .filter(|i| self.answers.get(&i.id).is_some_and(Answer::is_complete))
-            .count();
-        (answered, shown.len())
+            .filter_map(|i| {
+                let label = template.condition_label(i.show_if.as_ref()?)?;
+                Some((i.id.clone(), label.clone()))
+            })
+            .collect();
+        Some(SectionView {
+            round_name,
+            open,
+            submitted,
+            number,
+            total: template.sections.len(),
+            section: section.clone(),
+            answers: section
+                .items
+                .iter()
+                .filter_map(|i| Some((i.id.clone(), answers.get(&i.id)?.clone())))
+                .collect(),
+            applies: template
+                .visible_sections(answers)
+                .any(|s| s.id == section.id),
+            answered,
+            shown,
+            condition_labels,
+        })
     }
 }
 

@@ -1,7 +1,9 @@
 //! Server functions for rounds: facilitators start them and invite respondents; respondents
 //! answer section by section, with or without JavaScript, and submit.
 
-use super::round::{ItemFields, LinkInfo, MyAssessments, ResponseSummary, ResponseView, Round};
+use super::round::{
+    ItemFields, LinkInfo, MyAssessments, ResponseSummary, ResponseView, Round, SectionView,
+};
 use crate::error::AppError;
 use crate::registry::model::Translated;
 use leptos::prelude::*;
@@ -125,10 +127,9 @@ pub async fn get_round(round_id: String) -> Result<(Round, Vec<ResponseSummary>)
     let db = ssr::db()?;
     let round = require_facilitator(&db, &round_id).await?;
     let responses = store::responses(&db, &round).await?;
-    Ok((
-        store::round_view(&db, round.round().clone()).await?,
-        responses,
-    ))
+    let mut view = store::round_view(&db, round.round().clone()).await?;
+    view.email_reminders = ssr::context()?.mailer.is_some();
+    Ok((view, responses))
 }
 
 /// Invites a person by the e-mail of their account.
@@ -345,6 +346,27 @@ pub async fn get_response(key: String) -> Result<ResponseView, AppError> {
     let db = ssr::db()?;
     let who = require_respondent(&db, &key).await?;
     view(&db, who).await
+}
+
+/// One section of the response a key opens, with only what its page shows.
+#[server(endpoint = "assessment/section")]
+pub async fn get_section(key: String, number: usize) -> Result<SectionView, AppError> {
+    let db = ssr::db()?;
+    let who = require_respondent(&db, &key).await?;
+    let template = template_of(&db, &who).await?;
+    let answers = answer_store::answers(&db, &who.response_id).await?;
+    let state = (
+        who.round.is_open(now_ms()),
+        who.response.submitted_at.is_some(),
+    );
+    SectionView::new(
+        who.round.name,
+        state,
+        &template.definition,
+        &answers,
+        number,
+    )
+    .ok_or(AppError::NotFound)
 }
 
 /// The name of a form field for an item's answer: `answers[B1]`.

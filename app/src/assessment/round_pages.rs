@@ -1,6 +1,7 @@
 //! The facilitator's pages (the assessments list with the form that starts a round, one
 //! round with its respondents and invitations) and the page of a round's shared link.
 
+use super::remind::{Remind, RemindAll, RemindLine};
 use super::round::{day_of, Entry, LinkInfo, MyAssessments, Progress, ResponseSummary, Round};
 use super::round_api::{
     get_round, list_my_assessments, round_link_info, template_choices, ContinueResponse,
@@ -182,6 +183,7 @@ pub fn RoundPage() -> impl IntoView {
     let reopen = ServerAction::<ReopenResponse>::new();
     let link = ServerAction::<SetRoundLink>::new();
     let close = ServerAction::<SetRoundClosed>::new();
+    let remind = ServerAction::<Remind>::new();
     let round = Resource::new(
         move || {
             (
@@ -192,6 +194,7 @@ pub fn RoundPage() -> impl IntoView {
                 reopen.version().get(),
                 link.version().get(),
                 close.version().get(),
+                remind.version().get(),
             )
         },
         |(id, ..)| get_round(id),
@@ -203,6 +206,7 @@ pub fn RoundPage() -> impl IntoView {
         reopen,
         link,
         close,
+        remind,
     };
     view! {
         <Suspense fallback=|| ()>
@@ -221,6 +225,7 @@ struct RoundActions {
     reopen: ServerAction<ReopenResponse>,
     link: ServerAction<SetRoundLink>,
     close: ServerAction<SetRoundClosed>,
+    remind: ServerAction<Remind>,
 }
 
 #[component]
@@ -246,9 +251,10 @@ fn RoundPanel(
         .count();
     let ids = || round.round_id.clone();
     let (close_id, link_id, account_id, invite_id) = (ids(), ids(), ids(), ids());
+    let can_email = round.email_reminders;
     let people = responses
         .into_iter()
-        .map(|r| view! { <RespondentCard round_id=id.clone() r actions /> })
+        .map(|r| view! { <RespondentCard round_id=id.clone() r actions can_email /> })
         .collect_view();
     view! {
         <Title text=page_title(&round.name) />
@@ -299,6 +305,8 @@ fn RoundPanel(
                 <button type="submit" class="button">{t!(i18n, round_invite_link)}</button>
             </ActionForm>
 
+            <RemindAll round_id=ids() can_email open=round.open action=actions.remind />
+
             <h2>{t!(i18n, round_respondents)}</h2>
             <ul class="cards">{people}</ul>
         </section>
@@ -306,7 +314,12 @@ fn RoundPanel(
 }
 
 #[component]
-fn RespondentCard(round_id: String, r: ResponseSummary, actions: RoundActions) -> impl IntoView {
+fn RespondentCard(
+    round_id: String,
+    r: ResponseSummary,
+    actions: RoundActions,
+    can_email: bool,
+) -> impl IntoView {
     let i18n = use_i18n();
     let how = match r.entry {
         Entry::Account => t_string!(i18n, entry_account).to_string(),
@@ -320,7 +333,10 @@ fn RespondentCard(round_id: String, r: ResponseSummary, actions: RoundActions) -
     };
     let revoked = r.progress == Progress::Revoked;
     let answered = r.answered;
-    let (reopen_round, revoke_round) = (round_id.clone(), round_id);
+    let (reopen_round, revoke_round) = (round_id.clone(), round_id.clone());
+    let remind = (!revoked).then(|| {
+        view! { <RemindLine round_id r=r.clone() can_email action=actions.remind /> }
+    });
     let (reopen_response, revoke_response) = (r.response_id.clone(), r.response_id.clone());
     view! {
         <li class="card">
@@ -336,6 +352,7 @@ fn RespondentCard(round_id: String, r: ResponseSummary, actions: RoundActions) -
                 let day = day_of(at);
                 view! { <p class="muted">{t!(i18n, round_reopened_by, name, day)}</p> }
             })}
+            {remind}
             <div class="actions">
                 {(r.progress == Progress::Submitted).then(|| view! {
                     <ActionForm action=actions.reopen>

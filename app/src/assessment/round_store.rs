@@ -62,11 +62,14 @@ pub struct ResponseRow {
     pub updated_at: i64,
     pub reopened_at: Option<i64>,
     pub reopened_by: Option<String>,
+    pub reminded_at: Option<i64>,
+    pub reminders: i64,
 }
 
 pub(super) const RESPONSE_COLUMNS: &str =
     "response_id, round_id, entry, label, user_id, code, revoked_at, \
-                                submitted_at, started_at, updated_at, reopened_at, reopened_by";
+                                submitted_at, started_at, updated_at, reopened_at, reopened_by, \
+                                reminded_at, reminders";
 
 pub(super) fn response_row(r: &AnyRow) -> Result<ResponseRow, AppError> {
     let entry: String = r.try_get("entry")?;
@@ -83,6 +86,8 @@ pub(super) fn response_row(r: &AnyRow) -> Result<ResponseRow, AppError> {
         updated_at: r.try_get("updated_at")?,
         reopened_at: r.try_get("reopened_at")?,
         reopened_by: r.try_get("reopened_by")?,
+        reminded_at: r.try_get("reminded_at")?,
+        reminders: r.try_get("reminders")?,
     })
 }
 
@@ -296,6 +301,7 @@ pub async fn responses(db: &Db, round: &Facilitator) -> Result<Vec<ResponseSumma
                 let by = r.reopened_by.as_ref().and_then(|id| names.get(id));
                 (by.cloned().unwrap_or_default(), at)
             }),
+            reminded: r.reminded_at.map(|at| (at, r.reminders)),
             response_id: r.response_id,
             entry: r.entry,
             label: r.label,
@@ -503,6 +509,7 @@ pub async fn round_views(db: &Db, rows: Vec<RoundRow>) -> Result<Vec<Round>, App
             closed_at: row.closed_at,
             link_code: row.link_code.as_deref().map(format_code),
             created_at: row.created_at,
+            email_reminders: false,
         })
         .collect())
 }

@@ -1,8 +1,9 @@
 //! Results: the answers of a round's responses merged into scores per item and per dimension.
 //! Pure functions, the same on the server and in the browser.
 
-use super::model::{Answer, Answers, Template};
+use super::model::{Answer, Answers, Item, Template};
 use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
 
 /// Respondents who disagree by this many points or more on an item are flagged.
 pub const DISAGREEMENT_RANGE: f64 = 3.0;
@@ -92,31 +93,38 @@ pub struct Results {
 impl Results {
     /// Merges the responses. Only answers to items that are shown to that respondent count.
     pub fn of(template: &Template, responses: &[Answers]) -> Results {
-        let scored: Vec<_> = template
+        let scored: Vec<(&Item, &String)> = template
             .items()
             .filter_map(|i| i.dimension.as_ref().map(|d| (i, d)))
             .collect();
+        // Each response's answers to the scored items it was shown, in the order of `scored`:
+        // conditions are checked once per response, not again for every item and dimension.
+        let shown: Vec<Vec<Option<&Answer>>> = responses
+            .iter()
+            .map(|r| {
+                let visible: HashSet<&str> =
+                    template.visible_items(r).map(|i| i.id.as_str()).collect();
+                scored
+                    .iter()
+                    .map(|(item, _)| {
+                        r.get(&item.id)
+                            .filter(|_| visible.contains(item.id.as_str()))
+                    })
+                    .collect()
+            })
+            .collect();
         let items = scored
             .iter()
-            .map(|(item, dimension)| {
-                let answers = || {
-                    responses.iter().filter_map(|r| {
-                        r.get(&item.id).filter(|_| template.is_visible(&item.id, r))
-                    })
+            .enumerate()
+            .map(|(k, (item, dimension))| {
+                let scores = |score: fn(&Answer) -> Option<f64>| -> Vec<f64> {
+                    shown.iter().filter_map(|r| score(r[k]?)).collect()
                 };
                 ItemScore {
                     item_id: item.id.clone(),
                     dimension: (*dimension).clone(),
-                    present: Stats::of(
-                        &answers()
-                            .filter_map(Answer::present_score)
-                            .collect::<Vec<_>>(),
-                    ),
-                    target: Stats::of(
-                        &answers()
-                            .filter_map(Answer::target_score)
-                            .collect::<Vec<_>>(),
-                    ),
+                    present: Stats::of(&scores(Answer::present_score)),
+                    target: Stats::of(&scores(Answer::target_score)),
                 }
             })
             .collect();
@@ -124,19 +132,16 @@ impl Results {
             .dimensions
             .iter()
             .map(|d| {
+                let fed: Vec<usize> = (0..scored.len())
+                    .filter(|&k| *scored[k].1 == d.id)
+                    .collect();
                 let per_response = |score: fn(&Answer) -> Option<f64>| -> Vec<f64> {
-                    responses
+                    shown
                         .iter()
                         .filter_map(|r| {
                             weighted_mean(
-                                scored.iter().filter(|(_, dim)| **dim == d.id).filter_map(
-                                    |(item, _)| {
-                                        let answer = r
-                                            .get(&item.id)
-                                            .filter(|_| template.is_visible(&item.id, r))?;
-                                        Some((score(answer)?, item.weight))
-                                    },
-                                ),
+                                fed.iter()
+                                    .filter_map(|&k| Some((score(r[k]?)?, scored[k].0.weight))),
                             )
                         })
                         .collect()

@@ -31,6 +31,8 @@ pub struct ServerContext {
     /// The path under which this build's JS, WASM and CSS are served (`/v/<fingerprint>`):
     /// a new build has new addresses, so browsers may cache the assets for good.
     pub asset_root: Arc<str>,
+    /// Where e-mail goes out, when an SMTP server is configured.
+    pub mailer: Option<crate::mail::Mailer>,
 }
 
 impl ServerContext {
@@ -49,6 +51,12 @@ pub fn context() -> Result<ServerContext, AppError> {
         tracing::error!("ServerContext missing from the request context");
         AppError::Internal
     })
+}
+
+/// The address of a page of the platform as people reach it: `/respond/x` →
+/// `https://platform.example.org/respond/x`.
+pub fn public_link(path: &str) -> Result<String, AppError> {
+    Ok(format!("{}{path}", context()?.public_origin.base()))
 }
 
 pub fn db() -> Result<Db, AppError> {

@@ -32,6 +32,16 @@ impl PublicOrigin {
         Some(PublicOrigin { scheme, host, port })
     }
 
+    /// `scheme://host[:port]`, the port only when it is not the scheme's own.
+    pub fn base(&self) -> String {
+        let default_port = if self.is_https() { 443 } else { 80 };
+        if self.port == default_port {
+            format!("{}://{}", self.scheme, self.host)
+        } else {
+            format!("{}://{}:{}", self.scheme, self.host, self.port)
+        }
+    }
+
     pub fn is_https(&self) -> bool {
         self.scheme == "https"
     }
@@ -109,6 +119,17 @@ mod tests {
         assert!(public.allows(&with_origin("http://localhost:3000")));
         assert!(!public.allows(&with_origin("http://localhost:3001")));
         assert!(!public.allows(&with_origin("http://localhost.evil.example:3000")));
+    }
+
+    #[test]
+    fn links_in_e_mail_start_with_the_public_address_and_its_port_only_when_needed() {
+        let base = |url: &str| PublicOrigin::parse(url).unwrap().base();
+        assert_eq!(
+            base("https://Platform.example.org:443/x"),
+            "https://platform.example.org"
+        );
+        assert_eq!(base("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
+        assert_eq!(base("https://x.org:8443"), "https://x.org:8443");
     }
 
     #[test]

@@ -83,6 +83,10 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::TooFewRespondents => t_string!(i18n, problem_too_few_respondents).to_string(),
         Problem::OwnRound => t_string!(i18n, problem_own_round).to_string(),
         Problem::SameRegion => t_string!(i18n, problem_same_region).to_string(),
+        Problem::MailOff => t_string!(i18n, problem_mail_off).to_string(),
+        Problem::MailFailed => t_string!(i18n, problem_mail_failed).to_string(),
+        Problem::RemindedRecently => t_string!(i18n, problem_reminded_recently).to_string(),
+        Problem::NotRemindable => t_string!(i18n, problem_not_remindable).to_string(),
     }
 }
 

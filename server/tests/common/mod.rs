@@ -5,6 +5,7 @@
 //! talks to it over HTTP like a browser's script would.
 
 pub mod rounds;
+pub mod smtp;
 
 use app::db::Engine;
 use app::error::AppError;
@@ -106,6 +107,8 @@ pub fn config(db: &TestDb) -> Config {
         trust_forwarded_for: false,
         max_body_bytes: 512 * 1024,
         log_json: false,
+        smtp_url: None,
+        mail_from: None,
     }
 }
 

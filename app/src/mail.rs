@@ -1,0 +1,74 @@
+//! E-mail through an SMTP server, when the platform is given one (`SMTP_URL`). Without it the
+//! platform sends no e-mail, and nothing that would send one fails for that: the pages offer
+//! what works without (a link to copy) and say that e-mail is not set up.
+
+use lettre::message::header::{ContentTransferEncoding, ContentType};
+use lettre::message::{Body, Mailbox};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::time::Duration;
+
+/// How long one conversation with the SMTP server may take before the send counts as failed.
+const SEND_TIMEOUT: Duration = Duration::from_secs(15);
+
+/// A configured way out for e-mail. Cloning shares the connection pool.
+#[derive(Clone)]
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl std::fmt::Debug for Mailer {
+    // The transport holds the SMTP password: only the sender is shown.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mailer").field("from", &self.from).finish()
+    }
+}
+
+/// Why a message did not leave.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("the address {0:?} is not an e-mail address")]
+    Address(String),
+    #[error("the text could not be encoded")]
+    Encoding,
+    #[error("the message could not be built: {0}")]
+    Message(#[from] lettre::error::Error),
+    #[error("the SMTP server did not take the message: {0}")]
+    Smtp(#[from] lettre::transport::smtp::Error),
+}
+
+impl Mailer {
+    /// `url`: `smtp://host:25` (a relay that needs no encryption, such as one on this
+    /// machine), `smtp://user:password@host:587?tls=required` (STARTTLS) or
+    /// `smtps://user:password@host:465`. `from`: `Name <address>` or an address.
+    pub fn new(url: &str, from: &str) -> Result<Mailer, String> {
+        let from = from
+            .parse::<Mailbox>()
+            .map_err(|e| format!("MAIL_FROM {from:?} is not an e-mail address: {e}"))?;
+        // The URL may hold a password: the error names the problem, not the URL.
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+            .map_err(|e| format!("SMTP_URL is not usable: {e}"))?
+            .timeout(Some(SEND_TIMEOUT))
+            .build();
+        Ok(Mailer { transport, from })
+    }
+
+    /// Sends a plain-text message to one person.
+    pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
+        let to = to
+            .parse::<Mailbox>()
+            .map_err(|_| MailError::Address(to.to_owned()))?;
+        // Quoted-printable keeps a message in any language readable in its source, and every
+        // SMTP server takes it.
+        let body = Body::new_with_encoding(body, ContentTransferEncoding::QuotedPrintable)
+            .map_err(|_| MailError::Encoding)?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body)?;
+        self.transport.send(message).await?;
+        Ok(())
+    }
+}

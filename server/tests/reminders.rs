@@ -1,0 +1,174 @@
+//! Reminders by e-mail, on SQLite and on PostgreSQL, delivered over real SMTP to a small
+//! server in the test (`common::smtp`).
+
+mod common;
+
+use app::assessment::remind::{Remind, Reminded};
+use app::assessment::round::ResponseSummary;
+use app::assessment::round_api::{InviteAccount, SetRoundClosed};
+use app::error::Problem;
+use app::identity::api::SetLocale;
+use common::rounds::{personal_link, round, start, submit_complete};
+use common::smtp::SmtpSink;
+use common::{client, error, on_each_engine, on_each_engine_with, setup_admin, TestApp};
+use leptos::server_fn::ServerFn;
+use server::config::Config;
+
+fn with_mail(sink: &SmtpSink) -> impl Fn(&mut Config) {
+    let url = sink.url.clone();
+    move |c| {
+        c.smtp_url = Some(url.clone());
+        c.mail_from = Some("ClusterPoliSEE <noreply@example.org>".into());
+    }
+}
+
+/// Signs a person up and invites them to the round by account; returns their client.
+async fn invite(app: &TestApp, round_id: &str, email: &str) -> reqwest::Client {
+    let who = client();
+    app.sign_up(&who, email).await;
+    let form = [("round_id", round_id), ("email", email)];
+    assert_eq!(app.call(InviteAccount::PATH, &form).await.0, 200);
+    who
+}
+
+async fn card(app: &TestApp, round_id: &str, label: &str) -> ResponseSummary {
+    round(app, round_id)
+        .await
+        .1
+        .into_iter()
+        .find(|r| r.label == label)
+        .unwrap()
+}
+
+async fn remind(app: &TestApp, round_id: &str, response_id: &str) -> (u16, String) {
+    app.call(
+        Remind::PATH,
+        &[("round_id", round_id), ("response_id", response_id)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn reminders_reach_who_has_not_submitted_in_their_language_and_not_twice_within_an_hour() {
+    let sink = SmtpSink::start().await;
+    on_each_engine_with(with_mail(&sink), async |app, engine| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        let ivo = invite(app, &round_id, "ivo@example.org").await;
+        let form = [("locale", "hr")];
+        assert_eq!(app.call_with(&ivo, SetLocale::PATH, &form).await.0, 200);
+        invite(app, &round_id, "ana@example.org").await;
+        let done = invite(app, &round_id, "done@example.org").await;
+        let done_id = card(app, &round_id, "done@example.org").await.response_id;
+        submit_complete(app, &done, &done_id).await;
+        personal_link(app, &round_id, "Marko, no address").await;
+        let before = sink.delivered().len();
+
+        // Two presses for Ivo at once: one reminder goes, the other is held back.
+        let ivo_id = card(app, &round_id, "ivo@example.org").await.response_id;
+        let (a, b) = tokio::join!(
+            remind(app, &round_id, &ivo_id),
+            remind(app, &round_id, &ivo_id)
+        );
+        let mut statuses = [a.0, b.0];
+        statuses.sort();
+        assert_eq!(statuses, [200, 422], "{engine:?}: {a:?} {b:?}");
+        let (status, body) = remind(app, &round_id, "").await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        let reminded: Reminded = serde_json::from_str(&body).unwrap();
+        let expected = Reminded {
+            sent: 1,
+            recent: 1,
+            failed: 0,
+        };
+        assert_eq!(
+            reminded, expected,
+            "Ana now, Ivo already; not Done, who submitted, nor Marko's link"
+        );
+        let mail = sink.delivered()[before..].to_vec();
+        assert_eq!(mail.len(), 2);
+        let to_ivo = mail.iter().find(|m| m.to == ["ivo@example.org"]).unwrap();
+        let text = to_ivo.text();
+        assert!(text.contains("Poštovani/a Ivo Ivić"), "{text}");
+        assert!(text.contains("„2026 baseline”"), "{text}");
+        assert!(
+            text.contains(&format!("{}/respond/{ivo_id}", app.base)),
+            "{text}"
+        );
+        let to_ana = mail.iter().find(|m| m.to == ["ana@example.org"]).unwrap();
+        let text = to_ana.text();
+        assert!(text.contains("Subject: Reminder: 2026 baseline"), "{text}");
+        assert!(text.contains("for Jadranska Hrvatska"), "{text}");
+        assert!(text.contains("From: ClusterPoliSEE <noreply@example.org>"));
+
+        let (_, body) = remind(app, &round_id, "").await;
+        let again: Reminded = serde_json::from_str(&body).unwrap();
+        assert_eq!((again.sent, again.recent), (0, 2));
+        let (status, body) = remind(app, &round_id, &ivo_id).await;
+        assert_eq!(status, 422);
+        assert_eq!(
+            error(&body).problem("remind"),
+            Some(&Problem::RemindedRecently)
+        );
+        let (_, body) = remind(app, &round_id, &done_id).await;
+        assert_eq!(
+            error(&body).problem("remind"),
+            Some(&Problem::NotRemindable)
+        );
+        assert_eq!(sink.delivered().len(), before + 2, "nothing more went out");
+
+        let (view, _) = round(app, &round_id).await;
+        assert!(view.email_reminders);
+        let reminded = card(app, &round_id, "ivo@example.org").await.reminded;
+        assert_eq!(reminded.map(|(_, times)| times), Some(1));
+        assert_eq!(
+            card(app, &round_id, "done@example.org").await.reminded,
+            None
+        );
+
+        let close = [("round_id", round_id.as_str()), ("closed", "true")];
+        assert_eq!(app.call(SetRoundClosed::PATH, &close).await.0, 200);
+        let (status, body) = remind(app, &round_id, "").await;
+        assert_eq!(status, 422);
+        assert_eq!(error(&body).problem("remind"), Some(&Problem::RoundClosed));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_reminder_the_mail_server_refuses_is_reported_and_not_counted() {
+    let sink = SmtpSink::start().await;
+    on_each_engine_with(with_mail(&sink), async |app, _| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        invite(app, &round_id, "refused@example.org").await;
+        let id = card(app, &round_id, "refused@example.org")
+            .await
+            .response_id;
+        let (status, body) = remind(app, &round_id, &id).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(error(&body).problem("remind"), Some(&Problem::MailFailed));
+        let (_, body) = remind(app, &round_id, "").await;
+        let all: Reminded = serde_json::from_str(&body).unwrap();
+        assert_eq!((all.sent, all.failed), (0, 1), "tried again: not held back");
+        assert_eq!(
+            card(app, &round_id, "refused@example.org").await.reminded,
+            None
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn without_an_smtp_server_a_reminder_says_e_mail_is_not_set_up() {
+    on_each_engine(async |app, _| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        invite(app, &round_id, "ivo@example.org").await;
+        let (status, body) = remind(app, &round_id, "").await;
+        assert_eq!(status, 422);
+        assert_eq!(error(&body).problem("remind"), Some(&Problem::MailOff));
+        assert!(!round(app, &round_id).await.0.email_reminders);
+    })
+    .await;
+}
