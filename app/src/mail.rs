@@ -27,14 +27,52 @@ impl std::fmt::Debug for Mailer {
 /// Why a message did not leave.
 #[derive(Debug, thiserror::Error)]
 pub enum MailError {
-    #[error("the address {0:?} is not an e-mail address")]
-    Address(String),
+    #[error("the recipient is not an e-mail address")]
+    Address,
     #[error("the text could not be encoded")]
     Encoding,
     #[error("the message could not be built: {0}")]
     Message(#[from] lettre::error::Error),
     #[error("the SMTP server did not take the message: {0}")]
     Smtp(#[from] lettre::transport::smtp::Error),
+}
+
+impl MailError {
+    /// What went wrong, for the log: not the SMTP server's own words, which often repeat the
+    /// recipient's address.
+    pub fn summary(&self) -> String {
+        match self {
+            MailError::Smtp(e) => match e.status() {
+                Some(code) => format!("the SMTP server answered {code}"),
+                None => "the SMTP server could not be reached or did not answer".to_owned(),
+            },
+            other => other.to_string(),
+        }
+    }
+}
+
+/// A password in `url` must not cross the network in clear text: only over TLS (`smtps://`,
+/// or STARTTLS with `tls=required`), or to a server on this machine.
+fn check_url(url: &str) -> Result<(), String> {
+    let parsed = url::Url::parse(url).map_err(|e| format!("SMTP_URL is not a URL: {e}"))?;
+    let encrypted = parsed.scheme() == "smtps"
+        || parsed
+            .query_pairs()
+            .any(|(k, v)| k == "tls" && v == "required");
+    // `smtp` is not a scheme the URL standard knows: its host comes back as written.
+    let local = parsed.host_str().is_some_and(|h| {
+        let h = h.trim_start_matches('[').trim_end_matches(']');
+        h == "localhost"
+            || h.parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    });
+    if parsed.password().is_some() && !encrypted && !local {
+        return Err(
+            "SMTP_URL would send its password unencrypted: use smtps://… or add ?tls=required"
+                .to_owned(),
+        );
+    }
+    Ok(())
 }
 
 impl Mailer {
@@ -45,6 +83,7 @@ impl Mailer {
         let from = from
             .parse::<Mailbox>()
             .map_err(|e| format!("MAIL_FROM {from:?} is not an e-mail address: {e}"))?;
+        check_url(url)?;
         // The URL may hold a password: the error names the problem, not the URL.
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("SMTP_URL is not usable: {e}"))?
@@ -55,9 +94,7 @@ impl Mailer {
 
     /// Sends a plain-text message to one person.
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
-        let to = to
-            .parse::<Mailbox>()
-            .map_err(|_| MailError::Address(to.to_owned()))?;
+        let to = to.parse::<Mailbox>().map_err(|_| MailError::Address)?;
         // Quoted-printable keeps a message in any language readable in its source, and every
         // SMTP server takes it.
         let body = Body::new_with_encoding(body, ContentTransferEncoding::QuotedPrintable)
@@ -70,5 +107,23 @@ impl Mailer {
             .body(body)?;
         self.transport.send(message).await?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_goes_only_over_tls_or_to_this_machine() {
+        assert!(check_url("smtp://ana:secret@mail.example.org:587").is_err());
+        assert!(check_url("smtp://ana:secret@mail.example.org:587?tls=opportunistic").is_err());
+        assert!(check_url("smtp://ana:secret@mail.example.org:587?tls=required").is_ok());
+        assert!(check_url("smtps://ana:secret@mail.example.org").is_ok());
+        assert!(check_url("smtp://ana:secret@127.0.0.1:25").is_ok());
+        assert!(check_url("smtp://ana:secret@[::1]:25").is_ok());
+        assert!(check_url("smtp://ana:secret@127.0.0.1.example.org:25").is_err());
+        assert!(check_url("smtp://relay.example.org:25").is_ok());
+        assert!(check_url("not a url").is_err());
     }
 }

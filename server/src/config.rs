@@ -91,7 +91,7 @@ pub struct Config {
     /// Where to send e-mail: `smtp://host:25` (a relay that needs no encryption),
     /// `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465`.
     /// Without it the platform sends no e-mail (reminders offer a link to copy instead).
-    #[arg(long, env = "SMTP_URL", global = true)]
+    #[arg(long, env = "SMTP_URL", hide_env_values = true, global = true)]
     pub smtp_url: Option<String>,
     /// The sender of the platform's e-mail (`Name <address>`); needed with `SMTP_URL`.
     #[arg(long, env = "MAIL_FROM", global = true)]

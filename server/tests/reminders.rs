@@ -126,6 +126,15 @@ async fn reminders_reach_who_has_not_submitted_in_their_language_and_not_twice_w
             None
         );
 
+        // Another round that Ivo is invited to holds back too: one reminder an hour per person.
+        let other = start(app, &app.client).await;
+        assert_ne!(other, round_id);
+        let form = [("round_id", other.as_str()), ("email", "ivo@example.org")];
+        assert_eq!(app.call(InviteAccount::PATH, &form).await.0, 200);
+        let (_, body) = remind(app, &other, "").await;
+        let other_round: Reminded = serde_json::from_str(&body).unwrap();
+        assert_eq!((other_round.sent, other_round.recent), (0, 1));
+
         let close = [("round_id", round_id.as_str()), ("closed", "true")];
         assert_eq!(app.call(SetRoundClosed::PATH, &close).await.0, 200);
         let (status, body) = remind(app, &round_id, "").await;

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use {
     super::access::require_facilitator,
     super::remind_store::{self as store, Remindable},
-    super::round_store::RoundRow,
+    super::round::Round,
     crate::db::now_ms,
     crate::error::Problem,
     crate::ssr,
@@ -36,7 +36,7 @@ pub struct Reminded {
 
 /// The subject and text of a reminder, in the respondent's language.
 #[cfg(feature = "ssr")]
-fn message(to: &Remindable, round: &RoundRow, region: &str, link: &str) -> (String, String) {
+fn message(to: &Remindable, round: &Round, link: &str) -> (String, String) {
     let locale = crate::ui::parse_locale(&to.locale).unwrap_or_default();
     let name = round.name.clone();
     let subject = td_string!(locale, reminder_subject, round = name.clone()).to_string();
@@ -46,7 +46,7 @@ fn message(to: &Remindable, round: &RoundRow, region: &str, link: &str) -> (Stri
             locale,
             reminder_body,
             round = name,
-            region = region.to_owned()
+            region = round.region_name.clone()
         )
         .to_string(),
     ];
@@ -59,6 +59,8 @@ fn message(to: &Remindable, round: &RoundRow, region: &str, link: &str) -> (Stri
         "{}\n{link}",
         td_string!(locale, reminder_link, email = to.email.clone())
     ));
+    let by = round.facilitator_name.clone();
+    body.push(td_string!(locale, reminder_sent_by, name = by).to_string());
     (subject, body.join("\n\n"))
 }
 
@@ -71,38 +73,51 @@ pub async fn remind(
 ) -> Result<Reminded, AppError> {
     let db = ssr::db()?;
     let round = require_facilitator(&db, &round_id).await?;
-    let Some(mailer) = ssr::context()?.mailer else {
+    let context = ssr::context()?;
+    // Each press sends e-mail the facilitator words in part (the round's name): a facilitator
+    // presses within the limits of a sign-in attempt.
+    let key = format!("remind:{}", round.user.user_id);
+    context.limits.attempt(ssr::client_ip(), Some(&key))?;
+    let Some(mailer) = context.mailer else {
         return Err(AppError::field("remind", Problem::MailOff));
     };
     let now = now_ms();
     if !round.round().is_open(now) {
         return Err(AppError::field("remind", Problem::RoundClosed));
     }
-    let one = (!response_id.is_empty()).then_some(response_id.as_str());
-    let people = store::remindable(&db, &round, one).await?;
+    let one = (!response_id.is_empty()).then_some(response_id.clone());
+    let people = store::remindable(&db, &round, one.as_deref()).await?;
     if one.is_some() && people.is_empty() {
         return Err(AppError::field("remind", Problem::NotRemindable));
     }
-    let region = super::round_store::round_view(&db, round.round().clone())
-        .await?
-        .region_name;
-    let mut done = Reminded::default();
-    for person in &people {
-        if !store::claim(&db, &round, &person.response_id, now).await? {
-            done.recent += 1;
-            continue;
-        }
-        let link = ssr::public_link(&format!("/respond/{}", person.response_id))?;
-        let (subject, body) = message(person, round.round(), &region, &link);
-        match mailer.send(&person.email, &subject, body).await {
-            Ok(()) => done.sent += 1,
-            Err(e) => {
-                tracing::warn!(error = %e, response = %person.response_id, "a reminder did not leave");
-                store::unclaim(&db, &round, person, now).await?;
-                done.failed += 1;
+    let view = super::round_store::round_view(&db, round.round().clone()).await?;
+    let base = context.public_origin.base();
+    // Claiming, sending and undoing a failed claim run to the end in a task of their own: a
+    // request given up half-way must not leave someone marked reminded who got nothing.
+    let sending = tokio::spawn(async move {
+        let mut done = Reminded::default();
+        for person in &people {
+            if !store::claim(&db, &round, &person.response_id, now).await? {
+                done.recent += 1;
+                continue;
+            }
+            let link = format!("{base}/respond/{}", person.response_id);
+            let (subject, body) = message(person, &view, &link);
+            match mailer.send(&person.email, &subject, body).await {
+                Ok(()) => done.sent += 1,
+                Err(e) => {
+                    tracing::warn!(problem = %e.summary(), response = %person.response_id, "a reminder did not leave");
+                    store::unclaim(&db, &round, person, now).await?;
+                    done.failed += 1;
+                }
             }
         }
-    }
+        Ok::<_, AppError>(done)
+    });
+    let done = sending.await.map_err(|e| {
+        tracing::error!(error = %e, "sending reminders stopped");
+        AppError::Internal
+    })??;
     match (one, done) {
         (Some(_), Reminded { recent: 1, .. }) => {
             Err(AppError::field("remind", Problem::RemindedRecently))

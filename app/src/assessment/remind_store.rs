@@ -1,5 +1,5 @@
 //! SQL for reminders: who may get one, and the claim that keeps anyone from getting two
-//! within [`REMIND_AGAIN_AFTER_MS`], also when two facilitators press the button at once.
+//! within [`REMIND_AGAIN_AFTER_MS`], also when two presses come at once.
 
 use super::access::Facilitator;
 use super::remind::REMIND_AGAIN_AFTER_MS;
@@ -50,8 +50,10 @@ pub async fn remindable(
         .collect()
 }
 
-/// Marks a respondent reminded now, unless someone reminded them within the hour: `false`
-/// then, and nothing is sent. One conditional statement, so of two at once only one wins.
+/// Marks a respondent reminded now, unless they were reminded within the hour, for this round
+/// or any other (a person gets at most one reminder an hour from the platform, whoever asks):
+/// `false` then, and nothing is sent. One conditional statement, so of two presses for the
+/// same response at once only one wins.
 pub async fn claim(
     db: &Db,
     round: &Facilitator,
@@ -61,7 +63,11 @@ pub async fn claim(
     let done = sqlx::query(
         "update assessment_response set reminded_at = $1, reminders = reminders + 1
          where response_id = $2 and round_id = $3
-           and (reminded_at is null or reminded_at <= $4)",
+           and (reminded_at is null or reminded_at <= $4)
+           and not exists (
+               select 1 from assessment_response o
+               where o.user_id = assessment_response.user_id and o.response_id <> $2
+                 and o.reminded_at > $4)",
     )
     .bind(now)
     .bind(response_id)

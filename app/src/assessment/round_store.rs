@@ -3,9 +3,10 @@
 
 use super::access::Facilitator;
 use super::round::{format_code, Entry, Progress, ResponseSummary, Round};
-use crate::db::{bad_value, new_id, now_ms, Db};
+use crate::db::{bad_value, new_id, now_ms, Db, Outcome};
 use crate::error::AppError;
 use crate::identity::session::SignedIn;
+use futures::FutureExt;
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -252,19 +253,28 @@ pub async fn add_response(
 /// Someone opened the round's shared link and asked to start: a response of their own.
 #[tracing::instrument(skip_all)]
 pub async fn add_link_response(db: &Db, round: &RoundRow, code: &str) -> Result<(), AppError> {
-    let now = now_ms();
-    sqlx::query(
-        "insert into assessment_response (response_id, round_id, entry, label, code, created_at, updated_at)
-         values ($1, $2, $3, '', $4, $5, $5)",
-    )
-    .bind(new_id())
-    .bind(&round.round_id)
-    .bind(Entry::RoundLink.as_str())
-    .bind(code)
-    .bind(now)
-    .execute(&db.pool)
-    .await?;
-    Ok(())
+    let (round_id, code) = (round.round_id.clone(), code.to_owned());
+    // Through the writer that answers go through: on SQLite a write from the pool would wait
+    // for the lock that writer keeps busy under load, and time out.
+    db.write(move |conn| {
+        async move {
+            let now = now_ms();
+            sqlx::query(
+                "insert into assessment_response (response_id, round_id, entry, label, code, created_at, updated_at)
+                 values ($1, $2, $3, '', $4, $5, $5)",
+            )
+            .bind(new_id())
+            .bind(&round_id)
+            .bind(Entry::RoundLink.as_str())
+            .bind(&code)
+            .bind(now)
+            .execute(&mut *conn)
+            .await?;
+            Ok(Outcome::Keep(()))
+        }
+        .boxed()
+    })
+    .await
 }
 
 /// The round's respondents with their progress, for its facilitator.

@@ -53,12 +53,6 @@ pub fn context() -> Result<ServerContext, AppError> {
     })
 }
 
-/// The address of a page of the platform as people reach it: `/respond/x` →
-/// `https://platform.example.org/respond/x`.
-pub fn public_link(path: &str) -> Result<String, AppError> {
-    Ok(format!("{}{path}", context()?.public_origin.base()))
-}
-
 pub fn db() -> Result<Db, AppError> {
     context().map(|c| c.db)
 }
