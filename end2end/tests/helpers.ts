@@ -49,6 +49,17 @@ export function uniqueEmail(info: TestInfo, name: string) {
   return `${name}-${info.project.name}-${Date.now()}@e2e.example.org`;
 }
 
+/** Signs `name` up with the test password on the sign-up page of `page`, and waits for their
+ * account page. */
+export async function signUp(page: Page, name: string, email: string) {
+  await page.goto('/signup');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('E-mail').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
+}
+
 /** Submits the sign-in form; see [`signIn`] for a sign-in that must succeed. */
 export async function submitSignIn(page: Page, email: string, password: string) {
   await page.goto('/signin');

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { PASSWORD, expectAccessible, startRound, uniqueEmail } from './helpers';
+import { expectAccessible, signUp, startRound, uniqueEmail } from './helpers';
 
 /** The messages the run's SMTP server took for `to` (see smtp-sink.mjs), their quoted-printable
  * text decoded. */
@@ -23,12 +23,7 @@ test('the facilitator reminds a respondent by e-mail and the message links to th
     viewport: page.viewportSize(),
   });
   const phone = await respondent.newPage();
-  await phone.goto('/signup');
-  await phone.getByLabel('Name').fill('Ivo Ivić');
-  await phone.getByLabel('E-mail').fill(email);
-  await phone.getByLabel('Password').fill(PASSWORD);
-  await phone.getByRole('button', { name: 'Create account' }).click();
-  await expect(phone.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
+  await signUp(phone, 'Ivo Ivić', email);
   await respondent.close();
 
   const name = `Reminded ${info.project.name} ${Date.now()}`;

@@ -1,5 +1,5 @@
 import { APIRequestContext, expect, test } from '@playwright/test';
-import { PASSWORD, expectAccessible, startRound, uniqueEmail } from './helpers';
+import { expectAccessible, signUp, startRound, uniqueEmail } from './helpers';
 
 /** Calls a server function as the hydrated page does: a form post from the platform's origin. */
 async function call(request: APIRequestContext, baseURL: string, endpoint: string, form: Record<string, string>) {
@@ -46,12 +46,7 @@ test('a reviewer from another region scores the dimensions and the region sees i
     viewport: page.viewportSize(),
   });
   const phone = await reviewer.newPage();
-  await phone.goto('/signup');
-  await phone.getByLabel('Name').fill('Maja Novak');
-  await phone.getByLabel('E-mail').fill(reviewerEmail);
-  await phone.getByLabel('Password').fill(PASSWORD);
-  await phone.getByRole('button', { name: 'Create account' }).click();
-  await expect(phone.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
+  await signUp(phone, 'Maja Novak', reviewerEmail);
 
   await page.goto(`/assessments/${roundId}/results`);
   await page.getByLabel("Reviewer's e-mail").fill(reviewerEmail);

@@ -7,7 +7,7 @@
 use super::round::{day_of, Entry, Progress, ResponseSummary};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::problem_text;
+use crate::ui::{error_text, problem_text};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -50,9 +50,7 @@ fn message(to: &Remindable, round: &Round, link: &str) -> (String, String) {
         )
         .to_string(),
     ];
-    if let Some(closes) = round.closes_at {
-        // The round closes at the end of its last day: the day shown is the one before.
-        let day = day_of(closes - 1);
+    if let Some(day) = round.closes_at.map(super::round::last_day) {
         body.push(td_string!(locale, reminder_closes, day).to_string());
     }
     body.push(format!(
@@ -85,8 +83,8 @@ pub async fn remind(
     if !round.round().is_open(now) {
         return Err(AppError::field("remind", Problem::RoundClosed));
     }
-    let one = (!response_id.is_empty()).then_some(response_id.clone());
-    let people = store::remindable(&db, &round, one.as_deref()).await?;
+    let one = (!response_id.is_empty()).then_some(response_id.as_str());
+    let people = store::remindable(&db, &round, one).await?;
     if one.is_some() && people.is_empty() {
         return Err(AppError::field("remind", Problem::NotRemindable));
     }
@@ -177,7 +175,7 @@ pub fn RemindAll(
                 let text = e
                     .problem("remind")
                     .map(|p| problem_text(i18n, p))
-                    .unwrap_or_else(|| crate::ui::error_text(i18n, &e));
+                    .unwrap_or_else(|| error_text(i18n, &e));
                 view! { <p class="notice notice-error" role="alert">{text}</p> }.into_any()
             }
         })

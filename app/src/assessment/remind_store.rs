@@ -3,6 +3,7 @@
 
 use super::access::Facilitator;
 use super::remind::REMIND_AGAIN_AFTER_MS;
+use super::round::Entry;
 use crate::db::Db;
 use crate::error::AppError;
 use sqlx::Row;
@@ -28,13 +29,14 @@ pub async fn remindable(
     let rows = sqlx::query(
         "select r.response_id, r.reminded_at, u.email, u.display_name, u.preferred_locale
          from assessment_response r join app_user u on u.user_id = r.user_id
-         where r.round_id = $1 and r.entry = 'account' and r.submitted_at is null
+         where r.round_id = $1 and r.entry = $3 and r.submitted_at is null
            and r.revoked_at is null and u.disabled = 0
            and ($2 = '' or r.response_id = $2)
          order by r.created_at",
     )
     .bind(&round.round().round_id)
     .bind(response_id.unwrap_or_default())
+    .bind(Entry::Account.as_str())
     .fetch_all(&db.pool)
     .await?;
     rows.iter()

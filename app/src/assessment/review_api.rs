@@ -193,9 +193,7 @@ pub async fn add_action(
     let (Some(action), Some(owner), Some(due)) = (action, owner, due) else {
         return Err(AppError::Internal);
     };
-    let due_on = due
-        .map(|end| super::round::day_of(end - 1))
-        .unwrap_or_default();
+    let due_on = due.map(super::round::last_day).unwrap_or_default();
     store::add_action(&db, &round, &action, &owner, &due_on).await
 }
 

@@ -385,6 +385,11 @@ pub fn day_end(raw: &str) -> Result<Option<i64>, crate::error::Problem> {
     Ok(Some((days_from_civil(year, month, day) + 1) * 86_400_000))
 }
 
+/// The day that [`day_end`] made `end` of: `2026-12-31` for the first instant of 2027-01-01.
+pub fn last_day(end: i64) -> String {
+    day_of(end - 1)
+}
+
 /// `2026-12-31` for an instant in epoch milliseconds (UTC).
 pub fn day_of(ms: i64) -> String {
     let days = ms.div_euclid(86_400_000);

@@ -2,7 +2,9 @@
 //! round with its respondents and invitations) and the page of a round's shared link.
 
 use super::remind::{Remind, RemindAll, RemindLine};
-use super::round::{day_of, Entry, LinkInfo, MyAssessments, Progress, ResponseSummary, Round};
+use super::round::{
+    day_of, last_day, Entry, LinkInfo, MyAssessments, Progress, ResponseSummary, Round,
+};
 use super::round_api::{
     get_round, list_my_assessments, round_link_info, template_choices, ContinueResponse,
     InviteAccount, InviteLink, ReopenResponse, SetResponseRevoked, SetRoundClosed, SetRoundLink,
@@ -31,7 +33,7 @@ fn progress_label(i18n: I18nContext<Locale>, p: Progress) -> String {
 
 /// "Open", or "closed", with the closing day when there is one.
 fn round_state(i18n: I18nContext<Locale>, round: &Round, open: bool) -> String {
-    let day = round.closes_at.map(|ms| day_of(ms - 1)).unwrap_or_default();
+    let day = round.closes_at.map(last_day).unwrap_or_default();
     match (open, round.closes_at.is_some()) {
         (true, true) => t_string!(i18n, round_open_until, day).to_string(),
         (true, false) => t_string!(i18n, round_open).to_string(),
