@@ -448,9 +448,25 @@ async fn the_comparison_shows_other_regions_only_with_three_respondents_and_the_
         let earlier: Vec<&str> = c.earlier.iter().map(|s| s.round_name.as_str()).collect();
         assert_eq!(earlier, vec!["2024 baseline"]);
         assert_eq!(c.this.present.len(), c.dimensions.len());
+        // The demo's responses were stored without their dimension scores: the comparison
+        // computed them, and they give the means the round's merged results give.
+        let (_, body) = app
+            .call(RoundResults::PATH, &[("round_id", &croatia)])
+            .await;
+        let merged: app::assessment::results::ResultsReport = serde_json::from_str(&body).unwrap();
+        for ((id, _), shown) in c.dimensions.iter().zip(&c.this.present) {
+            let mean = merged
+                .results
+                .dimensions
+                .iter()
+                .find(|d| &d.dimension_id == id)
+                .and_then(|d| d.present)
+                .map(|s| s.mean);
+            assert_eq!(shown.is_some(), mean.is_some(), "{id}");
+            assert!((shown.unwrap_or_default() - mean.unwrap_or_default()).abs() < 1e-9);
+        }
 
-        // One of Slovenia's four responses withdrawn: the comparison counts three (merged
-        // results are kept between views only while the submitted responses stay the same).
+        // One of Slovenia's four responses withdrawn: the comparison counts three.
         let (_, responses) = round(app, &slovenia).await;
         let withdraw = async |response_id: &str| {
             let form = [
@@ -482,6 +498,36 @@ async fn the_comparison_shows_other_regions_only_with_three_respondents_and_the_
             "oldest first"
         );
         assert!(c.earlier.iter().all(|s| s.respondents == 4));
+
+        // A submit stores the response's scores; reopening takes it out of the comparison
+        // until it is submitted again, with its new answers.
+        let strategy = c.dimensions.iter().position(|(id, _)| id == "strategy");
+        let strategy = strategy.expect("the template scores strategy");
+        let respondent = common::client();
+        let key = personal_link(app, &new_round, "Ana").await;
+        common::rounds::submit_complete(app, &respondent, &key).await;
+        let c = compare(&new_round).await;
+        assert_eq!(c.this.respondents, 1);
+        assert_eq!(c.this.present[strategy], Some(3.0), "{engine:?}");
+        let (_, responses) = round(app, &new_round).await;
+        let reopen = [
+            ("round_id", new_round.as_str()),
+            ("response_id", responses[0].response_id.as_str()),
+        ];
+        assert_eq!(app.call(ReopenResponse::PATH, &reopen).await.0, 200);
+        assert_eq!(compare(&new_round).await.this.respondents, 0);
+        for item in ["B1", "B2"] {
+            let (status, _) = save(app, &respondent, &key, item, &[("present", "5")]).await;
+            assert_eq!(status, 200);
+        }
+        common::rounds::submit_complete(app, &respondent, &key).await;
+        let c = compare(&new_round).await;
+        assert_eq!(c.this.respondents, 1);
+        let raised = c.this.present[strategy].unwrap();
+        assert!(
+            raised > 3.0,
+            "the new answers count, not the first submit's: {raised}"
+        );
 
         let member = common::client();
         app.sign_up(&member, "member@example.org").await;

@@ -6,6 +6,7 @@ use super::access::{Facilitator, Respondent};
 use super::model::{Answer, Answers};
 use super::round::Entry;
 use super::round_store::{response_row, ResponseRow, RESPONSE_COLUMNS};
+use super::score::ResponseScore;
 use crate::db::{bad_value, new_id, now_ms, Db, Engine, Outcome};
 use crate::error::AppError;
 use futures::FutureExt;
@@ -177,13 +178,14 @@ pub async fn save_answers<Found: Send + 'static>(
     .await
 }
 
-/// Submits a response when `missing` finds nothing missing in its answers as stored in the
-/// write. Returns what is missing (empty when the response was submitted).
+/// Submits the response when `judge` finds nothing missing in its answers as the write sees
+/// them: stores the response's dimension scores that `judge` gives (see [`ResponseScore`]) with
+/// the submit, replacing those of an earlier submit. Returns what is missing, if anything.
 #[tracing::instrument(skip_all, fields(response = %who.response_id))]
 pub async fn submit<Missing: Send + 'static>(
     db: &Db,
     who: &Respondent,
-    missing: impl FnOnce(&Answers) -> Vec<Missing> + Send + 'static,
+    judge: impl FnOnce(&Answers) -> Result<Vec<ResponseScore>, Vec<Missing>> + Send + 'static,
 ) -> Result<Result<Vec<Missing>, Refusal>, AppError> {
     let target = Target::of(db, who);
     db.write(move |conn| {
@@ -191,10 +193,11 @@ pub async fn submit<Missing: Send + 'static>(
             if let Some(refusal) = target.refusal(conn).await? {
                 return Ok(Outcome::Undo(Err(refusal)));
             }
-            let missing = missing(&target.answers(conn).await?);
-            if !missing.is_empty() {
-                return Ok(Outcome::Undo(Ok(missing)));
-            }
+            let answers = target.answers(conn).await?;
+            let scores = match judge(&answers) {
+                Ok(scores) => scores,
+                Err(missing) => return Ok(Outcome::Undo(Ok(missing))),
+            };
             sqlx::query(
                 "update assessment_response set submitted_at = $1, started_at = coalesce(started_at, $1)
                  where response_id = $2",
@@ -203,101 +206,182 @@ pub async fn submit<Missing: Send + 'static>(
             .bind(&target.response_id)
             .execute(&mut *conn)
             .await?;
-            Ok(Outcome::Keep(Ok(missing)))
+            sqlx::query("delete from assessment_response_score where response_id = $1")
+                .bind(&target.response_id)
+                .execute(&mut *conn)
+                .await?;
+            // A response without answers counts in no score, as in the merged results.
+            if !answers.is_empty() {
+                insert_scores(conn, &[(target.response_id.clone(), scores)]).await?;
+            }
+            Ok(Outcome::Keep(Ok(Vec::new())))
         }
         .boxed()
     })
     .await
 }
 
-/// The answers of a round's submitted, not withdrawn responses: what its results are made of.
+/// Inserts responses' dimension scores in one statement; rows already there stay (a score
+/// computed late for a response cannot overwrite the one its newer submit wrote).
+async fn insert_scores(
+    conn: &mut AnyConnection,
+    scores: &[(String, Vec<ResponseScore>)],
+) -> Result<(), AppError> {
+    let rows: Vec<(&str, &ResponseScore)> = scores
+        .iter()
+        .flat_map(|(id, s)| s.iter().map(move |score| (id.as_str(), score)))
+        .collect();
+    // Bind parameters are limited (SQLite: 32,766), so many rows go in chunks.
+    for chunk in rows.chunks(1_000) {
+        let values = (0..chunk.len())
+            .map(|k| {
+                format!(
+                    "(${}, ${}, ${}, ${})",
+                    4 * k + 1,
+                    4 * k + 2,
+                    4 * k + 3,
+                    4 * k + 4
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "insert into assessment_response_score (response_id, dimension_id, present, target)
+             values {values} on conflict (response_id, dimension_id) do nothing"
+        );
+        let mut query = sqlx::query(&sql);
+        for (id, score) in chunk {
+            query = query
+                .bind(*id)
+                .bind(&score.dimension_id)
+                .bind(score.present)
+                .bind(score.target);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+/// `where` over the submitted, not withdrawn responses `r` of the rounds `$in`.
+const SUBMITTED_IN: &str =
+    "r.round_id in ($in) and r.submitted_at is not null and r.revoked_at is null";
+
+/// The answers of a round's submitted, not withdrawn responses that have any: what its results
+/// are made of.
+#[tracing::instrument(skip_all)]
 pub async fn submitted_answers(db: &Db, round_id: &str) -> Result<Vec<Answers>, AppError> {
-    Ok(submitted_answers_of(db, &[round_id])
-        .await?
-        .remove(round_id)
-        .map(|s| s.answers)
-        .unwrap_or_default())
-}
-
-/// A round's submitted, not withdrawn responses, by id, with the time each was submitted.
-/// While this stays the same, so do the round's results: a submitted response cannot change,
-/// reopening it clears its time and submitting it again sets a new one.
-pub type SubmittedSet = Vec<(String, i64)>;
-
-/// The responses a round's results are made of: which ones, and their answers.
-#[derive(Debug, Default)]
-pub struct Submitted {
-    pub set: SubmittedSet,
-    /// The answers of the responses in the set that have any.
-    pub answers: Vec<Answers>,
-}
-
-/// `select <what>` over the submitted, not withdrawn responses `r` of these rounds, by round
-/// and response.
-async fn of_submitted(db: &Db, what: &str, round_ids: &[&str]) -> Result<Vec<AnyRow>, AppError> {
     let sql = format!(
-        "select {what} where r.round_id in ($in)
-         and r.submitted_at is not null and r.revoked_at is null
-         order by r.round_id, r.response_id"
+        "select r.response_id, a.item_id, a.answer
+         from assessment_response r join assessment_answer a on a.response_id = r.response_id
+         where {SUBMITTED_IN} order by r.response_id"
     );
-    Ok(crate::db::fetch_in(db, &sql, round_ids).await?)
+    let rows = crate::db::fetch_in(db, &sql, &[round_id]).await?;
+    Ok(by_response(&rows)?.into_iter().map(|(_, a)| a).collect())
 }
 
-/// The [`SubmittedSet`] of each of these rounds (none for a round without one), in one query.
-#[tracing::instrument(skip_all, fields(rounds = round_ids.len()))]
-pub async fn submitted_sets(
-    db: &Db,
-    round_ids: &[&str],
-) -> Result<HashMap<String, SubmittedSet>, AppError> {
-    let mut sets: HashMap<String, SubmittedSet> = HashMap::new();
-    let rows = of_submitted(
-        db,
-        "r.round_id, r.response_id, r.submitted_at from assessment_response r",
-        round_ids,
-    )
-    .await?;
-    for r in &rows {
-        sets.entry(r.try_get("round_id")?)
-            .or_default()
-            .push((r.try_get("response_id")?, r.try_get("submitted_at")?));
-    }
-    Ok(sets)
-}
-
-/// [`Submitted`] of many rounds in one query, by round; the set and the answers are read
-/// together, so that they always belong to each other.
-#[tracing::instrument(skip_all, fields(rounds = round_ids.len()))]
-pub async fn submitted_answers_of(
-    db: &Db,
-    round_ids: &[&str],
-) -> Result<HashMap<String, Submitted>, AppError> {
-    let mut by_round: HashMap<String, Submitted> = HashMap::new();
-    let rows = of_submitted(
-        db,
-        "r.round_id, r.response_id, r.submitted_at, a.item_id, a.answer
-         from assessment_response r left join assessment_answer a on a.response_id = r.response_id",
-        round_ids,
-    )
-    .await?;
-    for r in &rows {
+/// Rows of `response_id`, `item_id` and `answer`, ordered by response, as each response's
+/// answers, in that order.
+fn by_response(rows: &[AnyRow]) -> Result<Vec<(String, Answers)>, AppError> {
+    let mut responses: Vec<(String, Answers)> = Vec::new();
+    for r in rows {
         let response_id: String = r.try_get("response_id")?;
-        let round = by_round.entry(r.try_get("round_id")?).or_default();
-        if round.set.last().map(|(id, _)| id) != Some(&response_id) {
-            round.set.push((response_id, r.try_get("submitted_at")?));
-            round.answers.push(Answers::new());
+        if responses.last().map(|(id, _)| id) != Some(&response_id) {
+            responses.push((response_id, Answers::new()));
         }
-        if r.try_get::<Option<String>, _>("item_id")?.is_some() {
-            let (item_id, answer) = item_answer(r)?;
-            if let Some(last) = round.answers.last_mut() {
-                last.insert(item_id, answer);
-            }
+        let (item_id, answer) = item_answer(r)?;
+        if let Some((_, last)) = responses.last_mut() {
+            last.insert(item_id, answer);
         }
     }
-    // A response without answers counts in the set, not among the answers.
-    for round in by_round.values_mut() {
-        round.answers.retain(|a| !a.is_empty());
+    Ok(responses)
+}
+
+/// The submitted responses of these rounds that have answers but no stored dimension scores
+/// (submitted before scores were stored), each with its template version's id and its answers.
+/// A response whose template has no dimensions is found again each time, with nothing to store.
+#[tracing::instrument(skip_all, fields(rounds = round_ids.len()))]
+pub async fn unscored(
+    db: &Db,
+    round_ids: &[&str],
+) -> Result<Vec<(String, String, Answers)>, AppError> {
+    let sql = format!(
+        "select r.response_id, d.version_id, a.item_id, a.answer
+         from assessment_response r
+         join assessment_round d on d.round_id = r.round_id
+         join assessment_answer a on a.response_id = r.response_id
+         where {SUBMITTED_IN} and not exists
+           (select 1 from assessment_response_score s where s.response_id = r.response_id)
+         order by r.response_id"
+    );
+    let rows = crate::db::fetch_in(db, &sql, round_ids).await?;
+    let mut versions: HashMap<String, String> = HashMap::new();
+    for r in &rows {
+        versions.insert(r.try_get("response_id")?, r.try_get("version_id")?);
+    }
+    by_response(&rows)?
+        .into_iter()
+        .map(|(id, answers)| {
+            let version_id = versions.remove(&id).ok_or(AppError::Internal)?;
+            Ok((id, version_id, answers))
+        })
+        .collect()
+}
+
+/// Stores dimension scores of responses found [`unscored`].
+pub async fn add_scores(
+    db: &Db,
+    scores: Vec<(String, Vec<ResponseScore>)>,
+) -> Result<(), AppError> {
+    db.write(move |conn| {
+        async move {
+            insert_scores(conn, &scores).await?;
+            Ok(Outcome::Keep(()))
+        }
+        .boxed()
+    })
+    .await
+}
+
+/// A round's stored dimension scores, merged: how many responses have scores, and for each
+/// dimension the mean of the present scores and how many there are.
+#[derive(Debug, Default)]
+pub struct RoundScores {
+    pub respondents: usize,
+    pub present: HashMap<String, (f64, usize)>,
+}
+
+/// The [`RoundScores`] of each of these rounds that has any, in one query.
+#[tracing::instrument(skip_all, fields(rounds = round_ids.len()))]
+pub async fn round_scores(
+    db: &Db,
+    round_ids: &[&str],
+) -> Result<HashMap<String, RoundScores>, AppError> {
+    let sql = format!(
+        "select r.round_id, s.dimension_id, count(*) as scored, count(s.present) as answered,
+                avg(s.present) as mean
+         from assessment_response r
+         join assessment_response_score s on s.response_id = r.response_id
+         where {SUBMITTED_IN}
+         group by r.round_id, s.dimension_id"
+    );
+    let mut by_round: HashMap<String, RoundScores> = HashMap::new();
+    for r in crate::db::fetch_in(db, &sql, round_ids).await? {
+        let round = by_round.entry(r.try_get("round_id")?).or_default();
+        // Every scored response has a row for each dimension of its template version.
+        let scored: i64 = r.try_get("scored")?;
+        round.respondents = round.respondents.max(count(scored)?);
+        if let Some(mean) = r.try_get::<Option<f64>, _>("mean")? {
+            let answered: i64 = r.try_get("answered")?;
+            round
+                .present
+                .insert(r.try_get("dimension_id")?, (mean, count(answered)?));
+        }
     }
     Ok(by_round)
+}
+
+fn count(n: i64) -> Result<usize, AppError> {
+    usize::try_from(n).map_err(|_| bad_value("count", &n.to_string()))
 }
 
 /// Every response of the facilitator's round that was not withdrawn, in the order they came,

@@ -123,71 +123,27 @@ pub fn column_means(rows: &[Standing], columns: usize) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// Merged results of rounds already computed, by round id and template version (see
-/// [`merged_key`]), with the submitted responses they were made of. A comparison merges up to one round of every region; each round's answers are
-/// read and merged again only when its set of submitted responses changed.
+/// The stored dimension scores of these rounds, by round id; the
+/// scores of responses submitted before they were stored are computed and stored first.
 #[cfg(feature = "ssr")]
-static MERGED: std::sync::LazyLock<std::sync::RwLock<MergedByRound>> =
-    std::sync::LazyLock::new(Default::default);
-
-#[cfg(feature = "ssr")]
-type MergedByRound =
-    std::collections::HashMap<String, (super::answer_store::SubmittedSet, std::sync::Arc<Results>)>;
-
-/// A round's key in [`MERGED`]: its id and its template version's.
-#[cfg(feature = "ssr")]
-fn merged_key(round_id: &str, version_id: &str) -> String {
-    format!("{round_id}/{version_id}")
-}
-
-/// Past this many rounds the cache starts again, so that its memory stays bounded.
-#[cfg(feature = "ssr")]
-const MERGED_KEPT: usize = 2_000;
-
-/// The merged results of these rounds (id and template version), by round id: from the cache
-/// while a round's submitted responses stay the same, else read and merged again.
-#[cfg(feature = "ssr")]
-async fn merged_results(
+async fn scores_of(
     db: &crate::db::Db,
-    rounds: &[(&str, &str)],
-) -> Result<std::collections::HashMap<String, std::sync::Arc<Results>>, AppError> {
-    use super::{answer_store, store};
-    let round_ids: Vec<&str> = rounds.iter().map(|(id, _)| *id).collect();
-    let sets = answer_store::submitted_sets(db, &round_ids).await?;
-    let mut merged = std::collections::HashMap::new();
-    let mut stale = Vec::new();
-    {
-        let cache = MERGED.read().map_err(|_| AppError::Internal)?;
-        for (id, version_id) in rounds {
-            let now = sets.get(*id).map(Vec::as_slice).unwrap_or_default();
-            match cache.get(&merged_key(id, version_id)) {
-                Some((set, results)) if set.as_slice() == now => {
-                    merged.insert((*id).to_owned(), results.clone());
-                }
-                _ => stale.push((*id, *version_id)),
-            }
+    round_ids: &[&str],
+) -> Result<std::collections::HashMap<String, super::answer_store::RoundScores>, AppError> {
+    use super::{answer_store, score::ResponseScore, store};
+    let unscored = answer_store::unscored(db, round_ids).await?;
+    if !unscored.is_empty() {
+        let mut scores = Vec::with_capacity(unscored.len());
+        for (response_id, version_id, answers) in unscored {
+            let template = store::shared_version(db, &version_id).await?;
+            scores.push((
+                response_id,
+                ResponseScore::all_of(&template.definition, &answers),
+            ));
         }
+        answer_store::add_scores(db, scores).await?;
     }
-    if stale.is_empty() {
-        return Ok(merged);
-    }
-    let stale_ids: Vec<&str> = stale.iter().map(|(id, _)| *id).collect();
-    let mut read = answer_store::submitted_answers_of(db, &stale_ids).await?;
-    let mut fresh = Vec::new();
-    for (id, version_id) in stale {
-        let template = store::shared_version(db, version_id).await?;
-        let submitted = read.remove(id).unwrap_or_default();
-        let results = std::sync::Arc::new(Results::of(&template.definition, &submitted.answers));
-        merged.insert(id.to_owned(), results.clone());
-        fresh.push((merged_key(id, version_id), (submitted.set, results)));
-    }
-    let mut cache = MERGED.write().map_err(|_| AppError::Internal)?;
-    let added = fresh.iter().filter(|(k, _)| !cache.contains_key(k)).count();
-    if cache.len() + added > MERGED_KEPT {
-        cache.clear();
-    }
-    cache.extend(fresh);
-    Ok(merged)
+    answer_store::round_scores(db, round_ids).await
 }
 
 /// The comparison for a round's facilitator.
@@ -218,12 +174,7 @@ pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> 
     let (chosen, withheld) = choose(&this, &candidates);
     let mut ids: Vec<&str> = chosen.iter().map(|c| c.round_id.as_str()).collect();
     ids.push(&round_id);
-    let wanted: Vec<(&str, &str)> = rows
-        .iter()
-        .filter(|(r, _)| ids.contains(&r.round_id.as_str()))
-        .map(|(r, _)| (r.round_id.as_str(), r.version_id.as_str()))
-        .collect();
-    let merged = merged_results(&db, &wanted).await?;
+    let mut scores = scores_of(&db, &ids).await?;
     let views = round_store::round_views(
         &db,
         rows.iter()
@@ -234,7 +185,7 @@ pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> 
     .await?;
     let mut standings: HashMap<String, Standing> = HashMap::new();
     for view in views {
-        let results = merged.get(&view.round_id).ok_or(AppError::Internal)?;
+        let round_scores = scores.remove(&view.round_id).unwrap_or_default();
         // The round's own facilitator sees every mean; of other rounds, only what enough
         // people answered.
         let min_answers = if view.round_id == round_id {
@@ -249,8 +200,17 @@ pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> 
                 region_name: view.region_name,
                 round_name: view.name,
                 created_at: view.created_at,
-                respondents: results.respondents,
-                present: present_by_dimension(&dimensions, results, min_answers),
+                respondents: round_scores.respondents,
+                present: dimensions
+                    .iter()
+                    .map(|(id, _)| {
+                        round_scores
+                            .present
+                            .get(id)
+                            .filter(|(_, answered)| *answered >= min_answers)
+                            .map(|(mean, _)| *mean)
+                    })
+                    .collect(),
             },
         );
     }
@@ -259,8 +219,8 @@ pub async fn round_comparison(round_id: String) -> Result<Comparison, AppError> 
     let mut earlier = Vec::new();
     let mut withheld = withheld;
     for c in chosen {
-        // Counted again from the answers themselves: a response reopened or withdrawn since
-        // the count, or one without answers, must not let fewer than 3 through.
+        // Counted again from the stored scores: a response reopened or withdrawn since the
+        // count, or one without answers, must not let fewer than 3 through.
         match standings
             .remove(&c.round_id)
             .filter(|s| s.respondents >= MIN_RESPONDENTS_TO_SHARE)

@@ -18,6 +18,7 @@ use {
         answer_from_fields, closing_time, format_code, new_code, Entry, LABEL_MAX, ROUND_NAME_MAX,
     },
     super::round_store::{self as store, NewRound},
+    super::score::ResponseScore,
     crate::db::{now_ms, Db},
     crate::error::{Checks, Problem},
     crate::identity::model::Email,
@@ -533,12 +534,17 @@ pub async fn submit_response(key: String) -> Result<(), AppError> {
     let who = require_respondent(&db, &key).await?;
     let template = template_of(&db, &who).await?;
     let missing = answer_store::submit(&db, &who, move |answers| {
-        template
+        let missing: Vec<String> = template
             .definition
             .missing_required(answers)
             .iter()
             .map(|i| i.id.clone())
-            .collect()
+            .collect();
+        if missing.is_empty() {
+            Ok(ResponseScore::all_of(&template.definition, answers))
+        } else {
+            Err(missing)
+        }
     })
     .await?
     .map_err(refused)?;

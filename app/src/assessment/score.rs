@@ -186,6 +186,32 @@ impl Results {
     }
 }
 
+/// One response's score in one dimension: its weighted mean over the dimension's items it
+/// answered (`None` when it answered none). A round's dimension score for comparisons is the
+/// mean of these, so they are stored when a response is submitted and a comparison of a
+/// hundred rounds reads a few rows a round instead of every answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseScore {
+    pub dimension_id: String,
+    pub present: Option<f64>,
+    pub target: Option<f64>,
+}
+
+impl ResponseScore {
+    /// The response's score in each of the template's dimensions, in the template's order.
+    pub fn all_of(template: &Template, answers: &Answers) -> Vec<ResponseScore> {
+        Results::of(template, std::slice::from_ref(answers))
+            .dimensions
+            .into_iter()
+            .map(|d| ResponseScore {
+                dimension_id: d.dimension_id,
+                present: d.present.map(|s| s.mean),
+                target: d.target.map(|s| s.mean),
+            })
+            .collect()
+    }
+}
+
 fn weighted_mean(values: impl Iterator<Item = (f64, f64)>) -> Option<f64> {
     let (sum, weights) = values.fold((0.0, 0.0), |(s, w), (v, weight)| {
         (s + v * weight, w + weight)
@@ -283,6 +309,37 @@ mod tests {
         assert!(close(present.mean, 2.6), "{}", present.mean);
         assert!(close(present.max, 3.2));
         assert_eq!(monitoring.target, None);
+    }
+
+    #[test]
+    fn the_mean_of_each_responses_stored_score_is_the_rounds_dimension_score() {
+        let template = template();
+        let responses = [
+            response(&[("F1", Some(4), Some(5)), ("F4", Some(1), None)]),
+            response(&[("F1", Some(2), None)]),
+            response(&[("F2.impact", Some(5), None)]),
+        ];
+        let merged = Results::of(&template, &responses);
+        let each: Vec<Vec<ResponseScore>> = responses
+            .iter()
+            .map(|r| ResponseScore::all_of(&template, r))
+            .collect();
+        for (k, dimension) in merged.dimensions.iter().enumerate() {
+            let present: Vec<f64> = each.iter().filter_map(|r| r[k].present).collect();
+            assert_eq!(each[0][k].dimension_id, dimension.dimension_id);
+            assert_eq!(present.len(), dimension.present.map_or(0, |s| s.count));
+            if let Some(stats) = dimension.present {
+                let mean = present.iter().sum::<f64>() / present.len() as f64;
+                assert!(close(mean, stats.mean), "{}", dimension.dimension_id);
+            }
+        }
+        let monitoring = template
+            .dimensions
+            .iter()
+            .position(|d| d.id == "monitoring")
+            .unwrap();
+        assert_eq!(each[0][monitoring].target, Some(5.0));
+        assert_eq!(each[1][monitoring].present, Some(2.0));
     }
 
     #[test]
