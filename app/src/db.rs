@@ -64,6 +64,67 @@ pub enum Outcome<T> {
     Undo(T),
 }
 
+/// An argument of a statement given to [`Db::run`], owned: the statement may run on the task
+/// that commits SQLite's writes. Made with [`crate::args!`].
+#[derive(Debug, Clone)]
+pub enum Arg {
+    Text(Option<String>),
+    Int(Option<i64>),
+}
+
+impl From<&str> for Arg {
+    fn from(v: &str) -> Arg {
+        Arg::Text(Some(v.to_owned()))
+    }
+}
+
+impl From<&String> for Arg {
+    fn from(v: &String) -> Arg {
+        Arg::Text(Some(v.clone()))
+    }
+}
+
+impl From<String> for Arg {
+    fn from(v: String) -> Arg {
+        Arg::Text(Some(v))
+    }
+}
+
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Arg {
+        Arg::Text(v.map(str::to_owned))
+    }
+}
+
+impl From<i64> for Arg {
+    fn from(v: i64) -> Arg {
+        Arg::Int(Some(v))
+    }
+}
+
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Arg {
+        Arg::Int(v)
+    }
+}
+
+/// The arguments of a [`Db::run`] statement, in the order of its `$1, $2, …`.
+#[macro_export]
+macro_rules! args {
+    ($($arg:expr),* $(,)?) => {
+        vec![$($crate::db::Arg::from($arg)),*]
+    };
+}
+
+/// What a statement given to [`Db::run`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Written {
+    /// How many rows it changed.
+    pub rows: u64,
+    /// It would have broken a unique constraint, and changed nothing.
+    pub duplicate: bool,
+}
+
 /// Runs on every new SQLite connection: the settings are per connection, not per file.
 /// WAL lets readers go on while one writer writes; FULL makes a committed write survive power loss.
 const SQLITE_PRAGMAS: &str = "pragma journal_mode = wal; pragma synchronous = full; \
@@ -132,6 +193,47 @@ impl Db {
                 Ok(value)
             }
         }
+    }
+
+    /// Runs one statement as a [`Db::write`]: on SQLite in the queue every other write waits
+    /// in, so that it is not starved of the database's lock while the group-commit writer
+    /// keeps taking it. A unique violation is not an error: it changes nothing and answers
+    /// [`Written::duplicate`].
+    pub async fn run(
+        &self,
+        sql: &'static str,
+        args: Vec<Arg>,
+    ) -> Result<Written, crate::error::AppError> {
+        use futures::FutureExt;
+        self.write(move |conn| {
+            async move {
+                let mut query = sqlx::query(sql);
+                for arg in args {
+                    query = match arg {
+                        Arg::Text(v) => query.bind(v),
+                        Arg::Int(v) => query.bind(v),
+                    };
+                }
+                match query.execute(&mut *conn).await {
+                    Ok(done) => Ok(Outcome::Keep(Written {
+                        rows: done.rows_affected(),
+                        duplicate: false,
+                    })),
+                    Err(e)
+                        if e.as_database_error()
+                            .is_some_and(|d| d.is_unique_violation()) =>
+                    {
+                        Ok(Outcome::Undo(Written {
+                            rows: 0,
+                            duplicate: true,
+                        }))
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            .boxed()
+        })
+        .await
     }
 
     /// Runs the SQL migrations, then the data fixes that need Rust (keys computed by

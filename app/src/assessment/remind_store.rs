@@ -4,6 +4,7 @@
 use super::access::Facilitator;
 use super::remind::REMIND_AGAIN_AFTER_MS;
 use super::round::Entry;
+use crate::args;
 use crate::db::Db;
 use crate::error::AppError;
 use sqlx::Row;
@@ -62,22 +63,24 @@ pub async fn claim(
     response_id: &str,
     now: i64,
 ) -> Result<bool, AppError> {
-    let done = sqlx::query(
-        "update assessment_response set reminded_at = $1, reminders = reminders + 1
-         where response_id = $2 and round_id = $3
-           and (reminded_at is null or reminded_at <= $4)
-           and not exists (
-               select 1 from assessment_response o
-               where o.user_id = assessment_response.user_id and o.response_id <> $2
-                 and o.reminded_at > $4)",
-    )
-    .bind(now)
-    .bind(response_id)
-    .bind(&round.round().round_id)
-    .bind(now - REMIND_AGAIN_AFTER_MS)
-    .execute(&db.pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let done = db
+        .run(
+            "update assessment_response set reminded_at = $1, reminders = reminders + 1
+             where response_id = $2 and round_id = $3
+               and (reminded_at is null or reminded_at <= $4)
+               and not exists (
+                   select 1 from assessment_response o
+                   where o.user_id = assessment_response.user_id and o.response_id <> $2
+                     and o.reminded_at > $4)",
+            args![
+                now,
+                response_id,
+                &round.round().round_id,
+                now - REMIND_AGAIN_AFTER_MS
+            ],
+        )
+        .await?;
+    Ok(done.rows == 1)
 }
 
 /// Undoes a claim whose message did not leave: the respondent was not reminded.
@@ -87,15 +90,16 @@ pub async fn unclaim(
     claimed: &Remindable,
     now: i64,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    db.run(
         "update assessment_response set reminded_at = $1, reminders = reminders - 1
          where response_id = $2 and round_id = $3 and reminded_at = $4",
+        args![
+            claimed.reminded_at,
+            &claimed.response_id,
+            &round.round().round_id,
+            now
+        ],
     )
-    .bind(claimed.reminded_at)
-    .bind(&claimed.response_id)
-    .bind(&round.round().round_id)
-    .bind(now)
-    .execute(&db.pool)
     .await?;
     Ok(())
 }

@@ -4,6 +4,7 @@
 use super::access::{Facilitator, Reviewer};
 use super::review::{Action, ActionStatus, ReviewScores, ReviewSummary};
 use super::round_store::{RoundRow, ROUND_COLUMNS};
+use crate::args;
 use crate::db::{bad_value, new_id, now_ms, Db};
 use crate::error::{AppError, Problem};
 use crate::identity::session::SignedIn;
@@ -62,27 +63,18 @@ pub async fn add_review(
     label: &str,
 ) -> Result<(), AppError> {
     let now = now_ms();
-    let inserted = sqlx::query(
-        "insert into assessment_review
-             (review_id, round_id, reviewer_id, label, scores, comment, created_at, updated_at)
-         values ($1, $2, $3, $4, '{}', '', $5, $5)",
-    )
-    .bind(new_id())
-    .bind(&round.round().round_id)
-    .bind(reviewer_id)
-    .bind(label)
-    .bind(now)
-    .execute(&db.pool)
-    .await;
-    match inserted {
-        Ok(_) => Ok(()),
-        Err(e)
-            if e.as_database_error()
-                .is_some_and(|d| d.is_unique_violation()) =>
-        {
-            Err(AppError::field("email", Problem::AlreadyInvited))
-        }
-        Err(e) => Err(e.into()),
+    let inserted = db
+        .run(
+            "insert into assessment_review
+                 (review_id, round_id, reviewer_id, label, scores, comment, created_at, updated_at)
+             values ($1, $2, $3, $4, '{}', '', $5, $5)",
+            args![new_id(), &round.round().round_id, reviewer_id, label, now],
+        )
+        .await?;
+    if inserted.duplicate {
+        Err(AppError::field("email", Problem::AlreadyInvited))
+    } else {
+        Ok(())
     }
 }
 
@@ -166,19 +158,15 @@ pub async fn save_review(
 ) -> Result<(), AppError> {
     let json = serde_json::to_string(scores).map_err(|_| AppError::Internal)?;
     let now = now_ms();
-    let done = sqlx::query(
-        "update assessment_review set scores = $1, comment = $2, updated_at = $3,
-                submitted_at = case when $4 = 1 then $3 else null end
-         where review_id = $5 and submitted_at is null",
-    )
-    .bind(json)
-    .bind(comment)
-    .bind(now)
-    .bind(i64::from(submit))
-    .bind(&who.review.review_id)
-    .execute(&db.pool)
-    .await?;
-    if done.rows_affected() == 1 {
+    let done = db
+        .run(
+            "update assessment_review set scores = $1, comment = $2, updated_at = $3,
+                    submitted_at = case when $4 = 1 then $3 else null end
+             where review_id = $5 and submitted_at is null",
+            args![json, comment, now, i64::from(submit), &who.review.review_id],
+        )
+        .await?;
+    if done.rows == 1 {
         Ok(())
     } else {
         Err(AppError::field("review", Problem::AlreadySubmitted))
@@ -188,12 +176,13 @@ pub async fn save_review(
 /// Deletes one of the round's reviews; `NotFound` unless it is one of this round's.
 #[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
 pub async fn delete_review(db: &Db, round: &Facilitator, review_id: &str) -> Result<(), AppError> {
-    let done = sqlx::query("delete from assessment_review where review_id = $1 and round_id = $2")
-        .bind(review_id)
-        .bind(&round.round().round_id)
-        .execute(&db.pool)
+    let done = db
+        .run(
+            "delete from assessment_review where review_id = $1 and round_id = $2",
+            args![review_id, &round.round().round_id],
+        )
         .await?;
-    if done.rows_affected() == 1 {
+    if done.rows == 1 {
         Ok(())
     } else {
         Err(AppError::NotFound)
@@ -211,11 +200,11 @@ pub async fn feedback(db: &Db, round: &Facilitator) -> Result<String, AppError> 
 
 #[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
 pub async fn set_feedback(db: &Db, round: &Facilitator, feedback: &str) -> Result<(), AppError> {
-    sqlx::query("update assessment_round set feedback = $1 where round_id = $2")
-        .bind(feedback)
-        .bind(&round.round().round_id)
-        .execute(&db.pool)
-        .await?;
+    db.run(
+        "update assessment_round set feedback = $1 where round_id = $2",
+        args![feedback, &round.round().round_id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -250,18 +239,19 @@ pub async fn add_action(
     owner: &str,
     due_on: &str,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    db.run(
         "insert into assessment_action (action_id, round_id, action, owner, due_on, status, created_at)
          values ($1, $2, $3, $4, $5, $6, $7)",
+        args![
+            new_id(),
+            &round.round().round_id,
+            action,
+            owner,
+            due_on,
+            ActionStatus::Open.as_str(),
+            now_ms()
+        ],
     )
-    .bind(new_id())
-    .bind(&round.round().round_id)
-    .bind(action)
-    .bind(owner)
-    .bind(due_on)
-    .bind(ActionStatus::Open.as_str())
-    .bind(now_ms())
-    .execute(&db.pool)
     .await?;
     Ok(())
 }
@@ -275,18 +265,24 @@ pub async fn change_action(
     action_id: &str,
     status: Option<ActionStatus>,
 ) -> Result<(), AppError> {
-    let query = match status {
-        Some(status) => sqlx::query(
-            "update assessment_action set status = $3 where action_id = $1 and round_id = $2",
-        )
-        .bind(action_id)
-        .bind(&round.round().round_id)
-        .bind(status.as_str()),
-        None => sqlx::query("delete from assessment_action where action_id = $1 and round_id = $2")
-            .bind(action_id)
-            .bind(&round.round().round_id),
+    let round_id = &round.round().round_id;
+    let done = match status {
+        Some(status) => {
+            db.run(
+                "update assessment_action set status = $3 where action_id = $1 and round_id = $2",
+                args![action_id, round_id, status.as_str()],
+            )
+            .await?
+        }
+        None => {
+            db.run(
+                "delete from assessment_action where action_id = $1 and round_id = $2",
+                args![action_id, round_id],
+            )
+            .await?
+        }
     };
-    if query.execute(&db.pool).await?.rows_affected() == 1 {
+    if done.rows == 1 {
         Ok(())
     } else {
         Err(AppError::NotFound)

@@ -3,6 +3,7 @@
 
 use super::access::Facilitator;
 use super::round::{format_code, Entry, Progress, ResponseSummary, Round};
+use crate::args;
 use crate::db::{bad_value, new_id, now_ms, Db, Outcome};
 use crate::error::AppError;
 use crate::identity::session::SignedIn;
@@ -103,18 +104,19 @@ pub struct NewRound<'a> {
 #[tracing::instrument(skip_all, fields(by = %by.user_id))]
 pub async fn create_round(db: &Db, by: &SignedIn, round: NewRound<'_>) -> Result<String, AppError> {
     let id = new_id();
-    sqlx::query(
+    db.run(
         "insert into assessment_round (round_id, version_id, region_id, name, facilitator_id, closes_at, created_at)
          values ($1, $2, $3, $4, $5, $6, $7)",
+        args![
+            &id,
+            round.version_id,
+            round.region_id,
+            round.name,
+            &by.user_id,
+            round.closes_at,
+            now_ms()
+        ],
     )
-    .bind(&id)
-    .bind(round.version_id)
-    .bind(round.region_id)
-    .bind(round.name)
-    .bind(&by.user_id)
-    .bind(round.closes_at)
-    .bind(now_ms())
-    .execute(&db.pool)
     .await?;
     Ok(id)
 }
@@ -220,33 +222,32 @@ pub async fn add_response(
 ) -> Result<String, AppError> {
     let id = new_id();
     let now = now_ms();
-    let inserted = sqlx::query(
-        "insert into assessment_response (response_id, round_id, entry, label, user_id, code, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $7)",
-    )
-    .bind(&id)
-    .bind(&round.round().round_id)
-    .bind(entry.as_str())
-    .bind(label)
-    .bind(user_id)
-    .bind(code)
-    .bind(now)
-    .execute(&db.pool)
-    .await;
-    match inserted {
-        Ok(_) => Ok(id),
+    let inserted = db
+        .run(
+            "insert into assessment_response (response_id, round_id, entry, label, user_id, code, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $7)",
+            args![
+                &id,
+                &round.round().round_id,
+                entry.as_str(),
+                label,
+                user_id,
+                code,
+                now
+            ],
+        )
+        .await?;
+    match (inserted.duplicate, entry) {
+        (false, _) => Ok(id),
         // Codes are 16 random letters: only an account invited twice can collide.
-        Err(e)
-            if entry == Entry::Account
-                && e.as_database_error()
-                    .is_some_and(|d| d.is_unique_violation()) =>
-        {
-            Err(AppError::field(
-                "email",
-                crate::error::Problem::AlreadyInvited,
-            ))
+        (true, Entry::Account) => Err(AppError::field(
+            "email",
+            crate::error::Problem::AlreadyInvited,
+        )),
+        (true, _) => {
+            tracing::error!("a new response's code was already taken");
+            Err(AppError::Internal)
         }
-        Err(e) => Err(e.into()),
     }
 }
 
@@ -362,17 +363,19 @@ pub async fn set_revoked(
     response_id: &str,
     revoked: bool,
 ) -> Result<(), AppError> {
-    let done = sqlx::query(
-        "update assessment_response set revoked_at = $1, updated_at = $2
-         where response_id = $3 and round_id = $4",
-    )
-    .bind(revoked.then(now_ms))
-    .bind(now_ms())
-    .bind(response_id)
-    .bind(&round.round().round_id)
-    .execute(&db.pool)
-    .await?;
-    found(done.rows_affected())
+    let done = db
+        .run(
+            "update assessment_response set revoked_at = $1, updated_at = $2
+             where response_id = $3 and round_id = $4",
+            args![
+                revoked.then(now_ms),
+                now_ms(),
+                response_id,
+                &round.round().round_id
+            ],
+        )
+        .await?;
+    found(done.rows)
 }
 
 /// The facilitator reopens a submitted response so that its respondent can change it.
@@ -382,18 +385,20 @@ pub async fn reopen_response(
     round: &Facilitator,
     response_id: &str,
 ) -> Result<(), AppError> {
-    let done = sqlx::query(
-        "update assessment_response set submitted_at = null, updated_at = $1, reopened_at = $1,
-                reopened_by = $4
-         where response_id = $2 and round_id = $3 and submitted_at is not null",
-    )
-    .bind(now_ms())
-    .bind(response_id)
-    .bind(&round.round().round_id)
-    .bind(&round.user.user_id)
-    .execute(&db.pool)
-    .await?;
-    if done.rows_affected() == 1 {
+    let done = db
+        .run(
+            "update assessment_response set submitted_at = null, updated_at = $1, reopened_at = $1,
+                    reopened_by = $4
+             where response_id = $2 and round_id = $3 and submitted_at is not null",
+            args![
+                now_ms(),
+                response_id,
+                &round.round().round_id,
+                &round.user.user_id
+            ],
+        )
+        .await?;
+    if done.rows == 1 {
         return Ok(());
     }
     let exists = find_response(db, response_id)
@@ -420,11 +425,11 @@ fn found(rows: u64) -> Result<(), AppError> {
 /// Switches the round's shared link on (with a new code) or off.
 #[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
 pub async fn set_link(db: &Db, round: &Facilitator, code: Option<&str>) -> Result<(), AppError> {
-    sqlx::query("update assessment_round set link_code = $1 where round_id = $2")
-        .bind(code)
-        .bind(&round.round().round_id)
-        .execute(&db.pool)
-        .await?;
+    db.run(
+        "update assessment_round set link_code = $1 where round_id = $2",
+        args![code, &round.round().round_id],
+    )
+    .await?;
     Ok(())
 }
 
@@ -432,16 +437,17 @@ pub async fn set_link(db: &Db, round: &Facilitator, code: Option<&str>) -> Resul
 #[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
 pub async fn set_closed(db: &Db, round: &Facilitator, closed: bool) -> Result<(), AppError> {
     let now = now_ms();
-    sqlx::query(
+    db.run(
         "update assessment_round set closed_at = $1,
                 closes_at = case when $2 = 0 and closes_at <= $3 then null else closes_at end
          where round_id = $4",
+        args![
+            closed.then_some(now),
+            i64::from(closed),
+            now,
+            &round.round().round_id
+        ],
     )
-    .bind(closed.then_some(now))
-    .bind(i64::from(closed))
-    .bind(now)
-    .bind(&round.round().round_id)
-    .execute(&db.pool)
     .await?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use super::model::{
     PersonalData, Role, UserSummary,
 };
 use super::session::{Admin, SignedIn};
+use crate::args;
 use crate::db::{bad_value, new_id, now_ms, Db};
 use crate::error::{AppError, Problem};
 use sqlx::AnyConnection;
@@ -222,27 +223,30 @@ pub struct NewSession<'a> {
 /// ends every session) must not open a new one. `false` when nothing was opened.
 #[tracing::instrument(skip_all, fields(user_id = session.user_id))]
 pub async fn create_session(db: &Db, session: NewSession<'_>) -> Result<bool, AppError> {
-    let done = sqlx::query(
-        "insert into session (session_id, user_id, expires_at, created_at)
-         select $1, user_id, $3, $4 from app_user
-         where user_id = $2 and password_hash = $5 and disabled = 0",
-    )
-    .bind(session.token_hash)
-    .bind(session.user_id)
-    .bind(session.expires_at)
-    .bind(session.now)
-    .bind(session.password_hash)
-    .execute(&db.pool)
-    .await?;
-    Ok(done.rows_affected() == 1)
+    let done = db
+        .run(
+            "insert into session (session_id, user_id, expires_at, created_at)
+             select $1, user_id, $3, $4 from app_user
+             where user_id = $2 and password_hash = $5 and disabled = 0",
+            args![
+                session.token_hash,
+                session.user_id,
+                session.expires_at,
+                session.now,
+                session.password_hash
+            ],
+        )
+        .await?;
+    Ok(done.rows == 1)
 }
 
 #[tracing::instrument(skip_all)]
 pub async fn delete_session(db: &Db, token_hash: &str) -> Result<(), AppError> {
-    sqlx::query("delete from session where session_id = $1")
-        .bind(token_hash)
-        .execute(&db.pool)
-        .await?;
+    db.run(
+        "delete from session where session_id = $1",
+        args![token_hash],
+    )
+    .await?;
     Ok(())
 }
 
@@ -285,26 +289,22 @@ pub async fn update_profile(
     organisation_id: Option<&str>,
     locale: &str,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    db.run(
         "update app_user set display_name = $2, organisation_id = $3, preferred_locale = $4
          where user_id = $1",
+        args![&me.user_id, display_name, organisation_id, locale],
     )
-    .bind(&me.user_id)
-    .bind(display_name)
-    .bind(organisation_id)
-    .bind(locale)
-    .execute(&db.pool)
     .await?;
     Ok(())
 }
 
 #[tracing::instrument(skip_all, fields(user_id = %me.user_id, locale))]
 pub async fn set_locale(db: &Db, me: &SignedIn, locale: &str) -> Result<(), AppError> {
-    sqlx::query("update app_user set preferred_locale = $2 where user_id = $1")
-        .bind(&me.user_id)
-        .bind(locale)
-        .execute(&db.pool)
-        .await?;
+    db.run(
+        "update app_user set preferred_locale = $2 where user_id = $1",
+        args![&me.user_id, locale],
+    )
+    .await?;
     Ok(())
 }
 
@@ -461,13 +461,11 @@ pub async fn open_signup(db: &Db) -> Result<bool, AppError> {
 
 #[tracing::instrument(skip_all, fields(open))]
 pub async fn set_open_signup(db: &Db, _: &Admin, open: bool) -> Result<(), AppError> {
-    sqlx::query(
+    db.run(
         "insert into setting (setting_key, value, created_at) values ('open_signup', $1, $2)
          on conflict (setting_key) do update set value = excluded.value",
+        args![if open { "1" } else { "0" }, now_ms()],
     )
-    .bind(if open { "1" } else { "0" })
-    .bind(now_ms())
-    .execute(&db.pool)
     .await?;
     Ok(())
 }
