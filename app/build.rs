@@ -8,8 +8,6 @@ use std::error::Error;
 use std::path::{Path, PathBuf};
 
 const DEFAULT_LOCALE: &str = "en";
-/// CLDR plural categories: `key_one`, `key_few`, … are forms of one key.
-const PLURAL_SUFFIXES: [&str; 6] = ["_zero", "_one", "_two", "_few", "_many", "_other"];
 
 fn main() -> Result<(), Box<dyn Error>> {
     println!("cargo::rerun-if-changed=build.rs");
@@ -72,14 +70,10 @@ fn keys_of(path: &Path) -> Result<BTreeSet<String>, Box<dyn Error>> {
 fn flatten(prefix: &str, value: &serde_json::Value, keys: &mut BTreeSet<String>) {
     if let serde_json::Value::Object(map) = value {
         for (k, v) in map {
-            let name = PLURAL_SUFFIXES
-                .iter()
-                .find_map(|s| k.strip_suffix(s))
-                .unwrap_or(k);
             let full = if prefix.is_empty() {
-                name.to_owned()
+                k.to_owned()
             } else {
-                format!("{prefix}.{name}")
+                format!("{prefix}.{k}")
             };
             if v.is_object() {
                 flatten(&full, v, keys);

@@ -3,7 +3,7 @@
 use crate::i18n::*;
 use crate::identity::api::get_platform_status;
 use crate::registry::api::{load_registry, platform_counts};
-use crate::ui::use_session_user;
+use crate::ui::{page_data, use_session_user, Plural};
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 use leptos_meta::Title;
@@ -11,9 +11,9 @@ use leptos_meta::Title;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
-    let status = Resource::new(|| (), |_| get_platform_status());
-    let counts = Resource::new(|| (), |_| platform_counts());
-    let registry = Resource::new(|| (), |_| load_registry());
+    let status = page_data(|| (), |_| get_platform_status());
+    let counts = page_data(|| (), |_| platform_counts());
+    let registry = page_data(|| (), |_| load_registry());
     let user = use_session_user();
     let locale = i18n.get_locale_untracked().as_str();
     view! {
@@ -59,9 +59,27 @@ pub fn HomePage() -> impl IntoView {
                 view! {
                     {counts.map(|(organisations, people)| view! {
                         <p class="counts">
-                            <a href="/organisations">{t_string!(i18n, count_organisations, count = organisations).to_string()}</a>
+                            <a href="/organisations">
+                                {in_plural(
+                                    i18n.get_locale_untracked(),
+                                    organisations,
+                                    [
+                                        t_string!(i18n, count_organisations.one, count = organisations).to_string(),
+                                        t_string!(i18n, count_organisations.few, count = organisations).to_string(),
+                                        t_string!(i18n, count_organisations.other, count = organisations).to_string(),
+                                    ],
+                                )}
+                            </a>
                             " · "
-                            {t_string!(i18n, count_people, count = people).to_string()}
+                            {in_plural(
+                                i18n.get_locale_untracked(),
+                                people,
+                                [
+                                    t_string!(i18n, count_people.one, count = people).to_string(),
+                                    t_string!(i18n, count_people.few, count = people).to_string(),
+                                    t_string!(i18n, count_people.other, count = people).to_string(),
+                                ],
+                            )}
                         </p>
                     })}
                     <section>
@@ -86,5 +104,14 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
+    }
+}
+
+/// Of a count's texts in the forms one, few and other, the one its number takes.
+fn in_plural(locale: Locale, n: i64, [one, few, other]: [String; 3]) -> String {
+    match Plural::of(locale, n.unsigned_abs()) {
+        Plural::One => one,
+        Plural::Few => few,
+        Plural::Other => other,
     }
 }

@@ -5,6 +5,7 @@ use super::api::{get_template, list_templates, ImportTemplate};
 use super::model::{Condition, Item, ItemKind, TemplateSummary, TemplateVersion};
 use crate::i18n::*;
 use crate::registry::model::Translated;
+use crate::ui::page_data;
 use crate::ui::{action_error, or_error_page, page_title, FieldProblem, FormNotice};
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
@@ -29,7 +30,7 @@ pub fn evidence_level(i18n: I18nContext<Locale>, level: usize) -> String {
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
     let i18n = use_i18n();
-    let templates = Resource::new(|| (), |_| list_templates());
+    let templates = page_data(|| (), |_| list_templates());
     view! {
         <Title text=page_title(t_string!(i18n, templates_title)) />
         <Suspense fallback=|| ()>
@@ -122,7 +123,7 @@ fn ImportForm() -> impl IntoView {
 pub fn TemplatePage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
-    let template = Resource::new(
+    let template = page_data(
         move || params.with(|p| p.get("id")).unwrap_or_default(),
         get_template,
     );

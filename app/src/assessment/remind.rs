@@ -146,7 +146,7 @@ pub fn RemindLine(
             <ActionForm action>
                 <input type="hidden" name="round_id" value=round_id />
                 <input type="hidden" name="response_id" value=r.response_id.clone() />
-                <button type="submit" class="button">{t!(i18n, round_remind_one)}</button>
+                <button type="submit" class="button">{t!(i18n, round_remind_person)}</button>
             </ActionForm>
         }
     });

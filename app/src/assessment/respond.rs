@@ -8,6 +8,7 @@ use super::round::{fields_of, ItemFields, ResponseView, SectionView};
 use super::round_api::{answer_field, get_response, get_section, SaveSection, SubmitResponse};
 use crate::error::AppError;
 use crate::i18n::*;
+use crate::ui::page_data;
 use crate::ui::{action_error, error_text, or_error_page, page_title, problem_text, FormNotice};
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
@@ -45,7 +46,7 @@ pub fn ResponsePage() -> impl IntoView {
     let submit = ServerAction::<SubmitResponse>::new();
     let key = page_key();
     // Loaded again after each submit: the hydrated page stays on its route.
-    let response = Resource::new(
+    let response = page_data(
         move || (key.get(), submit.version().get()),
         |(key, _)| get_response(key),
     );
@@ -159,7 +160,7 @@ pub fn SectionPage() -> impl IntoView {
             .and_then(|n| n.parse::<usize>().ok())
             .unwrap_or_default()
     });
-    let section = Resource::new(
+    let section = page_data(
         move || (key.get(), number.get()),
         |(key, number)| get_section(key, number),
     );

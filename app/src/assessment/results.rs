@@ -10,6 +10,7 @@ use super::score::{ItemScore, Results, Stats};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::chart::{Axis, Radar};
+use crate::ui::page_data;
 use crate::ui::{or_error_page, page_title};
 use leptos::prelude::*;
 use leptos_i18n::Locale as _;
@@ -61,8 +62,8 @@ fn mean(s: &Option<Stats>) -> Option<f64> {
 pub fn ResultsPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let results = Resource::new(id, round_results);
-    let comparison = Resource::new(id, round_comparison);
+    let results = page_data(id, round_results);
+    let comparison = page_data(id, round_comparison);
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -15,6 +15,7 @@ use super::review_api::{
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::registry::model::Translated;
+use crate::ui::page_data;
 use crate::ui::{action_error, or_error_page, page_title, problem_text, Field, FormNotice, Saved};
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
@@ -27,7 +28,7 @@ lazy_page!(ReviewRoute, ReviewPage);
 pub fn ReviewPage() -> impl IntoView {
     let params = use_params_map();
     let save = ServerAction::<SaveReview>::new();
-    let review = Resource::new(
+    let review = page_data(
         move || {
             (
                 params.with(|p| p.get("id")).unwrap_or_default(),
@@ -171,7 +172,7 @@ pub fn FeedbackSection(
     let delete = ServerAction::<DeleteAction>::new();
     let withdraw = ServerAction::<WithdrawReview>::new();
     let id = round_id.clone();
-    let feedback = Resource::new(
+    let feedback = page_data(
         move || {
             (
                 id.clone(),

@@ -12,6 +12,7 @@ use super::round_api::{
 };
 use crate::i18n::*;
 use crate::registry::api::load_registry;
+use crate::ui::page_data;
 use crate::ui::{action_error, or_error_page, page_title, Field, FieldProblem, FormNotice};
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
@@ -44,7 +45,7 @@ fn round_state(i18n: I18nContext<Locale>, round: &Round, open: bool) -> String {
 #[component]
 pub fn AssessmentsPage() -> impl IntoView {
     let i18n = use_i18n();
-    let mine = Resource::new(|| (), |_| list_my_assessments());
+    let mine = page_data(|| (), |_| list_my_assessments());
     view! {
         <Title text=page_title(t_string!(i18n, assessments_title)) />
         <section>
@@ -122,7 +123,7 @@ fn StartForm() -> impl IntoView {
     let i18n = use_i18n();
     let start = ServerAction::<StartRound>::new();
     let error = action_error(start);
-    let choices = Resource::new(
+    let choices = page_data(
         || (),
         |_| async move { (template_choices().await, load_registry().await) },
     );
@@ -186,7 +187,7 @@ pub fn RoundPage() -> impl IntoView {
     let link = ServerAction::<SetRoundLink>::new();
     let close = ServerAction::<SetRoundClosed>::new();
     let remind = ServerAction::<Remind>::new();
-    let round = Resource::new(
+    let round = page_data(
         move || {
             (
                 round_id.get(),
@@ -381,7 +382,7 @@ pub fn JoinPage() -> impl IntoView {
     let i18n = use_i18n();
     let params = use_params_map();
     let code = Memo::new(move |_| params.with(|p| p.get("code")).unwrap_or_default());
-    let info = Resource::new(move || code.get(), round_link_info);
+    let info = page_data(move || code.get(), round_link_info);
     let start = ServerAction::<StartResponse>::new();
     let resume = ServerAction::<ContinueResponse>::new();
     let start_error = action_error(start);

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::registry::api::list_organisations;
 use crate::registry::model::Organisation;
+use crate::ui::page_data;
 use crate::ui::{
     action_error, endonym, or_error_page, page_title, use_session_user, ErrorPage, Field,
     FormNotice, Saved,
@@ -61,7 +62,7 @@ fn AccountFields(error: Signal<Option<AppError>>) -> impl IntoView {
 fn with_platform_status(
     render: impl Fn(PlatformStatus) -> AnyView + Send + Sync + Copy + 'static,
 ) -> impl IntoView {
-    let status = Resource::new(|| (), |_| get_platform_status());
+    let status = page_data(|| (), |_| get_platform_status());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move { or_error_page(status.await, render) })}
@@ -217,7 +218,7 @@ fn AccountForms(user: CurrentUser) -> impl IntoView {
     let profile_error = action_error(profile);
     let password_error = action_error(password);
     let delete_error = action_error(delete);
-    let organisations = Resource::new(|| (), |_| list_organisations(None));
+    let organisations = page_data(|| (), |_| list_organisations(None));
     let current_locale = user.preferred_locale.clone();
     let current_org = user.organisation_id.clone().unwrap_or_default();
     let organisation_options = move || {
@@ -364,11 +365,11 @@ fn AdminPanel() -> impl IntoView {
     let signup = ServerAction::<SetOpenSignup>::new();
     let role_error = action_error(role);
     let disable_error = action_error(disable);
-    let users = Resource::new(
+    let users = page_data(
         move || (role.version().get(), disable.version().get()),
         |_| super::api::list_users(),
     );
-    let status = Resource::new(move || signup.version().get(), |_| get_platform_status());
+    let status = page_data(move || signup.version().get(), |_| get_platform_status());
     view! {
         <section>
             <h1>{t!(i18n, admin_title)}</h1>

@@ -3,6 +3,7 @@
 use super::api::{get_organisation, list_organisations, load_registry, CreateOrganisation};
 use super::model::{Organisation, OrganisationKind, Registry};
 use crate::i18n::*;
+use crate::ui::page_data;
 use crate::ui::{
     action_error, or_error_page, page_title, use_session_user, Field, FieldProblem, FormNotice,
 };
@@ -20,7 +21,7 @@ pub fn kind_label(i18n: I18nContext<Locale>, kind: OrganisationKind) -> String {
         }
         OrganisationKind::Research => t_string!(i18n, kind_research).to_string(),
         OrganisationKind::Business => t_string!(i18n, kind_business).to_string(),
-        OrganisationKind::Other => t_string!(i18n, kind_other).to_string(),
+        OrganisationKind::Other => t_string!(i18n, kind_other_type).to_string(),
     }
 }
 
@@ -43,8 +44,8 @@ pub fn OrganisationsPage() -> impl IntoView {
             .with(|q| q.get("country"))
             .unwrap_or_default()
     };
-    let organisations = Resource::new(country, |c| list_organisations(Some(c)));
-    let registry = Resource::new(|| (), |_| load_registry());
+    let organisations = page_data(country, |c| list_organisations(Some(c)));
+    let registry = page_data(|| (), |_| load_registry());
     let user = use_session_user();
     let locale = i18n.get_locale_untracked().as_str();
     view! {
@@ -228,8 +229,8 @@ pub fn OrganisationPage() -> impl IntoView {
     // looked the router up again on every run, outside the page's owner.
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
-    let organisation = Resource::new(id, get_organisation);
-    let registry = Resource::new(|| (), |_| load_registry());
+    let organisation = page_data(id, get_organisation);
+    let registry = page_data(|| (), |_| load_registry());
     let locale = i18n.get_locale_untracked().as_str();
     view! {
         <Suspense fallback=|| ()>

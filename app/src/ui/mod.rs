@@ -2,6 +2,9 @@
 //! charts in `chart.rs`.
 
 pub mod chart;
+mod data;
+
+pub use data::{page_data, PageData, PageJson};
 
 use crate::error::{AppError, KeptText, Problem};
 use crate::i18n::*;
@@ -21,6 +24,35 @@ pub fn page_title(text: impl std::fmt::Display) -> String {
 /// Parses a locale tag into one of the languages the platform has.
 pub fn parse_locale(raw: &str) -> Result<Locale, Problem> {
     raw.parse::<Locale>().map_err(|_| Problem::UnknownChoice)
+}
+
+/// The plural form a number takes in a language, of those the locale files write out
+/// (`key.one`, `key.few`, `key.other`). Written here for whole numbers, after CLDR, instead of
+/// carrying ICU's plural rules for every language into the WebAssembly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Plural {
+    One,
+    Few,
+    Other,
+}
+
+impl Plural {
+    pub fn of(locale: Locale, n: u64) -> Plural {
+        let (last, last_two) = (n % 10, n % 100);
+        match locale.as_str() {
+            "hr" | "sr" | "bs" => {
+                if last == 1 && last_two != 11 {
+                    Plural::One
+                } else if (2..=4).contains(&last) && !(12..=14).contains(&last_two) {
+                    Plural::Few
+                } else {
+                    Plural::Other
+                }
+            }
+            _ if n == 1 => Plural::One,
+            _ => Plural::Other,
+        }
+    }
 }
 
 /// Each language named in itself, as a switch should show it.
@@ -44,9 +76,9 @@ pub fn endonym(locale: Locale) -> &'static str {
 
 /// The signed-in user, loaded once per navigation and shared through context.
 #[derive(Clone, Copy)]
-pub struct SessionUser(pub Resource<Result<Option<CurrentUser>, AppError>>);
+pub struct SessionUser(pub PageData<Result<Option<CurrentUser>, AppError>>);
 
-pub fn use_session_user() -> Resource<Result<Option<CurrentUser>, AppError>> {
+pub fn use_session_user() -> PageData<Result<Option<CurrentUser>, AppError>> {
     expect_context::<SessionUser>().0
 }
 
@@ -304,10 +336,9 @@ pub fn LanguageSwitch() -> impl IntoView {
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
-    let sign_out = ServerAction::<SignOut>::new();
     let location = use_location();
-    let user = Resource::new(
-        move || (location.pathname.get(), sign_out.version().get()),
+    let user = page_data(
+        move || location.pathname.get(),
         |_| crate::identity::api::who_am_i(),
     );
     provide_context(SessionUser(user));
@@ -319,9 +350,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                     {u.is_admin().then(|| view! { <li><a href="/admin">{t!(i18n, nav_admin)}</a></li> })}
                     <li><a href="/account">{t!(i18n, nav_account)}</a></li>
                     <li>
-                        <ActionForm action=sign_out attr:class="inline-form">
+                        // A plain form, answered by the server with a new page: signing out
+                        // leaves no state in the browser to tidy, and every page loads the
+                        // layout, so it carries no code for forms answered in place.
+                        <form method="post" action=SignOut::url() class="inline-form">
                             <button type="submit" class="link-button">{t!(i18n, nav_sign_out)}</button>
-                        </ActionForm>
+                        </form>
                     </li>
                 }
                 .into_any(),
@@ -350,5 +384,26 @@ pub fn Layout(children: Children) -> impl IntoView {
             <LanguageSwitch />
             <p>{t!(i18n, footer_text)}</p>
         </footer>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn croatian_counts_take_the_one_few_and_other_forms_and_english_one_and_other() {
+        let forms = |locale, ns: &[u64]| -> Vec<Plural> {
+            ns.iter().map(|&n| Plural::of(locale, n)).collect()
+        };
+        use Plural::*;
+        assert_eq!(
+            forms(Locale::hr, &[1, 2, 4, 5, 11, 12, 21, 22, 101, 111, 0]),
+            vec![One, Few, Few, Other, Other, Other, One, Few, One, Other, Other]
+        );
+        assert_eq!(
+            forms(Locale::en, &[0, 1, 2, 21]),
+            vec![Other, One, Other, Other]
+        );
     }
 }
