@@ -249,7 +249,10 @@ async fn insert_scores(
             "insert into assessment_response_score (response_id, dimension_id, present, target)
              values {values} on conflict (response_id, dimension_id) do nothing"
         );
-        let mut query = sqlx::query(&sql);
+        // Not kept as a prepared statement: sqlx's Any driver declares a missing f64 as a
+        // PostgreSQL float4, and a statement prepared with that declaration then refuses the
+        // float8 of a later row in the same place ("incorrect binary data format").
+        let mut query = sqlx::query(&sql).persistent(false);
         for (id, score) in chunk {
             query = query
                 .bind(*id)
