@@ -538,3 +538,41 @@ async fn the_comparison_shows_other_regions_only_with_three_respondents_and_the_
     })
     .await;
 }
+
+#[tokio::test]
+async fn stored_scores_with_and_without_a_value_in_the_same_place_are_all_kept() {
+    use app::assessment::answer_store::add_scores;
+    use app::assessment::score::ResponseScore;
+    on_each_engine(async |app, engine| {
+        setup_admin(app).await;
+        app::demo::seed(&app.state.context.db).await.unwrap();
+        let db = &app.state.context.db;
+        let ids: Vec<String> =
+            sqlx::query_scalar("select response_id from assessment_response order by response_id")
+                .fetch_all(&db.pool)
+                .await
+                .unwrap();
+        assert!(ids.len() >= 10);
+        // The same insert, first with a missing score, then with one in the same place: each
+        // of the pool's connections sees both (sqlx's Any driver once declared the missing
+        // f64 as float4 and the statement then refused the float8 on PostgreSQL).
+        for (n, id) in ids.iter().take(10).enumerate() {
+            let present = (n >= 5).then_some(2.5);
+            let scores = vec![ResponseScore {
+                dimension_id: "strategy".into(),
+                present,
+                target: Some(4.0),
+            }];
+            add_scores(db, vec![(id.clone(), scores)])
+                .await
+                .unwrap_or_else(|e| panic!("{engine:?}, insert {n}: {e:?}"));
+        }
+        let stored: i64 =
+            sqlx::query_scalar("select count(present) from assessment_response_score")
+                .fetch_one(&db.pool)
+                .await
+                .unwrap();
+        assert_eq!(stored, 5);
+    })
+    .await;
+}
