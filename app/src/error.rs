@@ -58,7 +58,7 @@ pub enum Problem {
     MailOff,
     /// The SMTP server did not take the message.
     MailFailed,
-    /// A reminder went to this person less than an hour ago.
+    /// An invitation or reminder went to this person less than an hour ago.
     RemindedRecently,
     /// Nobody to remind: submitted, withdrawn, or invited by link (no address on the platform).
     NotRemindable,
@@ -161,6 +161,16 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::Unauthorized => 401,
             AppError::Forbidden => 403,
+            // The request was right; the mail server is missing or refused: not the caller's
+            // mistake, so a script caller may retry a 502 and knows a 503 will not change.
+            AppError::Invalid { fields, .. } if fields.values().any(|p| *p == Problem::MailOff) => {
+                503
+            }
+            AppError::Invalid { fields, .. }
+                if fields.values().any(|p| *p == Problem::MailFailed) =>
+            {
+                502
+            }
             AppError::Invalid { .. } => 422,
             AppError::RateLimited => 429,
             AppError::BadRequest => 400,
@@ -279,6 +289,16 @@ mod tests {
         assert_eq!(err.kept("b"), Some("two"));
         assert_eq!(err.kept("c"), None);
         assert_eq!(err.status(), 422);
+    }
+
+    #[test]
+    fn a_missing_or_refusing_mail_server_is_not_the_callers_mistake() {
+        assert_eq!(AppError::field("remind", Problem::MailOff).status(), 503);
+        assert_eq!(AppError::field("remind", Problem::MailFailed).status(), 502);
+        assert_eq!(
+            AppError::field("remind", Problem::RoundClosed).status(),
+            422
+        );
     }
 
     #[test]

@@ -8,6 +8,19 @@ use leptos::prelude::*;
 use leptos_i18n::Locale as _;
 use leptos_meta::Title;
 
+/// A count's text (`key.one`, `key.few` or `key.other`) in the plural form its number takes:
+/// the form is chosen first, so only that one text is built.
+macro_rules! plural {
+    ($i18n:expr, $key:ident, $n:expr) => {{
+        let n: i64 = $n;
+        match Plural::of($i18n.get_locale_untracked(), n.unsigned_abs()) {
+            Plural::One => t_string!($i18n, $key.one, count = n).to_string(),
+            Plural::Few => t_string!($i18n, $key.few, count = n).to_string(),
+            Plural::Other => t_string!($i18n, $key.other, count = n).to_string(),
+        }
+    }};
+}
+
 #[component]
 pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
@@ -60,26 +73,10 @@ pub fn HomePage() -> impl IntoView {
                     {counts.map(|(organisations, people)| view! {
                         <p class="counts">
                             <a href="/organisations">
-                                {in_plural(
-                                    i18n.get_locale_untracked(),
-                                    organisations,
-                                    [
-                                        t_string!(i18n, count_organisations.one, count = organisations).to_string(),
-                                        t_string!(i18n, count_organisations.few, count = organisations).to_string(),
-                                        t_string!(i18n, count_organisations.other, count = organisations).to_string(),
-                                    ],
-                                )}
+                                {plural!(i18n, count_organisations, organisations)}
                             </a>
                             " · "
-                            {in_plural(
-                                i18n.get_locale_untracked(),
-                                people,
-                                [
-                                    t_string!(i18n, count_people.one, count = people).to_string(),
-                                    t_string!(i18n, count_people.few, count = people).to_string(),
-                                    t_string!(i18n, count_people.other, count = people).to_string(),
-                                ],
-                            )}
+                            {plural!(i18n, count_people, people)}
                         </p>
                     })}
                     <section>
@@ -104,14 +101,5 @@ pub fn HomePage() -> impl IntoView {
                 }
             })}
         </Suspense>
-    }
-}
-
-/// Of a count's texts in the forms one, few and other, the one its number takes.
-fn in_plural(locale: Locale, n: i64, [one, few, other]: [String; 3]) -> String {
-    match Plural::of(locale, n.unsigned_abs()) {
-        Plural::One => one,
-        Plural::Few => few,
-        Plural::Other => other,
     }
 }

@@ -41,7 +41,10 @@ impl AppState {
     pub async fn new(config: &Config) -> StartupResult<AppState> {
         let public_url = config.public_url();
         let public_origin = PublicOrigin::parse(&public_url).ok_or_else(|| {
-            format!("PUBLIC_URL {public_url:?} is not an http:// or https:// address")
+            format!(
+                "PUBLIC_URL {public_url:?} is not an http:// or https:// address at the root of \
+                 its host (the platform cannot be published under a sub-path such as /platform)"
+            )
         })?;
         let db = Db::connect(&config.database_url, config.database_max_connections).await?;
         db.migrate().await?;

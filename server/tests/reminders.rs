@@ -1,11 +1,11 @@
-//! Reminders by e-mail, on SQLite and on PostgreSQL, delivered over real SMTP to a small
-//! server in the test (`common::smtp`).
+//! Invitations and reminders by e-mail, on SQLite and on PostgreSQL, delivered over real SMTP
+//! to a small server in the test (`common::smtp`).
 
 mod common;
 
-use app::assessment::remind::{Remind, Reminded};
+use app::assessment::remind::{Invitation, Remind, Reminded};
 use app::assessment::round::ResponseSummary;
-use app::assessment::round_api::{InviteAccount, SetRoundClosed};
+use app::assessment::round_api::{InviteAccount, InviteLink, SetRoundClosed};
 use app::error::Problem;
 use app::identity::api::SetLocale;
 use common::rounds::{personal_link, round, start, submit_complete};
@@ -29,6 +29,15 @@ async fn invite(app: &TestApp, round_id: &str, email: &str) -> reqwest::Client {
     let form = [("round_id", round_id), ("email", email)];
     assert_eq!(app.call(InviteAccount::PATH, &form).await.0, 200);
     who
+}
+
+/// Moves every invitation e-mail of the database an hour and a minute into the past: the hour
+/// after an invitation, in which nobody is reminded, is over.
+async fn invitations_an_hour_ago(app: &TestApp) {
+    sqlx::query("update assessment_response set invited_at = invited_at - 3660000")
+        .execute(&app.state.context.db.pool)
+        .await
+        .unwrap();
 }
 
 async fn card(app: &TestApp, round_id: &str, label: &str) -> ResponseSummary {
@@ -62,6 +71,7 @@ async fn reminders_reach_who_has_not_submitted_in_their_language_and_not_twice_w
         let done_id = card(app, &round_id, "done@example.org").await.response_id;
         submit_complete(app, &done, &done_id).await;
         personal_link(app, &round_id, "Marko, no address").await;
+        invitations_an_hour_ago(app).await;
         let before = sink.delivered().len();
 
         // Two presses for Ivo at once: one reminder goes, the other is held back.
@@ -131,6 +141,7 @@ async fn reminders_reach_who_has_not_submitted_in_their_language_and_not_twice_w
         assert_ne!(other, round_id);
         let form = [("round_id", other.as_str()), ("email", "ivo@example.org")];
         assert_eq!(app.call(InviteAccount::PATH, &form).await.0, 200);
+        invitations_an_hour_ago(app).await;
         let (_, body) = remind(app, &other, "").await;
         let other_round: Reminded = serde_json::from_str(&body).unwrap();
         assert_eq!((other_round.sent, other_round.recent), (0, 1));
@@ -155,7 +166,7 @@ async fn a_reminder_the_mail_server_refuses_is_reported_and_not_counted() {
             .await
             .response_id;
         let (status, body) = remind(app, &round_id, &id).await;
-        assert_eq!(status, 422, "{body}");
+        assert_eq!(status, 502, "{body}");
         assert_eq!(error(&body).problem("remind"), Some(&Problem::MailFailed));
         let (_, body) = remind(app, &round_id, "").await;
         let all: Reminded = serde_json::from_str(&body).unwrap();
@@ -169,15 +180,149 @@ async fn a_reminder_the_mail_server_refuses_is_reported_and_not_counted() {
 }
 
 #[tokio::test]
-async fn without_an_smtp_server_a_reminder_says_e_mail_is_not_set_up() {
+async fn without_an_smtp_server_an_invitation_is_made_without_e_mail_and_a_reminder_says_e_mail_is_not_set_up(
+) {
     on_each_engine(async |app, _| {
         setup_admin(app).await;
         let round_id = start(app, &app.client).await;
         invite(app, &round_id, "ivo@example.org").await;
+        let card = card(app, &round_id, "ivo@example.org").await;
+        assert_eq!(card.invited, None, "no invitation e-mail either");
         let (status, body) = remind(app, &round_id, "").await;
-        assert_eq!(status, 422);
+        assert_eq!(status, 503);
         assert_eq!(error(&body).problem("remind"), Some(&Problem::MailOff));
         assert!(!round(app, &round_id).await.0.email_reminders);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_invitation_goes_by_e_mail_to_an_account_in_its_language_and_to_a_personal_link_given_an_address(
+) {
+    let sink = SmtpSink::start().await;
+    on_each_engine_with(with_mail(&sink), async |app, engine| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        let ivo = client();
+        app.sign_up(&ivo, "ivo@example.org").await;
+        let form = [("locale", "hr")];
+        assert_eq!(app.call_with(&ivo, SetLocale::PATH, &form).await.0, 200);
+        let form = [
+            ("round_id", round_id.as_str()),
+            ("email", "ivo@example.org"),
+        ];
+        let (status, body) = app.call(InviteAccount::PATH, &form).await;
+        assert_eq!(status, 200, "{engine:?}: {body}");
+        assert_eq!(
+            serde_json::from_str::<Invitation>(&body).unwrap(),
+            Invitation::Mailed
+        );
+        let ivo_card = card(app, &round_id, "ivo@example.org").await;
+        assert!(ivo_card.invited.is_some());
+        assert_eq!(ivo_card.reminded, None, "an invitation is not a reminder");
+        let mail = sink.delivered();
+        let text = mail.last().unwrap().text();
+        assert_eq!(mail.last().unwrap().to, ["ivo@example.org"]);
+        assert!(text.contains("Subject: Poziv: 2026 baseline"), "{text}");
+        assert!(text.contains("Poštovani/a Ivo Ivić"), "{text}");
+        assert!(text.contains("prijavite se kao ivo@example.org"), "{text}");
+        let link = format!("{}/respond/{}", app.base, ivo_card.response_id);
+        assert!(text.contains(&link), "{text}");
+
+        // A personal link with an address: the e-mail carries the link, in the facilitator's
+        // language; the address is checked first and a bad one creates nothing.
+        let count = round(app, &round_id).await.1.len();
+        let bad = [
+            ("round_id", round_id.as_str()),
+            ("label", "Marko"),
+            ("email", "marko@"),
+        ];
+        let (status, body) = app.call(InviteLink::PATH, &bad).await;
+        assert_eq!(status, 422);
+        assert_eq!(error(&body).problem("email"), Some(&Problem::InvalidEmail));
+        assert_eq!(
+            round(app, &round_id).await.1.len(),
+            count,
+            "nothing created"
+        );
+        let form = [
+            ("round_id", round_id.as_str()),
+            ("label", "Marko Marić"),
+            ("email", " Marko@Example.org "),
+        ];
+        let (status, body) = app.call(InviteLink::PATH, &form).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            serde_json::from_str::<Invitation>(&body).unwrap(),
+            Invitation::Mailed
+        );
+        let marko = card(app, &round_id, "Marko Marić").await;
+        assert_eq!(marko.email.as_deref(), Some("marko@example.org"));
+        let code = marko.code.clone().unwrap();
+        let to_marko = sink.delivered().last().unwrap().clone();
+        assert_eq!(to_marko.to, ["marko@example.org"]);
+        let text = to_marko.text();
+        assert!(
+            text.contains("Subject: Invitation: 2026 baseline"),
+            "{text}"
+        );
+        assert!(text.contains("Hello Marko Marić,"), "{text}");
+        assert!(
+            text.contains(&format!("{}/respond/{code}", app.base)),
+            "{text}"
+        );
+
+        // Within the hour of the invitation no reminder goes; after it, the personal link's
+        // reminder carries the link again. A link without an address gets none.
+        let (status, body) = remind(app, &round_id, &marko.response_id).await;
+        assert_eq!(status, 422);
+        assert_eq!(
+            error(&body).problem("remind"),
+            Some(&Problem::RemindedRecently)
+        );
+        let form = [
+            ("round_id", round_id.as_str()),
+            ("label", "Nobody's address"),
+        ];
+        let (status, body) = app.call(InviteLink::PATH, &form).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            serde_json::from_str::<Invitation>(&body).unwrap(),
+            Invitation::NotMailed
+        );
+        let nobody = card(app, &round_id, "Nobody's address").await;
+        let (_, body) = remind(app, &round_id, &nobody.response_id).await;
+        assert_eq!(
+            error(&body).problem("remind"),
+            Some(&Problem::NotRemindable)
+        );
+        invitations_an_hour_ago(app).await;
+        let before = sink.delivered().len();
+        let (status, body) = remind(app, &round_id, "").await;
+        assert_eq!(status, 200, "{body}");
+        let reminded: Reminded = serde_json::from_str(&body).unwrap();
+        assert_eq!((reminded.sent, reminded.recent), (2, 0), "Ivo and Marko");
+        let mail = sink.delivered()[before..].to_vec();
+        let to_marko = mail.iter().find(|m| m.to == ["marko@example.org"]).unwrap();
+        assert!(to_marko.text().contains(&format!("/respond/{code}")));
+
+        // A closed round sends no invitation.
+        let close = [("round_id", round_id.as_str()), ("closed", "true")];
+        assert_eq!(app.call(SetRoundClosed::PATH, &close).await.0, 200);
+        let form = [
+            ("round_id", round_id.as_str()),
+            ("label", "Late"),
+            ("email", "late@example.org"),
+        ];
+        let (_, body) = app.call(InviteLink::PATH, &form).await;
+        assert_eq!(
+            serde_json::from_str::<Invitation>(&body).unwrap(),
+            Invitation::NotMailed
+        );
+        assert!(sink
+            .delivered()
+            .iter()
+            .all(|m| m.to != ["late@example.org"]));
     })
     .await;
 }

@@ -1,8 +1,10 @@
-//! Reminders. The facilitator of an open round e-mails the respondents invited by account who
-//! have not submitted: one of them, or all at once. Each message is in the respondent's own
-//! language and links to their response. Nobody is reminded twice within an hour. People with
-//! a personal link have no address on the platform: the facilitator copies their link
-//! instead, and so does everyone when the platform has no SMTP server.
+//! Invitations and reminders by e-mail. When the platform has an SMTP server, an invitation
+//! goes out as someone is invited: by account, or by a personal link the facilitator gave an
+//! address for. Later the facilitator of an open round reminds those who have not submitted:
+//! one of them, or all at once. Each message is in the respondent's own language (for a
+//! personal link, the facilitator's) and links to their response. Nobody is reminded twice
+//! within an hour, nor within an hour of the invitation. Without an address or without SMTP,
+//! the facilitator copies the link instead.
 
 use super::round::{day_of, Entry, Progress, ResponseSummary};
 use crate::error::AppError;
@@ -13,10 +15,10 @@ use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::access::require_facilitator,
-    super::remind_store::{self as store, Remindable},
+    super::access::{require_facilitator, Facilitator},
+    super::remind_store::{self as store, Recipient},
     super::round::Round,
-    crate::db::now_ms,
+    crate::db::{now_ms, Db},
     crate::error::Problem,
     crate::ssr,
 };
@@ -34,36 +36,112 @@ pub struct Reminded {
     pub failed: usize,
 }
 
-/// The subject and text of a reminder, in the respondent's language.
+/// What became of the e-mail of an invitation that was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Invitation {
+    Mailed,
+    /// No SMTP server, no address, or the round is closed: the facilitator sends the link.
+    NotMailed,
+    /// The SMTP server did not take it; a reminder can try again.
+    MailFailed,
+}
+
 #[cfg(feature = "ssr")]
-fn message(to: &Remindable, round: &Round, link: &str) -> (String, String) {
+#[derive(Clone, Copy)]
+enum Letter {
+    Invitation,
+    Reminder,
+}
+
+/// The subject and text of an invitation or reminder, in the respondent's language.
+#[cfg(feature = "ssr")]
+fn message(letter: Letter, to: &Recipient, round: &Round, link: &str) -> (String, String) {
     let locale = crate::ui::parse_locale(&to.locale).unwrap_or_default();
     let name = round.name.clone();
-    let subject = td_string!(locale, reminder_subject, round = name.clone()).to_string();
+    let region = round.region_name.clone();
+    let by = round.facilitator_name.clone();
+    let (subject, lead) = match letter {
+        Letter::Invitation => (
+            td_string!(locale, invitation_subject, round = name.clone()).to_string(),
+            td_string!(
+                locale,
+                invitation_body,
+                name = by.clone(),
+                round = name,
+                region
+            )
+            .to_string(),
+        ),
+        Letter::Reminder => (
+            td_string!(locale, reminder_subject, round = name.clone()).to_string(),
+            td_string!(locale, reminder_body, round = name, region).to_string(),
+        ),
+    };
     let mut body = vec![
-        td_string!(locale, reminder_greeting, name = to.display_name.clone()).to_string(),
-        td_string!(
-            locale,
-            reminder_body,
-            round = name,
-            region = round.region_name.clone()
-        )
-        .to_string(),
+        td_string!(locale, reminder_greeting, name = to.name.clone()).to_string(),
+        lead,
     ];
     if let Some(day) = round.closes_at.map(super::round::last_day) {
         body.push(td_string!(locale, reminder_closes, day).to_string());
     }
-    body.push(format!(
-        "{}\n{link}",
-        td_string!(locale, reminder_link, email = to.email.clone())
-    ));
-    let by = round.facilitator_name.clone();
+    let follow = match (&to.code, letter) {
+        (Some(_), _) => td_string!(locale, reminder_link_personal).to_string(),
+        (None, Letter::Invitation) => {
+            td_string!(locale, invitation_link, email = to.email.clone()).to_string()
+        }
+        (None, Letter::Reminder) => {
+            td_string!(locale, reminder_link, email = to.email.clone()).to_string()
+        }
+    };
+    body.push(format!("{follow}\n{link}"));
     body.push(td_string!(locale, reminder_sent_by, name = by).to_string());
     (subject, body.join("\n\n"))
 }
 
+/// E-mails the invitation of `response_id`, just made, when it can go: the platform has an
+/// SMTP server, the respondent an address, and the round is open.
+#[cfg(feature = "ssr")]
+pub(super) async fn invite_by_mail(
+    db: Db,
+    round: Facilitator,
+    response_id: String,
+) -> Result<Invitation, AppError> {
+    let context = ssr::context()?;
+    let now = now_ms();
+    let Some(mailer) = context.mailer.filter(|_| round.round().is_open(now)) else {
+        return Ok(Invitation::NotMailed);
+    };
+    let Some(person) = store::recipients(&db, &round, Some(&response_id))
+        .await?
+        .pop()
+    else {
+        return Ok(Invitation::NotMailed);
+    };
+    let view = super::round_store::round_view(&db, round.round().clone()).await?;
+    let link = person.link(&context.public_origin.base());
+    let (subject, body) = message(Letter::Invitation, &person, &view, &link);
+    // To the end in a task of its own, like reminders: a message that left is recorded even
+    // when the request is given up meanwhile.
+    let sending = tokio::spawn(async move {
+        match mailer.send(&person.email, &subject, body).await {
+            Ok(()) => {
+                store::mark_invited(&db, &round, &person.response_id, now).await?;
+                Ok(Invitation::Mailed)
+            }
+            Err(e) => {
+                tracing::warn!(problem = %e.summary(), response = %person.response_id, "an invitation did not leave");
+                Ok::<_, AppError>(Invitation::MailFailed)
+            }
+        }
+    });
+    sending.await.map_err(|e| {
+        tracing::error!(error = %e, "sending an invitation stopped");
+        AppError::Internal
+    })?
+}
+
 /// E-mails a reminder to `response_id`'s respondent, or (`response_id` empty) to every
-/// respondent by account of the round who has not submitted.
+/// respondent of the round with an address who has not submitted.
 #[server(endpoint = "assessment/remind")]
 pub async fn remind(
     round_id: String,
@@ -84,7 +162,7 @@ pub async fn remind(
         return Err(AppError::field("remind", Problem::RoundClosed));
     }
     let one = (!response_id.is_empty()).then_some(response_id.as_str());
-    let people = store::remindable(&db, &round, one).await?;
+    let people = store::recipients(&db, &round, one).await?;
     if one.is_some() && people.is_empty() {
         return Err(AppError::field("remind", Problem::NotRemindable));
     }
@@ -99,8 +177,7 @@ pub async fn remind(
                 done.recent += 1;
                 continue;
             }
-            let link = format!("{base}/respond/{}", person.response_id);
-            let (subject, body) = message(person, &view, &link);
+            let (subject, body) = message(Letter::Reminder, person, &view, &person.link(&base));
             match mailer.send(&person.email, &subject, body).await {
                 Ok(()) => done.sent += 1,
                 Err(e) => {
@@ -127,7 +204,8 @@ pub async fn remind(
     }
 }
 
-/// What a respondent's card says about reminders, and its remind button when one can go.
+/// What a respondent's card says about invitation and reminders by e-mail, and its remind
+/// button when one can go.
 #[component]
 pub fn RemindLine(
     round_id: String,
@@ -137,11 +215,16 @@ pub fn RemindLine(
 ) -> impl IntoView {
     let i18n = use_i18n();
     let waiting = matches!(r.progress, Progress::NotStarted | Progress::Started);
+    let invited = r.invited.map(|at| {
+        let day = day_of(at);
+        view! { <p class="muted">{t!(i18n, round_invited_by_mail, day)}</p> }
+    });
     let when = r.reminded.map(|(at, times)| {
         let day = day_of(at);
         view! { <p class="muted">{t!(i18n, round_reminded, times, day)}</p> }
     });
-    let button = (can_email && waiting && r.entry == Entry::Account).then(|| {
+    let has_address = r.entry == Entry::Account || r.email.is_some();
+    let button = (can_email && waiting && has_address).then(|| {
         view! {
             <ActionForm action>
                 <input type="hidden" name="round_id" value=round_id />
@@ -150,7 +233,7 @@ pub fn RemindLine(
             </ActionForm>
         }
     });
-    view! { {when} {button} }
+    view! { {invited} {when} {button} }
 }
 
 /// The reminders block of a round's page: remind everyone who has not submitted, and what the

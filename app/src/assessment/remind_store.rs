@@ -1,60 +1,96 @@
-//! SQL for reminders: who may get one, and the claim that keeps anyone from getting two
-//! within [`REMIND_AGAIN_AFTER_MS`], also when two presses come at once.
+//! SQL for invitations and reminders by e-mail: who may get one, and the claim that keeps
+//! anyone from getting two within [`REMIND_AGAIN_AFTER_MS`], also when two presses come at once.
 
 use super::access::Facilitator;
 use super::remind::REMIND_AGAIN_AFTER_MS;
-use super::round::Entry;
+use super::round::{format_code, Entry};
 use crate::args;
 use crate::db::Db;
 use crate::error::AppError;
 use sqlx::Row;
 
-/// A respondent invited by account who has not submitted and whose access stands.
+/// A respondent with an address who has not submitted and whose access stands: invited by
+/// account, or by a personal link the facilitator gave an address for.
 #[derive(Debug, Clone)]
-pub struct Remindable {
+pub struct Recipient {
     pub response_id: String,
     pub email: String,
-    pub display_name: String,
+    /// The account's name, or whom the personal link is for.
+    pub name: String,
     pub locale: String,
+    /// A personal link's code: the e-mail carries it, as the respondent has no account.
+    pub code: Option<String>,
     pub reminded_at: Option<i64>,
 }
 
-/// The round's respondents a reminder can go to (only `response_id`'s, when given): invited by
-/// account, not submitted, not withdrawn, their account enabled.
+impl Recipient {
+    /// Where the e-mail sends them: their personal link, or their response behind sign-in.
+    pub fn link(&self, base: &str) -> String {
+        match &self.code {
+            Some(code) => format!("{base}/respond/{}", format_code(code)),
+            None => format!("{base}/respond/{}", self.response_id),
+        }
+    }
+}
+
+/// The round's respondents an e-mail can go to (only `response_id`'s, when given): not
+/// submitted, not withdrawn, and either invited by an enabled account or by a personal link
+/// with an address.
 #[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
-pub async fn remindable(
+pub async fn recipients(
     db: &Db,
     round: &Facilitator,
     response_id: Option<&str>,
-) -> Result<Vec<Remindable>, AppError> {
+) -> Result<Vec<Recipient>, AppError> {
     let rows = sqlx::query(
-        "select r.response_id, r.reminded_at, u.email, u.display_name, u.preferred_locale
-         from assessment_response r join app_user u on u.user_id = r.user_id
-         where r.round_id = $1 and r.entry = $3 and r.submitted_at is null
-           and r.revoked_at is null and u.disabled = 0
+        "select r.response_id, r.reminded_at, r.code,
+                coalesce(u.email, r.email) as email,
+                coalesce(u.display_name, r.label) as name,
+                coalesce(u.preferred_locale, r.locale) as locale
+         from assessment_response r left join app_user u on u.user_id = r.user_id
+         where r.round_id = $1 and r.submitted_at is null and r.revoked_at is null
+           and ((r.entry = $3 and u.disabled = 0) or (r.entry = $4 and r.email is not null))
            and ($2 = '' or r.response_id = $2)
          order by r.created_at",
     )
     .bind(&round.round().round_id)
     .bind(response_id.unwrap_or_default())
     .bind(Entry::Account.as_str())
+    .bind(Entry::PersonalLink.as_str())
     .fetch_all(&db.pool)
     .await?;
     rows.iter()
         .map(|r| {
-            Ok(Remindable {
+            Ok(Recipient {
                 response_id: r.try_get("response_id")?,
                 email: r.try_get("email")?,
-                display_name: r.try_get("display_name")?,
-                locale: r.try_get("preferred_locale")?,
+                name: r.try_get("name")?,
+                locale: r.try_get("locale")?,
+                code: r.try_get("code")?,
                 reminded_at: r.try_get("reminded_at")?,
             })
         })
         .collect()
 }
 
-/// Marks a respondent reminded now, unless they were reminded within the hour, for this round
-/// or any other (a person gets at most one reminder an hour from the platform, whoever asks):
+/// Records that the invitation e-mail left: the round's page shows it, and a reminder waits
+/// an hour after it.
+pub async fn mark_invited(
+    db: &Db,
+    round: &Facilitator,
+    response_id: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    db.run(
+        "update assessment_response set invited_at = $1 where response_id = $2 and round_id = $3",
+        args![now, response_id, &round.round().round_id],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Marks a respondent reminded now, unless they were reminded or invited within the hour, for
+/// this round or any other (a person gets at most one reminder an hour from the platform, whoever asks):
 /// `false` then, and nothing is sent. One conditional statement, so of two presses for the
 /// same response at once only one wins.
 pub async fn claim(
@@ -68,6 +104,7 @@ pub async fn claim(
             "update assessment_response set reminded_at = $1, reminders = reminders + 1
              where response_id = $2 and round_id = $3
                and (reminded_at is null or reminded_at <= $4)
+               and (invited_at is null or invited_at <= $4)
                and not exists (
                    select 1 from assessment_response o
                    where o.user_id = assessment_response.user_id and o.response_id <> $2
@@ -87,7 +124,7 @@ pub async fn claim(
 pub async fn unclaim(
     db: &Db,
     round: &Facilitator,
-    claimed: &Remindable,
+    claimed: &Recipient,
     now: i64,
 ) -> Result<(), AppError> {
     db.run(

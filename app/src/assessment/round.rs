@@ -114,6 +114,10 @@ pub struct ResponseSummary {
     pub reopened: Option<(String, i64)>,
     /// When its respondent was last reminded by e-mail, and how many times in all.
     pub reminded: Option<(i64, i64)>,
+    /// When the invitation e-mail left.
+    pub invited: Option<i64>,
+    /// A personal link's address, when the facilitator gave one.
+    pub email: Option<String>,
 }
 
 /// What a respondent works on: the round, the template version, their answers so far.

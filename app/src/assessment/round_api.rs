@@ -1,6 +1,7 @@
 //! Server functions for rounds: facilitators start them and invite respondents; respondents
 //! answer section by section, with or without JavaScript, and submit.
 
+use super::remind::Invitation;
 use super::round::{
     ItemFields, LinkInfo, MyAssessments, ResponseSummary, ResponseView, Round, SectionView,
 };
@@ -14,10 +15,11 @@ use {
     super::access::{require_facilitator, require_respondent, Respondent},
     super::answer_store::{self, Refusal},
     super::model::{AnswerProblem, Template},
+    super::remind::invite_by_mail,
     super::round::{
         answer_from_fields, closing_time, format_code, new_code, Entry, LABEL_MAX, ROUND_NAME_MAX,
     },
-    super::round_store::{self as store, NewRound},
+    super::round_store::{self as store, NewResponse, NewRound},
     super::score::ResponseScore,
     crate::db::{now_ms, Db},
     crate::error::{Checks, Problem},
@@ -133,9 +135,10 @@ pub async fn get_round(round_id: String) -> Result<(Round, Vec<ResponseSummary>)
     Ok((view, responses))
 }
 
-/// Invites a person by the e-mail of their account.
+/// Invites someone with an account on the platform, by the e-mail of that account. When the
+/// platform sends e-mail, the invitation goes to them at once, in their language.
 #[server(endpoint = "assessment/invite_account")]
-pub async fn invite_account(round_id: String, email: String) -> Result<(), AppError> {
+pub async fn invite_account(round_id: String, email: String) -> Result<Invitation, AppError> {
     let db = ssr::db()?;
     let round = require_facilitator(&db, &round_id).await?;
     let email =
@@ -148,35 +151,61 @@ pub async fn invite_account(round_id: String, email: String) -> Result<(), AppEr
             AppError::field("email", Problem::NoSuchAccount).keeping("email", email.as_str())
         })?;
     // Labelled with the e-mail as typed: inviting someone does not reveal their account's name.
-    store::add_response(
-        &db,
-        &round,
-        Entry::Account,
-        email.as_str(),
-        Some(&user_id),
-        None,
-    )
-    .await?;
-    Ok(())
+    let new = NewResponse {
+        entry: Entry::Account,
+        label: email.as_str(),
+        user_id: Some(&user_id),
+        code: None,
+        email: None,
+    };
+    let response_id = store::add_response(&db, &round, new).await?;
+    invite_by_mail(db, round, response_id).await
 }
 
-/// Creates a personal link for someone without an account; `label` says whom it is for.
+/// Creates a personal link for someone without an account; `label` says whom it is for. With
+/// an `email`, the link also goes to them by e-mail (when the platform sends e-mail), in the
+/// facilitator's language, and reminders can reach them.
 #[server(endpoint = "assessment/invite_link")]
-pub async fn invite_link(round_id: String, label: String) -> Result<(), AppError> {
+pub async fn invite_link(
+    round_id: String,
+    label: String,
+    #[server(default)] email: String,
+) -> Result<Invitation, AppError> {
     let db = ssr::db()?;
     let round = require_facilitator(&db, &round_id).await?;
-    let label = bounded_text(&label, LABEL_MAX)
-        .map_err(|p| AppError::field("label", p).keeping("label", &label))?;
-    store::add_response(
-        &db,
-        &round,
-        Entry::PersonalLink,
-        &label,
-        None,
-        Some(&new_code()),
-    )
-    .await?;
-    Ok(())
+    let mut checks = Checks::default();
+    checks.keep("label", &label);
+    checks.keep("email", &email);
+    let label = checks.check("label", bounded_text(&label, LABEL_MAX));
+    let email = checks.check(
+        "email",
+        match email.trim() {
+            "" => Ok(None),
+            typed => Email::parse(typed).map(Some),
+        },
+    );
+    checks.finish()?;
+    let (Some(label), Some(email)) = (label, email) else {
+        return Err(AppError::Internal);
+    };
+    if email.is_some() {
+        // Each address given sends a message the facilitator words in part: bounded like
+        // reminders.
+        let key = format!("remind:{}", round.user.user_id);
+        ssr::context()?
+            .limits
+            .attempt(ssr::client_ip(), Some(&key))?;
+    }
+    let code = new_code();
+    let new = NewResponse {
+        entry: Entry::PersonalLink,
+        label: &label,
+        user_id: None,
+        code: Some(&code),
+        email: email.as_ref().map(Email::as_str),
+    };
+    let response_id = store::add_response(&db, &round, new).await?;
+    invite_by_mail(db, round, response_id).await
 }
 
 /// Withdraws a respondent's access, or gives it back.

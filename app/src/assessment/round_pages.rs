@@ -1,7 +1,7 @@
 //! The facilitator's pages (the assessments list with the form that starts a round, one
 //! round with its respondents and invitations) and the page of a round's shared link.
 
-use super::remind::{Remind, RemindAll, RemindLine};
+use super::remind::{Invitation, Remind, RemindAll, RemindLine};
 use super::round::{
     day_of, last_day, Entry, LinkInfo, MyAssessments, Progress, ResponseSummary, Round,
 };
@@ -10,6 +10,7 @@ use super::round_api::{
     InviteAccount, InviteLink, ReopenResponse, SetResponseRevoked, SetRoundClosed, SetRoundLink,
     StartResponse, StartRound,
 };
+use crate::error::AppError;
 use crate::i18n::*;
 use crate::registry::api::load_registry;
 use crate::ui::page_data;
@@ -300,12 +301,15 @@ fn RoundPanel(
                 <input type="hidden" name="round_id" value=account_id />
                 <Field name="email" kind="email" label=t_string!(i18n, field_invite_email).to_string() error=account_error required=true />
                 <button type="submit" class="button">{t!(i18n, round_invite_account)}</button>
+                {move || invited(i18n, actions.invite_account.value().get())}
             </ActionForm>
             <ActionForm action=actions.invite_link>
                 <FormNotice error=link_error />
                 <input type="hidden" name="round_id" value=invite_id />
                 <Field name="label" label=t_string!(i18n, field_invite_label).to_string() hint=t_string!(i18n, field_invite_label_hint).to_string() error=link_error required=true />
+                <Field name="email" kind="email" label=t_string!(i18n, field_invite_link_email).to_string() hint=t_string!(i18n, field_invite_link_email_hint).to_string() error=link_error prefix="link-" />
                 <button type="submit" class="button">{t!(i18n, round_invite_link)}</button>
+                {move || invited(i18n, actions.invite_link.value().get())}
             </ActionForm>
 
             <RemindAll round_id=ids() can_email open=round.open action=actions.remind />
@@ -314,6 +318,21 @@ fn RoundPanel(
             <ul class="cards">{people}</ul>
         </section>
     }
+}
+
+/// What became of an invitation's e-mail, after an invitation made with JavaScript on (without
+/// it, the respondent's card says when the invitation was e-mailed).
+fn invited(
+    i18n: I18nContext<Locale>,
+    value: Option<Result<Invitation, AppError>>,
+) -> Option<impl IntoView> {
+    let text = match value? {
+        Ok(Invitation::Mailed) => t_string!(i18n, round_invite_mailed).to_string(),
+        Ok(Invitation::NotMailed) => t_string!(i18n, round_invite_not_mailed).to_string(),
+        Ok(Invitation::MailFailed) => t_string!(i18n, round_invite_mail_failed).to_string(),
+        Err(_) => return None,
+    };
+    Some(view! { <p class="notice notice-ok" role="status">{text}</p> })
 }
 
 #[component]

@@ -66,12 +66,15 @@ pub struct ResponseRow {
     pub reopened_by: Option<String>,
     pub reminded_at: Option<i64>,
     pub reminders: i64,
+    pub invited_at: Option<i64>,
+    /// A personal link's address, when the facilitator gave one.
+    pub email: Option<String>,
 }
 
 pub(super) const RESPONSE_COLUMNS: &str =
     "response_id, round_id, entry, label, user_id, code, revoked_at, \
                                 submitted_at, started_at, updated_at, reopened_at, reopened_by, \
-                                reminded_at, reminders";
+                                reminded_at, reminders, invited_at, email";
 
 pub(super) fn response_row(r: &AnyRow) -> Result<ResponseRow, AppError> {
     let entry: String = r.try_get("entry")?;
@@ -90,7 +93,19 @@ pub(super) fn response_row(r: &AnyRow) -> Result<ResponseRow, AppError> {
         reopened_by: r.try_get("reopened_by")?,
         reminded_at: r.try_get("reminded_at")?,
         reminders: r.try_get("reminders")?,
+        invited_at: r.try_get("invited_at")?,
+        email: r.try_get("email")?,
     })
+}
+
+/// A respondent the facilitator invites: by account (`user_id`), or by personal link (`code`,
+/// and an `email` to send it to, if given; its e-mail goes out in the facilitator's language).
+pub struct NewResponse<'a> {
+    pub entry: Entry,
+    pub label: &'a str,
+    pub user_id: Option<&'a str>,
+    pub code: Option<&'a str>,
+    pub email: Option<&'a str>,
 }
 
 pub struct NewRound<'a> {
@@ -215,29 +230,29 @@ pub async fn rounds_answering(
 pub async fn add_response(
     db: &Db,
     round: &Facilitator,
-    entry: Entry,
-    label: &str,
-    user_id: Option<&str>,
-    code: Option<&str>,
+    new: NewResponse<'_>,
 ) -> Result<String, AppError> {
     let id = new_id();
     let now = now_ms();
     let inserted = db
         .run(
-            "insert into assessment_response (response_id, round_id, entry, label, user_id, code, created_at, updated_at)
-             values ($1, $2, $3, $4, $5, $6, $7, $7)",
+            "insert into assessment_response
+                 (response_id, round_id, entry, label, user_id, code, email, locale, created_at, updated_at)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)",
             args![
                 &id,
                 &round.round().round_id,
-                entry.as_str(),
-                label,
-                user_id,
-                code,
+                new.entry.as_str(),
+                new.label,
+                new.user_id,
+                new.code,
+                new.email,
+                new.email.map(|_| round.user.preferred_locale.as_str()),
                 now
             ],
         )
         .await?;
-    match (inserted.duplicate, entry) {
+    match (inserted.duplicate, new.entry) {
         (false, _) => Ok(id),
         // Codes are 16 random letters: only an account invited twice can collide.
         (true, Entry::Account) => Err(AppError::field(
@@ -313,6 +328,8 @@ pub async fn responses(db: &Db, round: &Facilitator) -> Result<Vec<ResponseSumma
                 (by.cloned().unwrap_or_default(), at)
             }),
             reminded: r.reminded_at.map(|at| (at, r.reminders)),
+            invited: r.invited_at,
+            email: r.email,
             response_id: r.response_id,
             entry: r.entry,
             label: r.label,

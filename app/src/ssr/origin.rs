@@ -12,7 +12,9 @@ pub struct PublicOrigin {
 }
 
 impl PublicOrigin {
-    /// `None` when `url` is not an absolute http(s) address.
+    /// `None` when `url` is not an absolute http(s) address at the root of its host. A path
+    /// is refused rather than dropped: the platform's pages and the links in its e-mail all
+    /// start at `/`, so it cannot be published under a sub-path.
     pub fn parse(url: &str) -> Option<PublicOrigin> {
         let (scheme, rest) = url.split_once("://")?;
         let scheme = scheme.to_ascii_lowercase();
@@ -21,8 +23,10 @@ impl PublicOrigin {
             "https" => 443,
             _ => return None,
         };
-        let authority = rest.split(['/', '?', '#']).next()?.to_ascii_lowercase();
-        if authority.is_empty() || authority.contains('@') {
+        let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let (authority, after) = rest.split_at(end);
+        let authority = authority.to_ascii_lowercase();
+        if authority.is_empty() || authority.contains('@') || !matches!(after, "" | "/") {
             return None;
         }
         let (host, port) = match authority.rsplit_once(':') {
@@ -125,7 +129,7 @@ mod tests {
     fn links_in_e_mail_start_with_the_public_address_and_its_port_only_when_needed() {
         let base = |url: &str| PublicOrigin::parse(url).unwrap().base();
         assert_eq!(
-            base("https://Platform.example.org:443/x"),
+            base("https://Platform.example.org:443/"),
             "https://platform.example.org"
         );
         assert_eq!(base("http://127.0.0.1:3000"), "http://127.0.0.1:3000");
@@ -137,5 +141,13 @@ mod tests {
         assert_eq!(PublicOrigin::parse("ftp://x.org"), None);
         assert_eq!(PublicOrigin::parse("x.org"), None);
         assert_eq!(PublicOrigin::parse("https://user@x.org"), None);
+    }
+
+    #[test]
+    fn a_public_url_with_a_path_is_refused_because_every_link_starts_at_the_root() {
+        assert_eq!(PublicOrigin::parse("https://x.org/platform"), None);
+        assert_eq!(PublicOrigin::parse("https://x.org/platform/"), None);
+        assert_eq!(PublicOrigin::parse("https://x.org?a=1"), None);
+        assert!(PublicOrigin::parse("https://x.org/").is_some());
     }
 }

@@ -165,8 +165,11 @@ pub fn Field(
     #[prop(optional, into)] value: String,
     #[prop(optional)] required: bool,
     #[prop(optional, into)] hint: Option<String>,
+    /// Tells apart two fields of one name on a page (ids must be unique).
+    #[prop(optional)]
+    prefix: &'static str,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = format!("field-{prefix}{name}");
     let problem_id = format!("{id}-problem");
     let hint_id = format!("{id}-hint");
     let has_problem = move || error.get().is_some_and(|e| e.problem(name).is_some());
