@@ -26,7 +26,7 @@ pub fn HomePage() -> impl IntoView {
     let i18n = use_i18n();
     let status = page_data(|| (), |_| get_platform_status());
     let counts = page_data(|| (), |_| platform_counts());
-    let registry = page_data(|| (), |_| load_registry());
+    let registry = page_data(|| (), |_| load_registry(true));
     let user = use_session_user();
     let locale = i18n.get_locale_untracked().as_str();
     view! {

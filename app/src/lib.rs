@@ -56,7 +56,7 @@ use assessment::round_pages::{AssessmentsRoute, JoinRoute, RoundRoute};
 use i18n::I18nContextProvider;
 use identity::pages::{AccountRoute, AdminRoute, SetupRoute, SignInRoute, SignUpRoute};
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, Link, MetaTags};
+use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use registry::pages::OrganisationsRoute;
@@ -76,6 +76,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(not(feature = "ssr"))]
     let asset_root = String::new();
     let stylesheet = format!("{asset_root}/pkg/{}.css", options.output_name);
+    let icon = icon_data_url(include_str!("../../public/favicon.svg"));
     view! {
         <!DOCTYPE html>
         <html>
@@ -85,6 +86,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light dark" />
                 <HydrationScripts options root=asset_root />
                 <link rel="stylesheet" href=stylesheet />
+                <link rel="icon" href=icon type="image/svg+xml" />
                 <MetaTags />
             </head>
             <body>
@@ -92,6 +94,24 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The icon written into the page (a few hundred bytes): a browser then makes no request of
+/// its own for it on a first visit.
+fn icon_data_url(svg: &str) -> String {
+    let mut url = String::from("data:image/svg+xml,");
+    for c in svg.trim().chars() {
+        match c {
+            '"' => url.push('\''),
+            '#' => url.push_str("%23"),
+            '<' => url.push_str("%3C"),
+            '>' => url.push_str("%3E"),
+            '%' => url.push_str("%25"),
+            '\n' => url.push(' '),
+            c => url.push(c),
+        }
+    }
+    url
 }
 
 #[cfg(feature = "ssr")]
@@ -123,7 +143,6 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <I18nContextProvider>
-            <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
             <Router>
                 <ui::Layout>
                     <Routes fallback=ui::NotFoundPage>
@@ -186,5 +205,16 @@ pub fn App() -> impl IntoView {
                 </ui::Layout>
             </Router>
         </I18nContextProvider>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_icon_travels_inside_the_page_as_a_data_url_a_browser_reads_whole() {
+        let url = super::icon_data_url(include_str!("../../public/favicon.svg"));
+        assert!(url.starts_with("data:image/svg+xml,%3Csvg "), "{url}");
+        assert!(url.contains("fill='%230b5cad'"), "{url}");
+        assert!(!url.contains(['<', '>', '"', '#', '\n']), "{url}");
     }
 }

@@ -135,6 +135,15 @@ fn packaged_assets(options: &LeptosOptions) -> Router<AppState> {
             axum::http::header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("public, max-age=31536000, immutable"),
         ))
+        // Kept for good and never asked for again: a date to revalidate by, or ranges of a few
+        // hundred kilobytes, serve nobody.
+        .layer(axum::middleware::map_response(
+            |mut res: axum::response::Response| async move {
+                res.headers_mut().remove(axum::http::header::LAST_MODIFIED);
+                res.headers_mut().remove(axum::http::header::ACCEPT_RANGES);
+                res
+            },
+        ))
 }
 
 /// The application's routes, without the outer layers (see [`with_layers`]).

@@ -28,8 +28,9 @@ pub async fn check_origin(
 }
 
 /// Headers on every response. Pages set their own Content-Security-Policy (with the nonce of
-/// their hydration script); everything else gets a strict default.
-/// Over HTTPS, browsers are told to use nothing else for this host for a year (HSTS).
+/// their hydration script); everything else that a browser could show as a document gets a
+/// strict default. Over HTTPS, browsers are told to use nothing else for this host for a year
+/// (HSTS).
 pub async fn headers(State(https): State<bool>, req: Request, next: Next) -> Response<Body> {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
@@ -43,6 +44,25 @@ pub async fn headers(State(https): State<bool>, req: Request, next: Next) -> Res
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
     );
+    // Scripts, style sheets and WebAssembly are never shown as a document (nosniff sees to
+    // that), and the headers below only govern documents: on each of the first load's assets
+    // they would be bytes with no effect.
+    let subresource = h
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| {
+            [
+                "text/javascript",
+                "application/javascript",
+                "text/css",
+                "application/wasm",
+            ]
+            .iter()
+            .any(|kind| t.starts_with(kind))
+        });
+    if subresource {
+        return res;
+    }
     h.insert(
         header::REFERRER_POLICY,
         HeaderValue::from_static("strict-origin-when-cross-origin"),

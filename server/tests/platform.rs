@@ -94,6 +94,7 @@ async fn pages_are_rendered_in_the_language_the_browser_asks_for_with_security_h
             "{csp}"
         );
         assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(res.headers()["x-frame-options"], "DENY");
         let html = res.text().await.unwrap();
         assert!(html.contains("lang=\"en\""), "{html}");
         assert!(html.contains("Innovation and R&amp;D-driven cluster development"));
@@ -554,6 +555,19 @@ async fn built_assets_are_sent_precompressed_as_the_browser_accepts_under_the_bu
                 res.headers()["cache-control"],
                 "public, max-age=31536000, immutable"
             );
+            // Only what governs a style sheet: the headers for documents, and a date to
+            // revalidate by, would be bytes on every first load with no effect.
+            assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+            for document_only in [
+                "x-frame-options",
+                "content-security-policy",
+                "last-modified",
+            ] {
+                assert!(
+                    res.headers().get(document_only).is_none(),
+                    "{document_only}"
+                );
+            }
             assert_eq!(
                 res.headers()
                     .get("content-encoding")

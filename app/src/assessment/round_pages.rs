@@ -126,7 +126,7 @@ fn StartForm() -> impl IntoView {
     let error = action_error(start);
     let choices = page_data(
         || (),
-        |_| async move { (template_choices().await, load_registry().await) },
+        |_| async move { (template_choices().await, load_registry(false).await) },
     );
     view! {
         <h2>{t!(i18n, assessments_start_title)}</h2>

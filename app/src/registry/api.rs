@@ -14,13 +14,23 @@ use {
     crate::text::bounded_text,
 };
 
+/// The registry's countries, regions and thematic areas. `areas_only` leaves out the countries
+/// and regions, which the home page does not show: they would travel in every home page for
+/// hydration, unused.
 #[server(endpoint = "registry/all")]
-pub async fn load_registry() -> Result<Registry, AppError> {
+pub async fn load_registry(#[server(default)] areas_only: bool) -> Result<Registry, AppError> {
     let db = ssr::db()?;
+    let thematic_areas = store::thematic_areas(&db).await?;
+    if areas_only {
+        return Ok(Registry {
+            thematic_areas,
+            ..Registry::default()
+        });
+    }
     Ok(Registry {
         countries: store::countries(&db).await?,
         regions: store::regions(&db).await?,
-        thematic_areas: store::thematic_areas(&db).await?,
+        thematic_areas,
     })
 }
 

@@ -45,7 +45,7 @@ pub fn OrganisationsPage() -> impl IntoView {
             .unwrap_or_default()
     };
     let organisations = page_data(country, |c| list_organisations(Some(c)));
-    let registry = page_data(|| (), |_| load_registry());
+    let registry = page_data(|| (), |_| load_registry(false));
     let user = use_session_user();
     let locale = i18n.get_locale_untracked().as_str();
     view! {
@@ -230,7 +230,7 @@ pub fn OrganisationPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id")).unwrap_or_default();
     let organisation = page_data(id, get_organisation);
-    let registry = page_data(|| (), |_| load_registry());
+    let registry = page_data(|| (), |_| load_registry(false));
     let locale = i18n.get_locale_untracked().as_str();
     view! {
         <Suspense fallback=|| ()>
