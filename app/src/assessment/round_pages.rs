@@ -301,7 +301,7 @@ fn RoundPanel(
                 <input type="hidden" name="round_id" value=account_id />
                 <Field name="email" kind="email" label=t_string!(i18n, field_invite_email).to_string() error=account_error required=true />
                 <button type="submit" class="button">{t!(i18n, round_invite_account)}</button>
-                {move || invited(i18n, actions.invite_account.value().get())}
+                {move || invited(i18n, actions.invite_account.value().get(), Entry::Account)}
             </ActionForm>
             <ActionForm action=actions.invite_link>
                 <FormNotice error=link_error />
@@ -309,7 +309,7 @@ fn RoundPanel(
                 <Field name="label" label=t_string!(i18n, field_invite_label).to_string() hint=t_string!(i18n, field_invite_label_hint).to_string() error=link_error required=true />
                 <Field name="email" kind="email" label=t_string!(i18n, field_invite_link_email).to_string() hint=t_string!(i18n, field_invite_link_email_hint).to_string() error=link_error prefix="link-" />
                 <button type="submit" class="button">{t!(i18n, round_invite_link)}</button>
-                {move || invited(i18n, actions.invite_link.value().get())}
+                {move || invited(i18n, actions.invite_link.value().get(), Entry::PersonalLink)}
             </ActionForm>
 
             <RemindAll round_id=ids() can_email open=round.open action=actions.remind />
@@ -325,14 +325,28 @@ fn RoundPanel(
 fn invited(
     i18n: I18nContext<Locale>,
     value: Option<Result<Invitation, AppError>>,
+    entry: Entry,
 ) -> Option<impl IntoView> {
-    let text = match value? {
-        Ok(Invitation::Mailed) => t_string!(i18n, round_invite_mailed).to_string(),
-        Ok(Invitation::NotMailed) => t_string!(i18n, round_invite_not_mailed).to_string(),
-        Ok(Invitation::MailFailed) => t_string!(i18n, round_invite_mail_failed).to_string(),
+    let (class, text) = match value? {
+        Ok(Invitation::Mailed) => (
+            "notice notice-ok",
+            t_string!(i18n, round_invite_mailed).to_string(),
+        ),
+        Ok(Invitation::NotMailed) if entry == Entry::Account => (
+            "notice",
+            t_string!(i18n, round_invite_not_mailed).to_string(),
+        ),
+        Ok(Invitation::NotMailed) => (
+            "notice",
+            t_string!(i18n, round_invite_not_mailed_link).to_string(),
+        ),
+        Ok(Invitation::MailFailed) => (
+            "notice notice-error",
+            t_string!(i18n, round_invite_mail_failed).to_string(),
+        ),
         Err(_) => return None,
     };
-    Some(view! { <p class="notice notice-ok" role="status">{text}</p> })
+    Some(view! { <p class=class role="status">{text}</p> })
 }
 
 #[component]
