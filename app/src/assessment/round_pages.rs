@@ -65,6 +65,8 @@ pub fn AssessmentsPage() -> impl IntoView {
 fn MyRounds(mine: MyAssessments) -> impl IntoView {
     let i18n = use_i18n();
     let locale = i18n.get_locale_untracked().as_str();
+    let nothing_to_answer = mine.answering.is_empty();
+    let nothing_to_run = mine.facilitating.is_empty();
     let answering = mine
         .answering
         .into_iter()
@@ -109,12 +111,14 @@ fn MyRounds(mine: MyAssessments) -> impl IntoView {
         .collect_view();
     view! {
         <h2>{t!(i18n, assessments_answering)}</h2>
+        {nothing_to_answer.then(|| view! { <p class="muted">{t!(i18n, assessments_answering_none)}</p> })}
         <ul class="cards">{answering}</ul>
         {(!reviewing.is_empty()).then(|| view! {
             <h2>{t!(i18n, assessments_reviewing)}</h2>
             <ul class="cards">{reviewing}</ul>
         })}
         <h2>{t!(i18n, assessments_facilitating)}</h2>
+        {nothing_to_run.then(|| view! { <p class="muted">{t!(i18n, assessments_facilitating_none)}</p> })}
         <ul class="cards">{facilitating}</ul>
     }
 }
