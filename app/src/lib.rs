@@ -102,12 +102,13 @@ fn icon_data_url(svg: &str) -> String {
     let mut url = String::from("data:image/svg+xml,");
     for c in svg.trim().chars() {
         match c {
-            '"' => url.push('\''),
+            '"' => url.push_str("%22"),
+            '\'' => url.push_str("%27"),
             '#' => url.push_str("%23"),
             '<' => url.push_str("%3C"),
             '>' => url.push_str("%3E"),
             '%' => url.push_str("%25"),
-            '\n' => url.push(' '),
+            '\n' | '\r' => url.push(' '),
             c => url.push(c),
         }
     }
@@ -214,7 +215,7 @@ mod tests {
     fn the_icon_travels_inside_the_page_as_a_data_url_a_browser_reads_whole() {
         let url = super::icon_data_url(include_str!("../../public/favicon.svg"));
         assert!(url.starts_with("data:image/svg+xml,%3Csvg "), "{url}");
-        assert!(url.contains("fill='%230b5cad'"), "{url}");
-        assert!(!url.contains(['<', '>', '"', '#', '\n']), "{url}");
+        assert!(url.contains("fill=%22%230b5cad%22"), "{url}");
+        assert!(!url.contains(['<', '>', '"', '\'', '#', '\n']), "{url}");
     }
 }

@@ -46,7 +46,8 @@ pub async fn headers(State(https): State<bool>, req: Request, next: Next) -> Res
     );
     // Scripts, style sheets and WebAssembly are never shown as a document (nosniff sees to
     // that), and the headers below only govern documents: on each of the first load's assets
-    // they would be bytes with no effect.
+    // they would be bytes with no effect. A worker script would take its CSP from its own
+    // response: one added later needs its policy set here.
     let subresource = h
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

@@ -306,6 +306,18 @@ async fn an_invitation_goes_by_e_mail_to_an_account_in_its_language_and_to_a_per
         let to_marko = mail.iter().find(|m| m.to == ["marko@example.org"]).unwrap();
         assert!(to_marko.text().contains(&format!("/respond/{code}")));
 
+        // Ivo, just reminded, is invited to another round: the invitation stands, its e-mail
+        // waits (one e-mail an hour per address, whichever round it is for).
+        let other = start(app, &app.client).await;
+        let form = [("round_id", other.as_str()), ("email", "ivo@example.org")];
+        let (status, body) = app.call(InviteAccount::PATH, &form).await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            serde_json::from_str::<Invitation>(&body).unwrap(),
+            Invitation::MailedRecently
+        );
+        assert_eq!(card(app, &other, "ivo@example.org").await.invited, None);
+
         // A closed round sends no invitation.
         let close = [("round_id", round_id.as_str()), ("closed", "true")];
         assert_eq!(app.call(SetRoundClosed::PATH, &close).await.0, 200);

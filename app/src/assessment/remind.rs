@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 #[cfg(feature = "ssr")]
 use {
     super::access::{require_facilitator, Facilitator},
-    super::remind_store::{self as store, Recipient},
+    super::remind_store::{self as store, Claim, Recipient},
     super::round::Round,
     crate::db::{now_ms, Db},
     crate::error::Problem,
@@ -42,6 +42,8 @@ pub enum Invitation {
     Mailed,
     /// No SMTP server, no address, or the round is closed: the facilitator sends the link.
     NotMailed,
+    /// They got an e-mail from the platform less than an hour ago: a reminder can go later.
+    MailedRecently,
     /// The SMTP server did not take it; a reminder can try again.
     MailFailed,
 }
@@ -120,16 +122,18 @@ pub(super) async fn invite_by_mail(
     let view = super::round_store::round_view(&db, round.round().clone()).await?;
     let link = person.link(&context.public_origin.base());
     let (subject, body) = message(Letter::Invitation, &person, &view, &link);
-    // To the end in a task of its own, like reminders: a message that left is recorded even
-    // when the request is given up meanwhile.
+    // Claimed before it is sent and undone if it does not leave, in a task of its own like
+    // reminders: a reminder pressed meanwhile waits its hour, and a request given up half-way
+    // leaves nobody marked who got nothing.
     let sending = tokio::spawn(async move {
+        if !store::claim(&db, &round, &person, now, Claim::Invitation).await? {
+            return Ok(Invitation::MailedRecently);
+        }
         match mailer.send(&person.email, &subject, body).await {
-            Ok(()) => {
-                store::mark_invited(&db, &round, &person.response_id, now).await?;
-                Ok(Invitation::Mailed)
-            }
+            Ok(()) => Ok(Invitation::Mailed),
             Err(e) => {
                 tracing::warn!(problem = %e.summary(), response = %person.response_id, "an invitation did not leave");
+                store::unclaim_invitation(&db, &round, &person.response_id, now).await?;
                 Ok::<_, AppError>(Invitation::MailFailed)
             }
         }
@@ -173,7 +177,7 @@ pub async fn remind(
     let sending = tokio::spawn(async move {
         let mut done = Reminded::default();
         for person in &people {
-            if !store::claim(&db, &round, &person.response_id, now).await? {
+            if !store::claim(&db, &round, person, now, Claim::Reminder).await? {
                 done.recent += 1;
                 continue;
             }

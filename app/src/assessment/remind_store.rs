@@ -73,51 +73,75 @@ pub async fn recipients(
         .collect()
 }
 
-/// Records that the invitation e-mail left: the round's page shows it, and a reminder waits
-/// an hour after it.
-pub async fn mark_invited(
+/// What a message claims: a reminder, or the invitation's e-mail.
+#[derive(Debug, Clone, Copy)]
+pub enum Claim {
+    Reminder,
+    Invitation,
+}
+
+/// Marks `person` reminded (or invited by e-mail) now, unless they got a reminder or an
+/// invitation within the hour, in this round or any other, at the same address (a person gets
+/// at most one e-mail an hour from the platform, whoever asks; personal links included): `false`
+/// then, and nothing is sent. One conditional statement, so of two presses at once only one
+/// wins, and it is written before the message goes out.
+pub async fn claim(
+    db: &Db,
+    round: &Facilitator,
+    person: &Recipient,
+    now: i64,
+    what: Claim,
+) -> Result<bool, AppError> {
+    // One statement for both, differing in what it sets (`Db::run` takes SQL known at build).
+    macro_rules! claim_sql {
+        ($set:literal) => {
+            concat!(
+                "update assessment_response set ",
+                $set,
+                " where response_id = $2 and round_id = $3
+                   and (reminded_at is null or reminded_at <= $4)
+                   and (invited_at is null or invited_at <= $4)
+                   and not exists (
+                       select 1 from assessment_response o
+                       left join app_user ou on ou.user_id = o.user_id
+                       where o.response_id <> $2 and coalesce(ou.email, o.email) = $5
+                         and (o.reminded_at > $4 or o.invited_at > $4))"
+            )
+        };
+    }
+    let sql = match what {
+        Claim::Reminder => claim_sql!("reminded_at = $1, reminders = reminders + 1"),
+        Claim::Invitation => claim_sql!("invited_at = $1"),
+    };
+    let done = db
+        .run(
+            sql,
+            args![
+                now,
+                &person.response_id,
+                &round.round().round_id,
+                now - REMIND_AGAIN_AFTER_MS,
+                &person.email
+            ],
+        )
+        .await?;
+    Ok(done.rows == 1)
+}
+
+/// Undoes an invitation's claim whose message did not leave.
+pub async fn unclaim_invitation(
     db: &Db,
     round: &Facilitator,
     response_id: &str,
     now: i64,
 ) -> Result<(), AppError> {
     db.run(
-        "update assessment_response set invited_at = $1 where response_id = $2 and round_id = $3",
-        args![now, response_id, &round.round().round_id],
+        "update assessment_response set invited_at = null
+         where response_id = $1 and round_id = $2 and invited_at = $3",
+        args![response_id, &round.round().round_id, now],
     )
     .await?;
     Ok(())
-}
-
-/// Marks a respondent reminded now, unless they were reminded or invited within the hour, for
-/// this round or any other (a person gets at most one reminder an hour from the platform, whoever asks):
-/// `false` then, and nothing is sent. One conditional statement, so of two presses for the
-/// same response at once only one wins.
-pub async fn claim(
-    db: &Db,
-    round: &Facilitator,
-    response_id: &str,
-    now: i64,
-) -> Result<bool, AppError> {
-    let done = db
-        .run(
-            "update assessment_response set reminded_at = $1, reminders = reminders + 1
-             where response_id = $2 and round_id = $3
-               and (reminded_at is null or reminded_at <= $4)
-               and (invited_at is null or invited_at <= $4)
-               and not exists (
-                   select 1 from assessment_response o
-                   where o.user_id = assessment_response.user_id and o.response_id <> $2
-                     and o.reminded_at > $4)",
-            args![
-                now,
-                response_id,
-                &round.round().round_id,
-                now - REMIND_AGAIN_AFTER_MS
-            ],
-        )
-        .await?;
-    Ok(done.rows == 1)
 }
 
 /// Undoes a claim whose message did not leave: the respondent was not reminded.

@@ -143,8 +143,13 @@ pub async fn invite_account(round_id: String, email: String) -> Result<Invitatio
     let round = require_facilitator(&db, &round_id).await?;
     let email =
         Email::parse(&email).map_err(|p| AppError::field("email", p).keeping("email", &email))?;
-    // Each look-up tells whether an account exists: bounded per client address like sign-in.
-    ssr::context()?.limits.attempt(ssr::client_ip(), None)?;
+    // Each look-up tells whether an account exists, and each invitation may send an e-mail the
+    // facilitator words in part: bounded per client address and per facilitator, like
+    // reminders.
+    let key = format!("remind:{}", round.user.user_id);
+    ssr::context()?
+        .limits
+        .attempt(ssr::client_ip(), Some(&key))?;
     let user_id = crate::identity::store::find_active_person(&db, &email)
         .await?
         .ok_or_else(|| {

@@ -344,6 +344,10 @@ fn invited(
             "notice",
             t_string!(i18n, round_invite_not_mailed_link).to_string(),
         ),
+        Ok(Invitation::MailedRecently) => (
+            "notice",
+            t_string!(i18n, round_invite_mailed_recently).to_string(),
+        ),
         Ok(Invitation::MailFailed) => (
             "notice notice-error",
             t_string!(i18n, round_invite_mail_failed).to_string(),
@@ -385,6 +389,7 @@ fn RespondentCard(
             {r.code.clone().filter(|_| !revoked).map(|code| view! {
                 <p>{t!(i18n, round_personal_link)} " " <a class="code" href=format!("/respond/{code}")>{format!("/respond/{code}")}</a></p>
             })}
+            {r.email.clone().map(|email| view! { <p class="muted">{t!(i18n, round_link_email)} " " {email}</p> })}
             {(r.entry == Entry::PersonalLink && r.code.is_none() && !revoked).then(|| view! {
                 <p class="muted">{t!(i18n, round_link_started)}</p>
             })}
