@@ -94,7 +94,8 @@ impl Mailer {
 
     /// Sends a plain-text message to one person.
     pub async fn send(&self, to: &str, subject: &str, body: String) -> Result<(), MailError> {
-        let to = to.parse::<Mailbox>().map_err(|_| MailError::Address)?;
+        // An address, not a mailbox: text such as `a<v@x.org>` must not reach someone else.
+        let to = Mailbox::new(None, to.parse().map_err(|_| MailError::Address)?);
         // Quoted-printable keeps a message in any language readable in its source, and every
         // SMTP server takes it.
         let body = Body::new_with_encoding(body, ContentTransferEncoding::QuotedPrintable)

@@ -46,7 +46,11 @@ impl Email {
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
-            && !email.chars().any(|c| c.is_whitespace() || c.is_control());
+            // A mail library reads `a<v@x.org>` or `a@x.org, b@y.org` as a name and another
+            // address, or as two: an address here is one plain address.
+            && !email.chars().any(|c| {
+                c.is_whitespace() || c.is_control() || "<>()[]\\,;:\"".contains(c)
+            });
         if plausible {
             Ok(Email(email))
         } else {
@@ -308,6 +312,9 @@ mod tests {
             "ana@example",
             "ana@.org",
             "a b@x.org",
+            "a<v@x.org>",
+            "a@x.org,b@y.org",
+            "\"a\"@x.org",
         ] {
             assert_eq!(Email::parse(raw), Err(Problem::InvalidEmail), "{raw}");
         }
