@@ -31,6 +31,14 @@ async fn invite(app: &TestApp, round_id: &str, email: &str) -> reqwest::Client {
     who
 }
 
+/// Invites someone (by account or by personal link, after `path`) as the facilitator; the
+/// invitation is made, and what became of its e-mail is the answer.
+async fn invite_by(app: &TestApp, path: &str, form: &[(&str, &str)]) -> Invitation {
+    let (status, body) = app.call(path, form).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
 /// Moves every invitation e-mail of the database an hour and a minute into the past: the hour
 /// after an invitation, in which nobody is reminded, is over.
 async fn invitations_an_hour_ago(app: &TestApp) {
@@ -200,7 +208,7 @@ async fn without_an_smtp_server_an_invitation_is_made_without_e_mail_and_a_remin
 async fn an_invitation_goes_by_e_mail_to_an_account_in_its_language_and_to_a_personal_link_given_an_address(
 ) {
     let sink = SmtpSink::start().await;
-    on_each_engine_with(with_mail(&sink), async |app, engine| {
+    on_each_engine_with(with_mail(&sink), async |app, _| {
         setup_admin(app).await;
         let round_id = start(app, &app.client).await;
         let ivo = client();
@@ -211,10 +219,8 @@ async fn an_invitation_goes_by_e_mail_to_an_account_in_its_language_and_to_a_per
             ("round_id", round_id.as_str()),
             ("email", "ivo@example.org"),
         ];
-        let (status, body) = app.call(InviteAccount::PATH, &form).await;
-        assert_eq!(status, 200, "{engine:?}: {body}");
         assert_eq!(
-            serde_json::from_str::<Invitation>(&body).unwrap(),
+            invite_by(app, InviteAccount::PATH, &form).await,
             Invitation::Mailed
         );
         let ivo_card = card(app, &round_id, "ivo@example.org").await;
@@ -250,10 +256,8 @@ async fn an_invitation_goes_by_e_mail_to_an_account_in_its_language_and_to_a_per
             ("label", "Marko Marić"),
             ("email", " Marko@Example.org "),
         ];
-        let (status, body) = app.call(InviteLink::PATH, &form).await;
-        assert_eq!(status, 200, "{body}");
         assert_eq!(
-            serde_json::from_str::<Invitation>(&body).unwrap(),
+            invite_by(app, InviteLink::PATH, &form).await,
             Invitation::Mailed
         );
         let marko = card(app, &round_id, "Marko Marić").await;
@@ -284,10 +288,8 @@ async fn an_invitation_goes_by_e_mail_to_an_account_in_its_language_and_to_a_per
             ("round_id", round_id.as_str()),
             ("label", "Nobody's address"),
         ];
-        let (status, body) = app.call(InviteLink::PATH, &form).await;
-        assert_eq!(status, 200, "{body}");
         assert_eq!(
-            serde_json::from_str::<Invitation>(&body).unwrap(),
+            invite_by(app, InviteLink::PATH, &form).await,
             Invitation::NotMailed
         );
         let nobody = card(app, &round_id, "Nobody's address").await;
@@ -310,10 +312,8 @@ async fn an_invitation_goes_by_e_mail_to_an_account_in_its_language_and_to_a_per
         // waits (one e-mail an hour per address, whichever round it is for).
         let other = start(app, &app.client).await;
         let form = [("round_id", other.as_str()), ("email", "ivo@example.org")];
-        let (status, body) = app.call(InviteAccount::PATH, &form).await;
-        assert_eq!(status, 200, "{body}");
         assert_eq!(
-            serde_json::from_str::<Invitation>(&body).unwrap(),
+            invite_by(app, InviteAccount::PATH, &form).await,
             Invitation::MailedRecently
         );
         assert_eq!(card(app, &other, "ivo@example.org").await.invited, None);
@@ -326,9 +326,8 @@ async fn an_invitation_goes_by_e_mail_to_an_account_in_its_language_and_to_a_per
             ("label", "Late"),
             ("email", "late@example.org"),
         ];
-        let (_, body) = app.call(InviteLink::PATH, &form).await;
         assert_eq!(
-            serde_json::from_str::<Invitation>(&body).unwrap(),
+            invite_by(app, InviteLink::PATH, &form).await,
             Invitation::NotMailed
         );
         assert!(sink
