@@ -4,8 +4,8 @@
 mod common;
 
 use app::assessment::remind::{Invitation, Remind, Reminded};
-use app::assessment::round::ResponseSummary;
-use app::assessment::round_api::{InviteAccount, InviteLink, SetRoundClosed};
+use app::assessment::round::{Progress, ResponseSummary};
+use app::assessment::round_api::{InviteAccount, InviteLink, SetResponseRevoked, SetRoundClosed};
 use app::error::Problem;
 use app::identity::api::SetLocale;
 use common::rounds::{personal_link, round, start, submit_complete};
@@ -334,6 +334,70 @@ async fn an_invitation_goes_by_e_mail_to_an_account_in_its_language_and_to_a_per
             .delivered()
             .iter()
             .all(|m| m.to != ["late@example.org"]));
+    })
+    .await;
+}
+
+async fn link_for(app: &TestApp, round_id: &str, label: &str, email: &str) -> (u16, String) {
+    let form = [("round_id", round_id), ("label", label), ("email", email)];
+    app.call(InviteLink::PATH, &form).await
+}
+
+#[tokio::test]
+async fn an_address_has_one_personal_link_with_access_in_a_round_until_that_link_is_withdrawn() {
+    on_each_engine(async |app, _| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        let marko = "marko@example.org";
+        assert_eq!(link_for(app, &round_id, "Marko", marko).await.0, 200);
+        let count = round(app, &round_id).await.1.len();
+
+        // The same address again, also typed differently: refused at the address, nothing
+        // created.
+        let (status, body) = link_for(app, &round_id, "Marko again", " MARKO@example.org").await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(
+            error(&body).problem("email"),
+            Some(&Problem::AlreadyInvited)
+        );
+        assert_eq!(
+            round(app, &round_id).await.1.len(),
+            count,
+            "nothing created"
+        );
+
+        // Another round may invite the same address.
+        let other = start(app, &app.client).await;
+        assert_eq!(link_for(app, &other, "Marko", marko).await.0, 200);
+
+        // Withdrawn, the first link gives its address up to a new one; given back, it would
+        // share the address again, and is refused.
+        let first = card(app, &round_id, "Marko").await.response_id;
+        let revoke = |revoked| {
+            [
+                ("round_id", round_id.as_str()),
+                ("response_id", first.as_str()),
+                ("revoked", revoked),
+            ]
+        };
+        assert_eq!(
+            app.call(SetResponseRevoked::PATH, &revoke("true")).await.0,
+            200
+        );
+        assert_eq!(
+            link_for(app, &round_id, "Marko, new link", marko).await.0,
+            200
+        );
+        let (status, body) = app.call(SetResponseRevoked::PATH, &revoke("false")).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(
+            error(&body).problem("revoked"),
+            Some(&Problem::AlreadyInvited)
+        );
+        assert_eq!(
+            card(app, &round_id, "Marko").await.progress,
+            Progress::Revoked
+        );
     })
     .await;
 }

@@ -9,7 +9,7 @@
 use super::round::{day_of, Entry, Progress, ResponseSummary};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::{error_text, problem_text};
+use crate::ui::field_or_error_text;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -122,10 +122,9 @@ pub(super) async fn invite_by_mail(
     let view = super::round_store::round_view(&db, round.round().clone()).await?;
     let link = person.link(&context.public_origin.base());
     let (subject, body) = message(Letter::Invitation, &person, &view, &link);
-    // Claimed before it is sent and undone if it does not leave, in a task of its own like
-    // reminders: a reminder pressed meanwhile waits its hour, and a request given up half-way
-    // leaves nobody marked who got nothing.
-    let sending = tokio::spawn(async move {
+    // Claimed before it is sent and undone if it does not leave: a reminder pressed meanwhile
+    // waits its hour.
+    to_the_end("an invitation", async move {
         if !store::claim(&db, &round, &person, now, Claim::Invitation).await? {
             return Ok(Invitation::MailedRecently);
         }
@@ -134,12 +133,23 @@ pub(super) async fn invite_by_mail(
             Err(e) => {
                 tracing::warn!(problem = %e.summary(), response = %person.response_id, "an invitation did not leave");
                 store::unclaim_invitation(&db, &round, &person.response_id, now).await?;
-                Ok::<_, AppError>(Invitation::MailFailed)
+                Ok(Invitation::MailFailed)
             }
         }
-    });
-    sending.await.map_err(|e| {
-        tracing::error!(error = %e, "sending an invitation stopped");
+    })
+    .await
+}
+
+/// Runs the sending of `what` (claims, e-mails and the undoing of failed claims) in a task of
+/// its own, to the end: a request given up half-way must not leave someone marked as mailed
+/// who got nothing.
+#[cfg(feature = "ssr")]
+async fn to_the_end<T: Send + 'static>(
+    what: &'static str,
+    sending: impl std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::spawn(sending).await.map_err(|e| {
+        tracing::error!(error = %e, what, "sending stopped");
         AppError::Internal
     })?
 }
@@ -172,9 +182,7 @@ pub async fn remind(
     }
     let view = super::round_store::round_view(&db, round.round().clone()).await?;
     let base = context.public_origin.base();
-    // Claiming, sending and undoing a failed claim run to the end in a task of their own: a
-    // request given up half-way must not leave someone marked reminded who got nothing.
-    let sending = tokio::spawn(async move {
+    let done = to_the_end("reminders", async move {
         let mut done = Reminded::default();
         for person in &people {
             if !store::claim(&db, &round, person, now, Claim::Reminder).await? {
@@ -191,12 +199,9 @@ pub async fn remind(
                 }
             }
         }
-        Ok::<_, AppError>(done)
-    });
-    let done = sending.await.map_err(|e| {
-        tracing::error!(error = %e, "sending reminders stopped");
-        AppError::Internal
-    })??;
+        Ok(done)
+    })
+    .await?;
     match (one, done) {
         (Some(_), Reminded { recent: 1, .. }) => {
             Err(AppError::field("remind", Problem::RemindedRecently))
@@ -259,10 +264,7 @@ pub fn RemindAll(
             }
             .into_any(),
             Err(e) => {
-                let text = e
-                    .problem("remind")
-                    .map(|p| problem_text(i18n, p))
-                    .unwrap_or_else(|| error_text(i18n, &e));
+                let text = field_or_error_text(i18n, &e, "remind");
                 view! { <p class="notice notice-error" role="alert">{text}</p> }.into_any()
             }
         })

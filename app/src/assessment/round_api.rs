@@ -202,14 +202,18 @@ pub async fn invite_link(
             .attempt(ssr::client_ip(), Some(&key))?;
     }
     let code = new_code();
+    let email = email.as_ref().map(Email::as_str);
     let new = NewResponse {
         entry: Entry::PersonalLink,
         label: &label,
         user_id: None,
         code: Some(&code),
-        email: email.as_ref().map(Email::as_str),
+        email,
     };
-    let response_id = store::add_response(&db, &round, new).await?;
+    let response_id = store::add_response(&db, &round, new).await.map_err(|e| {
+        e.keeping("label", &label)
+            .keeping("email", email.unwrap_or_default())
+    })?;
     invite_by_mail(db, round, response_id).await
 }
 

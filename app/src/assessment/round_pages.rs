@@ -14,7 +14,9 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::registry::api::load_registry;
 use crate::ui::page_data;
-use crate::ui::{action_error, or_error_page, page_title, Field, FieldProblem, FormNotice};
+use crate::ui::{
+    action_error, field_or_error_text, or_error_page, page_title, Field, FieldProblem, FormNotice,
+};
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
 use leptos_meta::Title;
@@ -246,6 +248,7 @@ fn RoundPanel(
     let locale = i18n.get_locale_untracked().as_str();
     let account_error = action_error(actions.invite_account);
     let link_error = action_error(actions.invite_link);
+    let revoke_error = action_error(actions.revoke);
     let open = round.closed_at.is_none();
     let state = round_state(i18n, &round, round.open);
     let id = round.round_id.clone();
@@ -319,6 +322,9 @@ fn RoundPanel(
             <RemindAll round_id=ids() can_email open=round.open action=actions.remind />
 
             <h2>{t!(i18n, round_respondents)}</h2>
+            {move || revoke_error.get().map(|e| view! {
+                <p class="notice notice-error" role="alert">{field_or_error_text(i18n, &e, "revoked")}</p>
+            })}
             <ul class="cards">{people}</ul>
         </section>
     }

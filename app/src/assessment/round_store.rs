@@ -252,14 +252,15 @@ pub async fn add_response(
             ],
         )
         .await?;
-    match (inserted.duplicate, new.entry) {
-        (false, _) => Ok(id),
-        // Codes are 16 random letters: only an account invited twice can collide.
-        (true, Entry::Account) => Err(AppError::field(
+    match (inserted.duplicate, new.entry, new.email) {
+        (false, ..) => Ok(id),
+        // Codes are 16 random letters: only an account invited twice, or an address that a
+        // personal link of the round with access has already, can collide.
+        (true, Entry::Account, _) | (true, Entry::PersonalLink, Some(_)) => Err(AppError::field(
             "email",
             crate::error::Problem::AlreadyInvited,
         )),
-        (true, _) => {
+        (true, ..) => {
             tracing::error!("a new response's code was already taken");
             Err(AppError::Internal)
         }
@@ -372,7 +373,8 @@ pub async fn response_by_code(db: &Db, code: &str) -> Result<Option<ResponseRow>
     .await
 }
 
-/// Withdraws a respondent's access (their answers stay, and stop counting), or gives it back.
+/// Withdraws a respondent's access (their answers stay, and stop counting), or gives it back:
+/// not to a personal link whose address another link of the round has been given meanwhile.
 #[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
 pub async fn set_revoked(
     db: &Db,
@@ -392,6 +394,12 @@ pub async fn set_revoked(
             ],
         )
         .await?;
+    if done.duplicate {
+        return Err(AppError::field(
+            "revoked",
+            crate::error::Problem::AlreadyInvited,
+        ));
+    }
     found(done.rows)
 }
 

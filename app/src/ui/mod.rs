@@ -136,6 +136,15 @@ pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
     }
 }
 
+/// What went wrong with a form's one `field` (a button's form has no field to show it at), or
+/// the error's general text.
+pub fn field_or_error_text(i18n: I18nContext<Locale>, error: &AppError, field: &str) -> String {
+    error
+        .problem(field)
+        .map(|p| problem_text(i18n, p))
+        .unwrap_or_else(|| error_text(i18n, error))
+}
+
 /// The error of the last submission of an action, if it failed. After a form posted without
 /// JavaScript, what was typed comes back beside the error (see `ssr::take_kept_text`) and is
 /// put back into it here, for this action's form only.
