@@ -58,6 +58,8 @@ pub enum Problem {
     MailOff,
     /// The SMTP server did not take the message.
     MailFailed,
+    /// The facilitator's e-mails for the day are used up.
+    MailLimit,
     /// An invitation or reminder went to this person less than an hour ago.
     RemindedRecently,
     /// Nobody to remind: submitted, withdrawn, or invited by link (no address on the platform).

@@ -81,6 +81,10 @@ pub struct Config {
         global = true
     )]
     pub attempts_per_address_per_minute: u32,
+    /// E-mails (invitations and reminders) the platform sends on one person's behalf per day,
+    /// refilled evenly over the day.
+    #[arg(long, env = "MAIL_PER_DAY", default_value_t = 300, global = true)]
+    pub mail_per_day: u32,
     /// Take the client's address from the last `X-Forwarded-For` entry. Only behind a reverse
     /// proxy that sets it: otherwise any client could claim any address.
     #[arg(long, env = "TRUST_FORWARDED_FOR", global = true)]

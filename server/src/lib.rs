@@ -7,7 +7,7 @@ mod observe;
 mod security;
 
 use app::db::Db;
-use app::ssr::{Limits, PublicOrigin, ServerContext};
+use app::ssr::{Limits, MailQuota, PublicOrigin, ServerContext};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::{FromRef, State};
@@ -87,6 +87,7 @@ impl AppState {
                 setup_code: setup_code.map(Arc::from),
                 asset_root: Arc::from(format!("/v/{fingerprint}")),
                 mailer,
+                mail_quota: Arc::new(MailQuota::per_day(config.mail_per_day)),
             },
         })
     }

@@ -98,6 +98,7 @@ async fn reminders_reach_who_has_not_submitted_in_their_language_and_not_twice_w
             sent: 1,
             recent: 1,
             failed: 0,
+            limited: 0,
         };
         assert_eq!(
             reminded, expected,
@@ -182,6 +183,61 @@ async fn a_reminder_the_mail_server_refuses_is_reported_and_not_counted() {
         assert_eq!(
             card(app, &round_id, "refused@example.org").await.reminded,
             None
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_facilitator_s_e_mails_stop_for_the_day_at_the_allowance_and_what_was_held_back_says_so()
+{
+    let sink = SmtpSink::start().await;
+    let two_a_day = |c: &mut Config| {
+        with_mail(&sink)(c);
+        c.mail_per_day = 2;
+    };
+    on_each_engine_with(two_a_day, async |app, _| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        for (label, email) in [("A", "a@example.org"), ("B", "b@example.org")] {
+            let form = [
+                ("round_id", round_id.as_str()),
+                ("label", label),
+                ("email", email),
+            ];
+            assert_eq!(
+                invite_by(app, InviteLink::PATH, &form).await,
+                Invitation::Mailed
+            );
+        }
+        let form = [
+            ("round_id", round_id.as_str()),
+            ("label", "C"),
+            ("email", "c@example.org"),
+        ];
+        assert_eq!(
+            invite_by(app, InviteLink::PATH, &form).await,
+            Invitation::DailyLimit
+        );
+        assert_eq!(card(app, &round_id, "C").await.invited, None);
+        assert!(sink.delivered().iter().all(|m| m.to != ["c@example.org"]));
+
+        // An hour later nobody is held back by the hour, but the day's allowance is spent.
+        invitations_an_hour_ago(app).await;
+        let before = sink.delivered().len();
+        let c = card(app, &round_id, "C").await.response_id;
+        let (status, body) = remind(app, &round_id, &c).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(error(&body).problem("remind"), Some(&Problem::MailLimit));
+        let (status, body) = remind(app, &round_id, "").await;
+        assert_eq!(status, 200, "{body}");
+        let all: Reminded = serde_json::from_str(&body).unwrap();
+        assert_eq!((all.sent, all.limited), (0, 3));
+        assert_eq!(sink.delivered().len(), before, "nothing more went out");
+        assert_eq!(
+            card(app, &round_id, "A").await.reminded,
+            None,
+            "not counted"
         );
     })
     .await;

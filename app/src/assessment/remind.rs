@@ -34,6 +34,10 @@ pub struct Reminded {
     pub recent: usize,
     /// The SMTP server did not take their message; they count as not reminded.
     pub failed: usize,
+    /// Left alone: the facilitator's e-mails for the day are used up ([`MailQuota`]).
+    ///
+    /// [`MailQuota`]: crate::ssr::MailQuota
+    pub limited: usize,
 }
 
 /// What became of the e-mail of an invitation that was made.
@@ -46,6 +50,8 @@ pub enum Invitation {
     MailedRecently,
     /// The SMTP server did not take it; a reminder can try again.
     MailFailed,
+    /// The facilitator's e-mails for the day are used up; a reminder can go tomorrow.
+    DailyLimit,
 }
 
 #[cfg(feature = "ssr")]
@@ -122,11 +128,16 @@ pub(super) async fn invite_by_mail(
     let view = super::round_store::round_view(&db, round.round().clone()).await?;
     let link = person.link(&context.public_origin.base());
     let (subject, body) = message(Letter::Invitation, &person, &view, &link);
+    let (quota, sender) = (context.mail_quota.clone(), round.user.user_id.clone());
     // Claimed before it is sent and undone if it does not leave: a reminder pressed meanwhile
     // waits its hour.
     to_the_end("an invitation", async move {
         if !store::claim(&db, &round, &person, now, Claim::Invitation).await? {
             return Ok(Invitation::MailedRecently);
+        }
+        if !quota.take(&sender, 1) {
+            store::unclaim_invitation(&db, &round, &person.response_id, now).await?;
+            return Ok(Invitation::DailyLimit);
         }
         match mailer.send(&person.email, &subject, body).await {
             Ok(()) => Ok(Invitation::Mailed),
@@ -182,11 +193,17 @@ pub async fn remind(
     }
     let view = super::round_store::round_view(&db, round.round().clone()).await?;
     let base = context.public_origin.base();
+    let (quota, sender) = (context.mail_quota.clone(), round.user.user_id.clone());
     let done = to_the_end("reminders", async move {
         let mut done = Reminded::default();
         for person in &people {
             if !store::claim(&db, &round, person, now, Claim::Reminder).await? {
                 done.recent += 1;
+                continue;
+            }
+            if !quota.take(&sender, 1) {
+                store::unclaim(&db, &round, person, now).await?;
+                done.limited += 1;
                 continue;
             }
             let (subject, body) = message(Letter::Reminder, person, &view, &person.link(&base));
@@ -208,6 +225,9 @@ pub async fn remind(
         }
         (Some(_), Reminded { failed: 1, .. }) => {
             Err(AppError::field("remind", Problem::MailFailed))
+        }
+        (Some(_), Reminded { limited: 1, .. }) => {
+            Err(AppError::field("remind", Problem::MailLimit))
         }
         _ => Ok(done),
     }
@@ -261,6 +281,11 @@ pub fn RemindAll(
                 <p class="notice notice-ok" role="status">
                     {t!(i18n, round_reminded_outcome, sent = r.sent, recent = r.recent, failed = r.failed)}
                 </p>
+                {(r.limited > 0).then(|| view! {
+                    <p class="notice notice-error" role="alert">
+                        {t!(i18n, round_reminded_limited, limited = r.limited)}
+                    </p>
+                })}
             }
             .into_any(),
             Err(e) => {

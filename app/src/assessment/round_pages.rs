@@ -358,6 +358,10 @@ fn invited(
             "notice notice-error",
             t_string!(i18n, round_invite_mail_failed).to_string(),
         ),
+        Ok(Invitation::DailyLimit) => (
+            "notice notice-error",
+            t_string!(i18n, round_invite_daily_limit).to_string(),
+        ),
         Err(_) => return None,
     };
     Some(view! { <p class=class role="status">{text}</p> })

@@ -75,6 +75,39 @@ where
     limiter.check_key(key).map_err(|_| AppError::RateLimited)
 }
 
+/// How many e-mails (invitations and reminders) the platform sends on one person's behalf in a
+/// day. Their text is partly the sender's and an account costs nothing to make, so the
+/// platform must not become a free mass mailer. The allowance refills evenly over the day; it
+/// is kept in memory, so a restart gives everyone a full one.
+#[derive(Debug)]
+pub struct MailQuota(DefaultKeyedRateLimiter<String>);
+
+impl MailQuota {
+    pub fn per_day(n: u32) -> MailQuota {
+        let n = NonZeroU32::new(n).unwrap_or(NonZeroU32::MIN);
+        let day = std::time::Duration::from_secs(24 * 60 * 60);
+        let quota = Quota::with_period(day / n.get())
+            .unwrap_or_else(|| Quota::per_second(n))
+            .allow_burst(n);
+        MailQuota(RateLimiter::keyed(quota))
+    }
+
+    /// Takes `n` e-mails from `account`'s allowance: all of them, or none when fewer are left.
+    pub fn take(&self, account: &str, n: usize) -> bool {
+        if n == 0 {
+            return true;
+        }
+        let Some(n) = u32::try_from(n).ok().and_then(NonZeroU32::new) else {
+            return false;
+        };
+        if self.0.len() > FORGET_ABOVE {
+            self.0.retain_recent();
+            self.0.shrink_to_fit();
+        }
+        matches!(self.0.check_key_n(&account.to_owned(), n), Ok(Ok(())))
+    }
+}
+
 /// The key of a client address: IPv4 as is (also when mapped into IPv6), IPv6 by its /64.
 pub fn address_key(ip: IpAddr) -> IpAddr {
     match ip {
@@ -196,5 +229,22 @@ mod tests {
         );
         limits.attempt(None, Some("one more")).unwrap();
         assert!(limits.remembered() < 100, "{}", limits.remembered());
+    }
+
+    #[test]
+    fn a_mail_allowance_is_taken_all_or_nothing_per_account() {
+        let quota = MailQuota::per_day(3);
+        assert!(quota.take("ana", 2));
+        assert!(!quota.take("ana", 2), "one is left, not two");
+        assert!(quota.take("ana", 1));
+        assert!(!quota.take("ana", 1), "used up");
+        assert!(quota.take("ana", 0), "nothing to send takes nothing");
+        assert!(quota.take("ivo", 3), "each account has its own");
+        assert!(
+            !quota.take("eva", 4),
+            "more than a day's allowance never goes"
+        );
+        assert!(!quota.take("eva", usize::MAX));
+        assert!(quota.take("eva", 3), "a refused batch took nothing");
     }
 }

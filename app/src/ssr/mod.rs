@@ -6,7 +6,7 @@ mod limits;
 mod origin;
 mod server_fn;
 
-pub use limits::{address_key, Limits};
+pub use limits::{address_key, Limits, MailQuota};
 pub use origin::PublicOrigin;
 pub use server_fn::{handle_server_fn, take_kept_text, KEPT_COOKIE};
 
@@ -33,6 +33,8 @@ pub struct ServerContext {
     pub asset_root: Arc<str>,
     /// Where e-mail goes out, when an SMTP server is configured.
     pub mailer: Option<crate::mail::Mailer>,
+    /// What each person may still have the platform e-mail on their behalf today.
+    pub mail_quota: Arc<MailQuota>,
 }
 
 impl ServerContext {

@@ -117,6 +117,7 @@ pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
         Problem::SameRegion => t_string!(i18n, problem_same_region).to_string(),
         Problem::MailOff => t_string!(i18n, problem_mail_off).to_string(),
         Problem::MailFailed => t_string!(i18n, problem_mail_failed).to_string(),
+        Problem::MailLimit => t_string!(i18n, problem_mail_limit).to_string(),
         Problem::RemindedRecently => t_string!(i18n, problem_reminded_recently).to_string(),
         Problem::NotRemindable => t_string!(i18n, problem_not_remindable).to_string(),
     }

@@ -109,6 +109,7 @@ pub fn config(db: &TestDb) -> Config {
         log_json: false,
         smtp_url: None,
         mail_from: None,
+        mail_per_day: 300,
     }
 }
 
