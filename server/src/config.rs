@@ -83,7 +83,13 @@ pub struct Config {
     pub attempts_per_address_per_minute: u32,
     /// E-mails (invitations and reminders) the platform sends on one person's behalf per day,
     /// refilled evenly over the day.
-    #[arg(long, env = "MAIL_PER_DAY", default_value_t = 300, global = true)]
+    #[arg(
+        long,
+        env = "MAIL_PER_DAY",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u32).range(1..),
+        global = true
+    )]
     pub mail_per_day: u32,
     /// Take the client's address from the last `X-Forwarded-For` entry. Only behind a reverse
     /// proxy that sets it: otherwise any client could claim any address.

@@ -171,15 +171,22 @@ async fn a_reminder_the_mail_server_refuses_is_reported_and_not_counted() {
         setup_admin(app).await;
         let round_id = start(app, &app.client).await;
         invite(app, &round_id, "refused@example.org").await;
+        invite(app, &round_id, "waiting@example.org").await;
         let id = card(app, &round_id, "refused@example.org")
             .await
             .response_id;
         let (status, body) = remind(app, &round_id, &id).await;
         assert_eq!(status, 502, "{body}");
         assert_eq!(error(&body).problem("remind"), Some(&Problem::MailFailed));
+        let before = sink.delivered().len();
         let (_, body) = remind(app, &round_id, "").await;
         let all: Reminded = serde_json::from_str(&body).unwrap();
-        assert_eq!((all.sent, all.failed), (0, 1), "tried again: not held back");
+        assert_eq!(
+            (all.sent, all.failed),
+            (0, 2),
+            "tried again, not held back; after a refusal the rest of the batch is not tried"
+        );
+        assert_eq!(sink.delivered().len(), before, "nothing went out");
         assert_eq!(
             card(app, &round_id, "refused@example.org").await.reminded,
             None

@@ -32,7 +32,8 @@ pub struct Reminded {
     pub sent: usize,
     /// Reminded within the last hour, so left alone.
     pub recent: usize,
-    /// The SMTP server did not take their message; they count as not reminded.
+    /// The SMTP server did not take their message, or one before theirs (the rest of the
+    /// batch is not tried); they count as not reminded.
     pub failed: usize,
     /// Left alone: the facilitator's e-mails for the day are used up ([`MailQuota`]).
     ///
@@ -197,6 +198,16 @@ pub async fn remind(
     let done = to_the_end("reminders", async move {
         let mut done = Reminded::default();
         for person in &people {
+            // After the mail server refused one, or the day's allowance ran out, the rest of
+            // the batch is not tried: during an outage each try would spend the allowance.
+            if done.failed > 0 {
+                done.failed += 1;
+                continue;
+            }
+            if done.limited > 0 {
+                done.limited += 1;
+                continue;
+            }
             if !store::claim(&db, &round, person, now, Claim::Reminder).await? {
                 done.recent += 1;
                 continue;
