@@ -206,7 +206,12 @@ async fn a_facilitator_s_e_mails_stop_for_the_day_at_the_allowance_and_what_was_
     on_each_engine_with(two_a_day, async |app, _| {
         setup_admin(app).await;
         let round_id = start(app, &app.client).await;
-        for (label, email) in [("A", "a@example.org"), ("B", "b@example.org")] {
+        let allowance = [
+            ("A", "a@example.org", Invitation::Mailed),
+            ("B", "b@example.org", Invitation::Mailed),
+            ("C", "c@example.org", Invitation::DailyLimit),
+        ];
+        for (label, email, outcome) in allowance {
             let form = [
                 ("round_id", round_id.as_str()),
                 ("label", label),
@@ -214,18 +219,10 @@ async fn a_facilitator_s_e_mails_stop_for_the_day_at_the_allowance_and_what_was_
             ];
             assert_eq!(
                 invite_by(app, InviteLink::PATH, &form).await,
-                Invitation::Mailed
+                outcome,
+                "{label}"
             );
         }
-        let form = [
-            ("round_id", round_id.as_str()),
-            ("label", "C"),
-            ("email", "c@example.org"),
-        ];
-        assert_eq!(
-            invite_by(app, InviteLink::PATH, &form).await,
-            Invitation::DailyLimit
-        );
         assert_eq!(card(app, &round_id, "C").await.invited, None);
         assert!(sink.delivered().iter().all(|m| m.to != ["c@example.org"]));
 
