@@ -30,6 +30,13 @@ test('each answer is saved as it is given, and a save that cannot reach the serv
   await expect(phone.getByText('Some answers were not saved: see the marked questions.')).toBeVisible();
   await expectAccessible(phone);
 
+  // Corrected, the link saves and its problem goes away.
+  await b1.getByLabel('Evidence: a web link').fill('https://example.org/report');
+  await b1.getByLabel('Evidence: a web link').blur();
+  await expect(b1.getByText('Please enter a web address that starts with https://')).toBeHidden();
+  await expect(b1).not.toHaveAttribute('aria-invalid', 'true');
+  await expect(saved).toBeVisible();
+
   // Nothing was posted by a button: what is stored came from the autosave alone.
   await phone.reload();
   const today = phone.getByRole('group', { name: /^B1 / }).getByRole('group', { name: 'Today' });
@@ -37,5 +44,8 @@ test('each answer is saved as it is given, and a save that cannot reach the serv
   await expect(
     phone.getByRole('group', { name: /^B1 / }).getByRole('group', { name: 'In 3–5 years (target)' }).getByLabel('4 · Strong'),
   ).toBeChecked();
+  await expect(phone.getByRole('group', { name: /^B1 / }).getByLabel('Evidence: a web link')).toHaveValue(
+    'https://example.org/report',
+  );
   await respondent.close();
 });

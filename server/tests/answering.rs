@@ -3,10 +3,10 @@
 
 mod common;
 
-use app::assessment::round::{Progress, ResponseView, SectionView};
+use app::assessment::respond_api::{GetSection, SaveAnswer, SaveSection, SubmitResponse};
+use app::assessment::round::{Progress, ResponseView, SectionHtml};
 use app::assessment::round_api::{
-    ContinueResponse, GetSection, ReopenResponse, SaveAnswer, SaveSection, SetResponseRevoked,
-    SetRoundClosed, SubmitResponse,
+    ContinueResponse, ReopenResponse, SetResponseRevoked, SetRoundClosed,
 };
 use app::error::{AppError, Problem};
 use common::rounds::{personal_link, post_section, response, round, save, start, submit_complete};
@@ -45,38 +45,81 @@ async fn a_respondent_without_javascript_answers_section_by_section_and_submits(
         assert_eq!(view.answers.len(), 3);
         assert!(!view.submitted);
 
-        // A section page carries its own section and answers, not the whole questionnaire.
-        let section = |number: &'static str| {
+        // A section page is its own section's form, written in the reader's language, with
+        // that section's answers in it and nothing of the others.
+        let section = |number: &'static str, locale: &'static str| {
             let respondent = respondent.clone();
             let code = code.clone();
             async move {
-                app.call_with(
+                let (status, body) = app
+                    .call_with(
+                        &respondent,
+                        GetSection::PATH,
+                        &[("key", &code), ("number", number), ("locale", locale)],
+                    )
+                    .await;
+                assert_eq!(status, 200, "{body}");
+                serde_json::from_str::<SectionHtml>(&body).unwrap()
+            }
+        };
+        let b = section("2", "en").await;
+        assert_eq!(b.title, "Strategic framework");
+        assert!(b.form.contains("section 2 of 12"), "{}", b.form);
+        assert!(b.form.contains(r#"name="section" value="B""#));
+        for (field, value) in [
+            ("B1][present", "2"),
+            ("B1][target", "4"),
+            ("B2][present", "3"),
+        ] {
+            let input = format!(r#"name="answers[{field}]" value="{value}" checked"#);
+            assert!(b.form.contains(&input), "{input} in {}", b.form);
+        }
+        assert_eq!(b.form.matches(" checked").count(), 3);
+        assert!(b.form.contains("Analiza iz 2019., djelomična</textarea>"));
+        assert!(b.form.contains("Zajednička vizija do 2030."));
+        assert!(b.form.contains(r#"<progress max="#) && b.form.contains(r#"value="3""#));
+        assert!(!b.form.contains("does not apply"));
+        let a = section("1", "en").await;
+        assert!(
+            !a.form.contains(" checked") && !a.form.contains("Analiza"),
+            "B's answers stay off A's page"
+        );
+        let e = section("10", "en").await;
+        assert!(
+            e.form.contains("This section does not apply"),
+            "E waits for an answer to A4"
+        );
+        assert!(!e.form.contains("<button"), "and takes no answers");
+        let f = section("11", "en").await;
+        assert_eq!(
+            f.form.matches("Shown only when F2 is “Yes”").count(),
+            6,
+            "{}",
+            f.form
+        );
+        let f = section("11", "hr").await;
+        assert_eq!(
+            f.form.matches("Prikazuje se samo kad je F2 „Da”").count(),
+            6,
+            "{}",
+            f.form
+        );
+        let (status, _) = app
+            .call_with(
+                &respondent,
+                GetSection::PATH,
+                &[("key", &code), ("number", "2"), ("locale", "xx")],
+            )
+            .await;
+        assert_eq!(status, 400, "an unknown language is a mistake");
+        for number in ["0", "13", "x"] {
+            let (status, body) = app
+                .call_with(
                     &respondent,
                     GetSection::PATH,
                     &[("key", &code), ("number", number)],
                 )
-                .await
-            }
-        };
-        let (status, body) = section("2").await;
-        assert_eq!(status, 200, "{body}");
-        let b: SectionView = serde_json::from_str(&body).unwrap();
-        assert_eq!((b.section.id.as_str(), b.number, b.total), ("B", 2, 12));
-        assert_eq!(b.answers.len(), 3);
-        assert!(b.applies && b.open && !b.submitted);
-        assert_eq!(b.answered, 3);
-        let (_, body) = section("1").await;
-        let a: SectionView = serde_json::from_str(&body).unwrap();
-        assert!(a.answers.is_empty(), "B's answers stay off A's page");
-        let (_, body) = section("10").await;
-        let e: SectionView = serde_json::from_str(&body).unwrap();
-        assert!(!e.applies, "E waits for an answer to A4");
-        let (_, body) = section("11").await;
-        let f: SectionView = serde_json::from_str(&body).unwrap();
-        assert_eq!(f.condition_labels["F2.impact"].get("en"), "Yes");
-        assert_eq!(f.condition_labels.len(), 6);
-        for number in ["0", "13", "x"] {
-            let (status, body) = section(number).await;
+                .await;
             assert!(matches!(status, 400 | 404), "{number}: {status} {body}");
         }
 

@@ -9,6 +9,9 @@ use app::assessment::api::{ExportTemplate, GetTemplate, ImportTemplate, ListTemp
 use app::assessment::compare::RoundComparison;
 use app::assessment::export::{ExportAnswers, ExportResults};
 use app::assessment::remind::Remind;
+use app::assessment::respond_api::{
+    GetResponse, GetSection, SaveAnswer, SaveSection, SubmitResponse,
+};
 use app::assessment::results::RoundResults;
 use app::assessment::review::Feedback;
 use app::assessment::review_api::{
@@ -17,9 +20,9 @@ use app::assessment::review_api::{
 };
 use app::assessment::round::{MyAssessments, Round};
 use app::assessment::round_api::{
-    ContinueResponse, GetResponse, GetRound, GetSection, InviteAccount, InviteLink,
-    ListMyAssessments, ReopenResponse, RoundLinkInfo, SaveAnswer, SaveSection, SetResponseRevoked,
-    SetRoundClosed, SetRoundLink, StartResponse, StartRound, SubmitResponse, TemplateChoices,
+    ContinueResponse, GetRound, InviteAccount, InviteLink, ListMyAssessments, ReopenResponse,
+    RoundLinkInfo, SetResponseRevoked, SetRoundClosed, SetRoundLink, StartResponse, StartRound,
+    TemplateChoices,
 };
 use app::registry::model::Translated;
 use common::rounds::{personal_link, start, submit_complete};

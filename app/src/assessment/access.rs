@@ -8,7 +8,7 @@
 
 use super::review_store::{self, ReviewRow};
 use super::round::{is_code, normalise_code};
-use super::round_store::{self, ResponseRow, RoundRow};
+use super::round_store::{self, ResponseKey, ResponseRow, RoundRow};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::identity::session::{require_user, signed_in, SignedIn};
@@ -53,21 +53,18 @@ pub struct Respondent {
 /// A withdrawn response is `Forbidden`; an unknown code or id is `NotFound`.
 pub async fn require_respondent(db: &Db, key: &str) -> Result<Respondent, AppError> {
     let code = normalise_code(key);
-    let response = if is_code(&code) {
-        round_store::response_by_code(db, &code).await?
+    let found = if is_code(&code) {
+        round_store::response_with_round(db, ResponseKey::Code(&code)).await?
     } else {
         let user = signed_in().await?.ok_or(AppError::Unauthorized)?;
-        round_store::find_response(db, key)
+        round_store::response_with_round(db, ResponseKey::Id(key))
             .await?
-            .filter(|r| r.user_id.as_deref() == Some(user.user_id.as_str()))
+            .filter(|(r, _)| r.user_id.as_deref() == Some(user.user_id.as_str()))
     };
-    let response = response.ok_or(AppError::NotFound)?;
+    let (response, round) = found.ok_or(AppError::NotFound)?;
     if response.revoked_at.is_some() {
         return Err(AppError::Forbidden);
     }
-    let round = round_store::find_round(db, &response.round_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
     Ok(Respondent {
         response_id: response.response_id.clone(),
         round,

@@ -7,21 +7,22 @@
 //! the page does nothing more (the form they left posted every answer anyway). Without
 //! JavaScript none of this runs, and the section form's buttons save as before.
 
-use super::round::ItemFields;
-use super::round_api::save_answer;
+use super::respond_api::save_answer;
+use super::round::{item_dom_id, ItemFields};
 use crate::error::{AppError, Problem};
+use crate::i18n::*;
+use crate::ui::{error_text, problem_text};
 use leptos::html;
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
 use leptos::web_sys;
+use leptos_i18n::I18nContext;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 /// What the page tells the respondent about their answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SaveState {
-    /// Nothing changed yet on this page.
-    Idle,
+enum SaveState {
     Saving,
     Saved,
     /// The server could not be reached; the save is being tried again.
@@ -49,38 +50,31 @@ pub fn pause(attempt: u32) -> Duration {
     Duration::from_secs(1u64 << attempt.min(5)).min(Duration::from_secs(30))
 }
 
+/// The autosave of one section page. It holds no view: it writes its state into the
+/// server's form (the `.autosave` line, and a problem at a refused item).
 #[derive(Clone, Copy)]
 pub struct Autosave {
     key: StoredValue<String>,
-    pub form: NodeRef<html::Form>,
-    pub state: RwSignal<SaveState>,
-    /// The problems of refused saves, by field name (`answers[B1]`), until that item saves.
-    pub problems: RwSignal<BTreeMap<String, Problem>>,
+    i18n: I18nContext<Locale>,
+    /// The element the server's form is drawn into.
+    pub root: NodeRef<html::Div>,
+    /// The problems of refused saves, by item, until that item saves.
+    problems: StoredValue<BTreeMap<String, Problem>>,
     /// A refusal of the whole response (the round closed meanwhile, access withdrawn …).
-    pub failure: RwSignal<Option<AppError>>,
+    failure: StoredValue<Option<AppError>>,
     flights: StoredValue<HashMap<String, Flight>>,
 }
 
 impl Autosave {
-    pub fn new(key: String) -> Autosave {
+    pub fn new(key: String, i18n: I18nContext<Locale>) -> Autosave {
         Autosave {
             key: StoredValue::new(key),
-            form: NodeRef::new(),
-            state: RwSignal::new(SaveState::Idle),
-            problems: RwSignal::new(BTreeMap::new()),
-            failure: RwSignal::new(None),
+            i18n,
+            root: NodeRef::new(),
+            problems: StoredValue::new(BTreeMap::new()),
+            failure: StoredValue::new(None),
             flights: StoredValue::new(HashMap::new()),
         }
-    }
-
-    /// The problems of refused saves as the error the item inputs read.
-    pub fn as_error(self) -> Option<AppError> {
-        self.problems.with(|p| {
-            (!p.is_empty()).then(|| AppError::Invalid {
-                fields: p.clone(),
-                kept: BTreeMap::new(),
-            })
-        })
     }
 
     /// An input of the form changed: save its item.
@@ -110,11 +104,16 @@ impl Autosave {
         }
     }
 
+    fn form(self) -> Option<web_sys::HtmlFormElement> {
+        let root = self.root.get_untracked()?;
+        root.query_selector("form").ok()??.dyn_into().ok()
+    }
+
     /// The item's fields as the form holds them now.
     fn fields(self, item: &str) -> ItemFields {
         let prefix = format!("answers[{item}][");
         let mut fields = ItemFields::new();
-        let Some(form) = self.form.get_untracked() else {
+        let Some(form) = self.form() else {
             return fields;
         };
         let Ok(data) = web_sys::FormData::new_with_form(&form) else {
@@ -140,7 +139,7 @@ impl Autosave {
     }
 
     /// Whether the page this autosave belongs to is still shown: a save or a retry may come
-    /// back after the respondent moved on, when its signals are gone.
+    /// back after the respondent moved on, when its values are gone.
     fn alive(self) -> bool {
         self.key.try_with_value(|_| ()).is_some()
     }
@@ -150,7 +149,7 @@ impl Autosave {
             return;
         }
         let fields = self.fields(&item);
-        self.state.set(SaveState::Saving);
+        self.show(SaveState::Saving);
         leptos::task::spawn_local(async move {
             let Some(key) = self.key.try_get_value() else {
                 return;
@@ -172,7 +171,7 @@ impl Autosave {
                     flight.attempt += 1;
                     attempt = flight.attempt;
                 });
-                self.state.set(SaveState::Retrying);
+                self.show(SaveState::Retrying);
                 set_timeout(move || self.send(item), pause(attempt));
                 return;
             }
@@ -182,41 +181,101 @@ impl Autosave {
                 again = flight.again;
                 *flight = Flight::default();
             });
-            let field = super::round_api::answer_field(&item);
-            self.problems.update(|p| {
-                p.remove(&field);
-            });
+            let field = super::respond_api::answer_field(&item);
+            let mut problem = None;
             match result {
-                Ok(()) => self.failure.set(None),
-                Err(AppError::Invalid { fields, kept }) => {
-                    let (at_items, whole): (BTreeMap<_, _>, BTreeMap<_, _>) = fields
-                        .into_iter()
-                        .partition(|(name, _)| item_of(name).is_some());
-                    self.problems.update(|p| p.extend(at_items));
-                    if !whole.is_empty() {
-                        self.failure.set(Some(AppError::Invalid {
-                            fields: whole,
-                            kept,
-                        }));
+                Ok(()) => self.failure.set_value(None),
+                Err(AppError::Invalid { mut fields, kept }) => {
+                    problem = fields.remove(&field);
+                    if !fields.is_empty() {
+                        self.failure
+                            .set_value(Some(AppError::Invalid { fields, kept }));
                     }
                 }
-                Err(other) => self.failure.set(Some(other)),
+                Err(other) => self.failure.set_value(Some(other)),
             }
+            self.mark(&item, problem.as_ref());
+            self.problems.update_value(|p| match problem {
+                Some(problem) => {
+                    p.insert(item.clone(), problem);
+                }
+                None => {
+                    p.remove(&item);
+                }
+            });
             if again {
                 self.start(item);
                 return;
             }
             let busy = self.flights.with_value(|f| f.values().any(|f| f.busy));
             if !busy {
-                let refused =
-                    self.problems.with(|p| !p.is_empty()) || self.failure.with(Option::is_some);
-                self.state.set(if refused {
+                let refused = self.problems.with_value(|p| !p.is_empty())
+                    || self.failure.with_value(Option::is_some);
+                self.show(if refused {
                     SaveState::Refused
                 } else {
                     SaveState::Saved
                 });
             }
         });
+    }
+
+    /// Writes the state into the form's status line, in the reader's language.
+    fn show(self, state: SaveState) {
+        let i18n = self.i18n;
+        let text = match state {
+            SaveState::Saving => t_string!(i18n, autosave_saving).to_string(),
+            SaveState::Saved => t_string!(i18n, autosave_saved).to_string(),
+            SaveState::Retrying => t_string!(i18n, autosave_retrying).to_string(),
+            SaveState::Refused => match self.failure.get_value() {
+                Some(AppError::Invalid { fields, .. }) => fields
+                    .values()
+                    .next()
+                    .map(|p| problem_text(i18n, p))
+                    .unwrap_or_default(),
+                Some(other) => error_text(i18n, &other),
+                None => t_string!(i18n, autosave_refused).to_string(),
+            },
+        };
+        if let Some(line) = self
+            .root
+            .get_untracked()
+            .and_then(|root| root.query_selector(".autosave").ok().flatten())
+        {
+            line.set_text_content(Some(&text));
+        }
+    }
+
+    /// Shows an item's problem under its question, or takes it away.
+    fn mark(self, item: &str, problem: Option<&Problem>) {
+        let document = document();
+        let id = item_dom_id(item);
+        let Some(fieldset) = document.get_element_by_id(&id) else {
+            return;
+        };
+        let problem_id = format!("{id}-problem");
+        let shown = document.get_element_by_id(&problem_id);
+        let Some(problem) = problem else {
+            if let Some(shown) = shown {
+                shown.remove();
+            }
+            _ = fieldset.remove_attribute("aria-invalid");
+            _ = fieldset.remove_attribute("aria-describedby");
+            return;
+        };
+        let line = shown.or_else(|| {
+            let line = document.create_element("p").ok()?;
+            line.set_class_name("problem");
+            line.set_id(&problem_id);
+            let legend = fieldset.query_selector("legend").ok()??;
+            legend.after_with_node_1(&line).ok()?;
+            Some(line)
+        });
+        if let Some(line) = line {
+            line.set_text_content(Some(&problem_text(self.i18n, problem)));
+            _ = fieldset.set_attribute("aria-invalid", "true");
+            _ = fieldset.set_attribute("aria-describedby", &problem_id);
+        }
     }
 }
 

@@ -18,6 +18,9 @@ pub mod remind;
 #[cfg(feature = "ssr")]
 pub mod remind_store;
 pub mod respond;
+pub mod respond_api;
+#[cfg(feature = "ssr")]
+mod respond_form;
 pub mod results;
 pub mod review;
 pub mod review_api;

@@ -8,7 +8,7 @@ use crate::registry::model::Translated;
 use crate::ui::page_data;
 use crate::ui::{action_error, or_error_page, page_title, FieldProblem, FormNotice};
 use leptos::prelude::*;
-use leptos_i18n::{I18nContext, Locale as _};
+use leptos_i18n::Locale as _;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
@@ -16,14 +16,14 @@ lazy_page!(TemplatesRoute, TemplatesPage);
 lazy_page!(TemplateRoute, TemplatePage);
 
 /// The evidence scale's level names, 0 to 5.
-pub fn evidence_level(i18n: I18nContext<Locale>, level: usize) -> String {
+pub fn evidence_level(locale: Locale, level: usize) -> String {
     match level {
-        0 => t_string!(i18n, evidence_0).to_string(),
-        1 => t_string!(i18n, evidence_1).to_string(),
-        2 => t_string!(i18n, evidence_2).to_string(),
-        3 => t_string!(i18n, evidence_3).to_string(),
-        4 => t_string!(i18n, evidence_4).to_string(),
-        _ => t_string!(i18n, evidence_5).to_string(),
+        0 => td_string!(locale, evidence_0).to_string(),
+        1 => td_string!(locale, evidence_1).to_string(),
+        2 => td_string!(locale, evidence_2).to_string(),
+        3 => td_string!(locale, evidence_3).to_string(),
+        4 => td_string!(locale, evidence_4).to_string(),
+        _ => td_string!(locale, evidence_5).to_string(),
     }
 }
 
@@ -181,7 +181,7 @@ fn TemplatePreview(version: TemplateVersion, versions: Vec<(String, i64)>) -> im
                             .map(|x| x.name.get(locale).to_owned())
                             .unwrap_or_else(|| d.clone())
                     });
-                    let condition = item.show_if.as_ref().map(|c| condition_text(i18n, c, template.condition_label(c)));
+                    let condition = item.show_if.as_ref().map(|c| condition_text(i18n.get_locale_untracked(), c, template.condition_label(c)));
                     view! { <ItemPreview item=item.clone() dimension condition /> }
                 })
                 .collect_view();
@@ -189,7 +189,7 @@ fn TemplatePreview(version: TemplateVersion, versions: Vec<(String, i64)>) -> im
                 <section class="card">
                     <h2>{s.title.get(locale).to_owned()}</h2>
                     {(!s.intro.get(locale).is_empty()).then(|| view! { <p>{s.intro.get(locale).to_owned()}</p> })}
-                    {s.show_if.as_ref().map(|c| view! { <p class="muted">{condition_text(i18n, c, template.condition_label(c))}</p> })}
+                    {s.show_if.as_ref().map(|c| view! { <p class="muted">{condition_text(i18n.get_locale_untracked(), c, template.condition_label(c))}</p> })}
                     <ol class="items">{items}</ol>
                 </section>
             }
@@ -225,14 +225,9 @@ fn TemplatePreview(version: TemplateVersion, versions: Vec<(String, i64)>) -> im
 }
 
 /// "Shown when A4 is A cluster programme": the condition in the reader's words.
-pub(super) fn condition_text(
-    i18n: I18nContext<Locale>,
-    c: &Condition,
-    label: Option<&Translated>,
-) -> String {
-    let locale = i18n.get_locale_untracked().as_str();
-    let value = label.map_or_else(|| c.equals.clone(), |l| l.get(locale).to_owned());
-    t_string!(i18n, item_shown_if, item = c.item.clone(), value).to_string()
+pub(super) fn condition_text(locale: Locale, c: &Condition, label: Option<&Translated>) -> String {
+    let value = label.map_or_else(|| c.equals.clone(), |l| l.get(locale.as_str()).to_owned());
+    td_string!(locale, item_shown_if, item = c.item.clone(), value).to_string()
 }
 
 #[component]
@@ -265,7 +260,7 @@ fn ItemPreview(item: Item, dimension: Option<String>, condition: Option<String>)
                 .iter()
                 .enumerate()
                 .map(|(n, l)| {
-                    view! { <li>{format!("{n} {} — {}", evidence_level(i18n, n), l.get(locale))}</li> }
+                    view! { <li>{format!("{n} {} — {}", evidence_level(i18n.get_locale_untracked(), n), l.get(locale))}</li> }
                 })
                 .collect_view(),
         ),

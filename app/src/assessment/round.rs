@@ -141,10 +141,18 @@ impl ResponseView {
     }
 }
 
-/// What one section page needs: the section, its answers and where the response stands. Not
-/// the whole questionnaire: whatever a page's data holds is sent again with the page for
-/// hydration, in every language, on every section a respondent opens.
+/// A section page as it is sent: its title, and its form as HTML that the server wrote in the
+/// reader's language (`respond_form`). The browser shows that form as it is and adds only its
+/// autosave, so no code that draws questions travels to it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SectionHtml {
+    pub title: String,
+    pub form: String,
+}
+
+/// What the server needs to write one section page: the section, its answers and where the
+/// response stands.
+#[derive(Debug, Clone, PartialEq)]
 pub struct SectionView {
     pub round_name: String,
     pub open: bool,
@@ -205,6 +213,11 @@ impl SectionView {
             condition_labels,
         })
     }
+}
+
+/// The id of an item's element on a section page: `F2.impact` → `item-F2-impact`.
+pub fn item_dom_id(item_id: &str) -> String {
+    format!("item-{}", item_id.replace('.', "-"))
 }
 
 /// A code as people type it: any case, with or without dashes and spaces.

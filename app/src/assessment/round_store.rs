@@ -10,6 +10,7 @@ use crate::identity::session::SignedIn;
 use futures::FutureExt;
 use sqlx::any::AnyRow;
 use sqlx::Row;
+use std::sync::LazyLock;
 
 /// A round as stored; [`Round`] adds the names that other rooms own.
 #[derive(Debug, Clone)]
@@ -371,6 +372,50 @@ pub async fn response_by_code(db: &Db, code: &str) -> Result<Option<ResponseRow>
         response_row,
     )
     .await
+}
+
+/// How a respondent's request names its response.
+#[derive(Debug, Clone, Copy)]
+pub enum ResponseKey<'a> {
+    /// A normalised code (personal or round link).
+    Code(&'a str),
+    /// A response id (invitations by account).
+    Id(&'a str),
+}
+
+/// A response with its round, in one statement: every request of a respondent starts here.
+#[tracing::instrument(skip_all)]
+pub async fn response_with_round(
+    db: &Db,
+    key: ResponseKey<'_>,
+) -> Result<Option<(ResponseRow, RoundRow)>, AppError> {
+    static BY_CODE: LazyLock<String> = LazyLock::new(|| response_with_round_sql("r.code"));
+    static BY_ID: LazyLock<String> = LazyLock::new(|| response_with_round_sql("r.response_id"));
+    let (sql, value) = match key {
+        ResponseKey::Code(code) => (&BY_CODE, code),
+        ResponseKey::Id(id) => (&BY_ID, id),
+    };
+    one(db, sql, value, |row| {
+        Ok((response_row(row)?, round_row(row)?))
+    })
+    .await
+}
+
+fn response_with_round_sql(column: &str) -> String {
+    // Both tables have a `round_id`: each column is named with its table.
+    let qualified = |alias: &str, columns: &str| {
+        columns
+            .split(',')
+            .map(|c| format!("{alias}.{}", c.trim()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    format!(
+        "select {}, {} from assessment_response r
+         join assessment_round o on o.round_id = r.round_id where {column} = $1",
+        qualified("r", RESPONSE_COLUMNS),
+        qualified("o", ROUND_COLUMNS),
+    )
 }
 
 /// Withdraws a respondent's access (their answers stay, and stop counting), or gives it back:

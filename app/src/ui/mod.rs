@@ -84,66 +84,81 @@ pub fn use_session_user() -> PageData<Result<Option<CurrentUser>, AppError>> {
 
 /// A sentence for a field problem, in the reader's language.
 pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
+    problem_text_in(i18n.get_locale(), problem)
+}
+
+/// [`problem_text`] in a given language, for text the server writes outside a page's render.
+pub fn problem_text_in(locale: Locale, problem: &Problem) -> String {
     match problem {
-        Problem::Required => t_string!(i18n, problem_required).to_string(),
-        Problem::TooLong { max } => t_string!(i18n, problem_too_long, max = *max).to_string(),
-        Problem::TooShort { min } => t_string!(i18n, problem_too_short, min = *min).to_string(),
-        Problem::InvalidEmail => t_string!(i18n, problem_invalid_email).to_string(),
-        Problem::InvalidUrl => t_string!(i18n, problem_invalid_url).to_string(),
-        Problem::WeakPassword => t_string!(i18n, problem_weak_password).to_string(),
-        Problem::EmailTaken => t_string!(i18n, problem_email_taken).to_string(),
-        Problem::NameTaken => t_string!(i18n, problem_name_taken).to_string(),
-        Problem::WrongCredentials => t_string!(i18n, problem_wrong_credentials).to_string(),
-        Problem::AccountDisabled => t_string!(i18n, problem_account_disabled).to_string(),
-        Problem::Mismatch => t_string!(i18n, problem_mismatch).to_string(),
-        Problem::UnknownChoice => t_string!(i18n, problem_unknown_choice).to_string(),
-        Problem::LastAdmin => t_string!(i18n, problem_last_admin).to_string(),
-        Problem::WrongCode => t_string!(i18n, problem_wrong_code).to_string(),
-        Problem::InvalidCharacters => t_string!(i18n, problem_invalid_characters).to_string(),
+        Problem::Required => td_string!(locale, problem_required).to_string(),
+        Problem::TooLong { max } => td_string!(locale, problem_too_long, max = *max).to_string(),
+        Problem::TooShort { min } => td_string!(locale, problem_too_short, min = *min).to_string(),
+        Problem::InvalidEmail => td_string!(locale, problem_invalid_email).to_string(),
+        Problem::InvalidUrl => td_string!(locale, problem_invalid_url).to_string(),
+        Problem::WeakPassword => td_string!(locale, problem_weak_password).to_string(),
+        Problem::EmailTaken => td_string!(locale, problem_email_taken).to_string(),
+        Problem::NameTaken => td_string!(locale, problem_name_taken).to_string(),
+        Problem::WrongCredentials => td_string!(locale, problem_wrong_credentials).to_string(),
+        Problem::AccountDisabled => td_string!(locale, problem_account_disabled).to_string(),
+        Problem::Mismatch => td_string!(locale, problem_mismatch).to_string(),
+        Problem::UnknownChoice => td_string!(locale, problem_unknown_choice).to_string(),
+        Problem::LastAdmin => td_string!(locale, problem_last_admin).to_string(),
+        Problem::WrongCode => td_string!(locale, problem_wrong_code).to_string(),
+        Problem::InvalidCharacters => td_string!(locale, problem_invalid_characters).to_string(),
         Problem::BadTemplate { path, message } => {
-            t_string!(i18n, problem_bad_template, path, message).to_string()
+            td_string!(locale, problem_bad_template, path, message).to_string()
         }
-        Problem::OutOfRange => t_string!(i18n, problem_out_of_range).to_string(),
-        Problem::Hidden => t_string!(i18n, problem_hidden).to_string(),
-        Problem::InvalidDate => t_string!(i18n, problem_invalid_date).to_string(),
-        Problem::DateInPast => t_string!(i18n, problem_date_in_past).to_string(),
-        Problem::NoSuchAccount => t_string!(i18n, problem_no_such_account).to_string(),
-        Problem::AlreadyInvited => t_string!(i18n, problem_already_invited).to_string(),
-        Problem::RoundClosed => t_string!(i18n, problem_round_closed).to_string(),
-        Problem::AlreadySubmitted => t_string!(i18n, problem_already_submitted).to_string(),
-        Problem::NotSubmitted => t_string!(i18n, problem_not_submitted).to_string(),
-        Problem::TooFewRespondents => t_string!(i18n, problem_too_few_respondents).to_string(),
-        Problem::OwnRound => t_string!(i18n, problem_own_round).to_string(),
-        Problem::SameRegion => t_string!(i18n, problem_same_region).to_string(),
-        Problem::MailOff => t_string!(i18n, problem_mail_off).to_string(),
-        Problem::MailFailed => t_string!(i18n, problem_mail_failed).to_string(),
-        Problem::MailLimit => t_string!(i18n, problem_mail_limit).to_string(),
-        Problem::RemindedRecently => t_string!(i18n, problem_reminded_recently).to_string(),
-        Problem::NotRemindable => t_string!(i18n, problem_not_remindable).to_string(),
+        Problem::OutOfRange => td_string!(locale, problem_out_of_range).to_string(),
+        Problem::Hidden => td_string!(locale, problem_hidden).to_string(),
+        Problem::InvalidDate => td_string!(locale, problem_invalid_date).to_string(),
+        Problem::DateInPast => td_string!(locale, problem_date_in_past).to_string(),
+        Problem::NoSuchAccount => td_string!(locale, problem_no_such_account).to_string(),
+        Problem::AlreadyInvited => td_string!(locale, problem_already_invited).to_string(),
+        Problem::RoundClosed => td_string!(locale, problem_round_closed).to_string(),
+        Problem::AlreadySubmitted => td_string!(locale, problem_already_submitted).to_string(),
+        Problem::NotSubmitted => td_string!(locale, problem_not_submitted).to_string(),
+        Problem::TooFewRespondents => td_string!(locale, problem_too_few_respondents).to_string(),
+        Problem::OwnRound => td_string!(locale, problem_own_round).to_string(),
+        Problem::SameRegion => td_string!(locale, problem_same_region).to_string(),
+        Problem::MailOff => td_string!(locale, problem_mail_off).to_string(),
+        Problem::MailFailed => td_string!(locale, problem_mail_failed).to_string(),
+        Problem::MailLimit => td_string!(locale, problem_mail_limit).to_string(),
+        Problem::RemindedRecently => td_string!(locale, problem_reminded_recently).to_string(),
+        Problem::NotRemindable => td_string!(locale, problem_not_remindable).to_string(),
     }
 }
 
 /// A sentence for an error as a whole, in the reader's language.
 pub fn error_text(i18n: I18nContext<Locale>, error: &AppError) -> String {
+    error_text_in(i18n.get_locale(), error)
+}
+
+/// [`error_text`] in a given language.
+pub fn error_text_in(locale: Locale, error: &AppError) -> String {
     match error {
-        AppError::NotFound => t_string!(i18n, error_not_found).to_string(),
-        AppError::Unauthorized => t_string!(i18n, error_unauthorized).to_string(),
-        AppError::Forbidden => t_string!(i18n, error_forbidden).to_string(),
-        AppError::Invalid { .. } => t_string!(i18n, error_invalid).to_string(),
-        AppError::RateLimited => t_string!(i18n, error_rate_limited).to_string(),
-        AppError::BadRequest => t_string!(i18n, error_bad_request).to_string(),
-        AppError::Unreachable => t_string!(i18n, error_unreachable).to_string(),
-        AppError::Internal => t_string!(i18n, error_internal).to_string(),
+        AppError::NotFound => td_string!(locale, error_not_found).to_string(),
+        AppError::Unauthorized => td_string!(locale, error_unauthorized).to_string(),
+        AppError::Forbidden => td_string!(locale, error_forbidden).to_string(),
+        AppError::Invalid { .. } => td_string!(locale, error_invalid).to_string(),
+        AppError::RateLimited => td_string!(locale, error_rate_limited).to_string(),
+        AppError::BadRequest => td_string!(locale, error_bad_request).to_string(),
+        AppError::Unreachable => td_string!(locale, error_unreachable).to_string(),
+        AppError::Internal => td_string!(locale, error_internal).to_string(),
     }
 }
 
 /// What went wrong with a form's one `field` (a button's form has no field to show it at), or
 /// the error's general text.
 pub fn field_or_error_text(i18n: I18nContext<Locale>, error: &AppError, field: &str) -> String {
+    field_or_error_text_in(i18n.get_locale(), error, field)
+}
+
+/// [`field_or_error_text`] in a given language.
+pub fn field_or_error_text_in(locale: Locale, error: &AppError, field: &str) -> String {
     error
         .problem(field)
-        .map(|p| problem_text(i18n, p))
-        .unwrap_or_else(|| error_text(i18n, error))
+        .map(|p| problem_text_in(locale, p))
+        .unwrap_or_else(|| error_text_in(locale, error))
 }
 
 /// The error of the last submission of an action, if it failed. After a form posted without

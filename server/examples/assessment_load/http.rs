@@ -1,8 +1,9 @@
 //! Talking to the platform as a page does.
 
 use app::assessment::model::Template;
+use app::assessment::respond_api::GetResponse;
 use app::assessment::round::ResponseView;
-use app::assessment::round_api::{GetResponse, StartResponse};
+use app::assessment::round_api::StartResponse;
 use leptos::server_fn::ServerFn;
 use std::sync::Arc;
 

@@ -3,8 +3,8 @@
 
 use crate::http::{client, pairs, post, response_view, start};
 use app::assessment::model::{Answer, Answers, ItemKind, Template};
+use app::assessment::respond_api::{answer_field, SaveAnswer, SaveSection, SubmitResponse};
 use app::assessment::round::fields_of;
-use app::assessment::round_api::{answer_field, SaveAnswer, SaveSection, SubmitResponse};
 use leptos::server_fn::ServerFn;
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicUsize;

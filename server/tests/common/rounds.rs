@@ -3,10 +3,10 @@
 
 use super::TestApp;
 use app::assessment::model::ItemKind;
+use app::assessment::respond_api::{GetResponse, SaveAnswer, SaveSection, SubmitResponse};
 use app::assessment::round::{MyAssessments, ResponseSummary, ResponseView, Round};
 use app::assessment::round_api::{
-    GetResponse, GetRound, InviteLink, ListMyAssessments, SaveAnswer, SaveSection, StartRound,
-    SubmitResponse, TemplateChoices,
+    GetRound, InviteLink, ListMyAssessments, StartRound, TemplateChoices,
 };
 use app::registry::model::Translated;
 use leptos::server_fn::ServerFn;
