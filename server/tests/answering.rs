@@ -79,6 +79,18 @@ async fn a_respondent_without_javascript_answers_section_by_section_and_submits(
         assert!(b.form.contains("Zajednička vizija do 2030."));
         assert!(b.form.contains(r#"<progress max="#) && b.form.contains(r#"value="3""#));
         assert!(!b.form.contains("does not apply"));
+        // Typed text is text: it cannot end its field and become markup.
+        let typed = "</textarea><b>R&amp;D</b>";
+        let (status, body) = save(app, &respondent, &code, "B5", &[("value", typed)]).await;
+        assert_eq!(status, 200, "{body}");
+        let b = section("2", "en").await;
+        assert!(
+            b.form
+                .contains("&lt;/textarea>&lt;b>R&amp;amp;D&lt;/b></textarea>"),
+            "{}",
+            b.form
+        );
+        assert!(!b.form.contains("<b>"));
         let a = section("1", "en").await;
         assert!(
             !a.form.contains(" checked") && !a.form.contains("Analiza"),

@@ -267,8 +267,13 @@ impl Autosave {
             let line = document.create_element("p").ok()?;
             line.set_class_name("problem");
             line.set_id(&problem_id);
-            let legend = fieldset.query_selector("legend").ok()??;
-            legend.after_with_node_1(&line).ok()?;
+            // Where the server writes it: after the question and its hints.
+            let hints = fieldset.query_selector_all(":scope > .hint").ok()?;
+            let before = match hints.length() {
+                0 => fieldset.query_selector("legend").ok()??,
+                n => hints.item(n - 1)?.dyn_into().ok()?,
+            };
+            before.after_with_node_1(&line).ok()?;
             Some(line)
         });
         if let Some(line) = line {

@@ -10,7 +10,7 @@ use super::respond_api::{answer_field, SaveSection};
 use super::round::{fields_of, item_dom_id, ItemFields, SectionView};
 use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::{field_or_error_text_in, problem_text_in};
+use crate::ui::{field_or_error_text_in, problem_text_in, textarea_text};
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos::tachys::view::RenderHtml;
@@ -161,7 +161,7 @@ fn item_html(
                 </fieldset>
                 <label class="field">
                     {td_string!(locale, respond_justification)}
-                    <textarea name=name("justification") rows="3" maxlength="5000" disabled=!editable>{field("justification")}</textarea>
+                    <textarea name=name("justification") rows="3" maxlength="5000" disabled=!editable>{textarea_text(field("justification"))}</textarea>
                 </label>
                 <label class="field">
                     {td_string!(locale, respond_link)}
@@ -216,7 +216,7 @@ fn item_html(
         }
         .into_any(),
         ItemKind::LongText {} => view! {
-            <textarea name=name("value") rows="4" maxlength="5000" disabled=!editable aria-labelledby=text_id.clone()>{field("value")}</textarea>
+            <textarea name=name("value") rows="4" maxlength="5000" disabled=!editable aria-labelledby=text_id.clone()>{textarea_text(field("value"))}</textarea>
         }
         .into_any(),
     };

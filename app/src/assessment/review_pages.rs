@@ -16,7 +16,9 @@ use crate::error::AppError;
 use crate::i18n::*;
 use crate::registry::model::Translated;
 use crate::ui::page_data;
-use crate::ui::{action_error, or_error_page, page_title, problem_text, Field, FormNotice, Saved};
+use crate::ui::{
+    action_error, or_error_page, page_title, problem_text, textarea_text, Field, FormNotice, Saved,
+};
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
 use leptos_meta::Title;
@@ -95,7 +97,7 @@ fn ReviewForm(r: ReviewView, save: ServerAction<SaveReview>) -> impl IntoView {
                 <ol class="items">{dimensions}</ol>
                 <label class="field">
                     {t!(i18n, review_overall)}
-                    <textarea name="comment" rows="4" maxlength=COMMENT_MAX.to_string() disabled=!editable>{r.comment.clone()}</textarea>
+                    <textarea name="comment" rows="4" maxlength=COMMENT_MAX.to_string() disabled=!editable>{textarea_text(r.comment.clone())}</textarea>
                 </label>
                 {editable.then(|| view! {
                     <div class="actions">
@@ -151,7 +153,7 @@ fn DimensionInput(
             </fieldset>
             <label class="field">
                 {t!(i18n, review_comment)}
-                <textarea name=comment_name.clone() rows="2" maxlength=COMMENT_MAX.to_string() disabled=!editable>{comment}</textarea>
+                <textarea name=comment_name.clone() rows="2" maxlength=COMMENT_MAX.to_string() disabled=!editable>{textarea_text(comment)}</textarea>
             </label>
             {problem(comment_name)}
         </li>
@@ -344,7 +346,7 @@ fn FeedbackView(
             <input type="hidden" name="round_id" value=summary_id />
             <label class="field">
                 {t!(i18n, feedback_summary)}
-                <textarea name="feedback" rows="6" maxlength=FEEDBACK_MAX.to_string()>{f.feedback.clone()}</textarea>
+                <textarea name="feedback" rows="6" maxlength=FEEDBACK_MAX.to_string()>{textarea_text(f.feedback.clone())}</textarea>
             </label>
             <Saved action=forms.summary />
             <button type="submit" class="button">{t!(i18n, feedback_save)}</button>

@@ -21,6 +21,18 @@ pub fn page_title(text: impl std::fmt::Display) -> String {
     format!("{text} · ClusterPoliSEE")
 }
 
+/// A `<textarea>`'s text as the server writes it. tachys writes a textarea's children as they
+/// are, as it does for `<script>`, so typed text holding `</textarea>` would end the element and
+/// the rest would be markup; the server escapes it here. In the browser the children become a
+/// text node and need nothing.
+pub fn textarea_text(text: String) -> String {
+    if cfg!(feature = "ssr") {
+        text.replace('&', "&amp;").replace('<', "&lt;")
+    } else {
+        text
+    }
+}
+
 /// Parses a locale tag into one of the languages the platform has.
 pub fn parse_locale(raw: &str) -> Result<Locale, Problem> {
     raw.parse::<Locale>().map_err(|_| Problem::UnknownChoice)
