@@ -6,9 +6,10 @@
 //!   account needed), or the signed-in person it was given to by account.
 //! - [`Reviewer`]: the signed-in person a peer review was asked of.
 
+use super::response_store::{self, ResponseKey};
 use super::review_store::{self, ReviewRow};
 use super::round::{is_code, normalise_code};
-use super::round_store::{self, ResponseKey, ResponseRow, RoundRow};
+use super::round_store::{self, ResponseRow, RoundRow};
 use crate::db::Db;
 use crate::error::AppError;
 use crate::identity::session::{require_user, signed_in, SignedIn};
@@ -54,10 +55,10 @@ pub struct Respondent {
 pub async fn require_respondent(db: &Db, key: &str) -> Result<Respondent, AppError> {
     let code = normalise_code(key);
     let found = if is_code(&code) {
-        round_store::response_with_round(db, ResponseKey::Code(&code)).await?
+        response_store::response_with_round(db, ResponseKey::Code(&code)).await?
     } else {
         let user = signed_in().await?.ok_or(AppError::Unauthorized)?;
-        round_store::response_with_round(db, ResponseKey::Id(key))
+        response_store::response_with_round(db, ResponseKey::Id(key))
             .await?
             .filter(|(r, _)| r.user_id.as_deref() == Some(user.user_id.as_str()))
     };

@@ -21,6 +21,8 @@ pub mod respond;
 pub mod respond_api;
 #[cfg(feature = "ssr")]
 mod respond_form;
+#[cfg(feature = "ssr")]
+pub mod response_store;
 pub mod results;
 pub mod review;
 pub mod review_api;

@@ -285,7 +285,7 @@ async fn unfinished_here(db: &Db, round_id: &str) -> Result<Option<String>, AppE
         return Ok(None);
     };
     let unfinished = super::round::is_code(&earlier)
-        && store::response_by_code(db, &earlier)
+        && super::response_store::response_by_code(db, &earlier)
             .await?
             .is_some_and(|r| {
                 r.round_id == round_id && r.submitted_at.is_none() && r.revoked_at.is_none()
@@ -335,7 +335,7 @@ pub async fn continue_response(code: String) -> Result<(), AppError> {
     let typed = code.clone();
     let code = super::round::normalise_code(&code);
     let known = super::round::is_code(&code)
-        && store::response_by_code(&db, &code)
+        && super::response_store::response_by_code(&db, &code)
             .await?
             .is_some_and(|r| r.revoked_at.is_none());
     if !known {

@@ -10,7 +10,6 @@ use crate::identity::session::SignedIn;
 use futures::FutureExt;
 use sqlx::any::AnyRow;
 use sqlx::Row;
-use std::sync::LazyLock;
 
 /// A round as stored; [`Round`] adds the names that other rooms own.
 #[derive(Debug, Clone)]
@@ -138,7 +137,7 @@ pub async fn create_round(db: &Db, by: &SignedIn, round: NewRound<'_>) -> Result
 }
 
 /// The row a query for one value finds, if any, decoded by `decode`.
-async fn one<T>(
+pub(super) async fn one<T>(
     db: &Db,
     sql: &str,
     value: &str,
@@ -352,72 +351,6 @@ fn progress(r: &ResponseRow) -> Progress {
     }
 }
 
-#[tracing::instrument(skip(db))]
-pub async fn find_response(db: &Db, response_id: &str) -> Result<Option<ResponseRow>, AppError> {
-    one(
-        db,
-        &format!("select {RESPONSE_COLUMNS} from assessment_response where response_id = $1"),
-        response_id,
-        response_row,
-    )
-    .await
-}
-
-#[tracing::instrument(skip_all)]
-pub async fn response_by_code(db: &Db, code: &str) -> Result<Option<ResponseRow>, AppError> {
-    one(
-        db,
-        &format!("select {RESPONSE_COLUMNS} from assessment_response where code = $1"),
-        code,
-        response_row,
-    )
-    .await
-}
-
-/// How a respondent's request names its response.
-#[derive(Debug, Clone, Copy)]
-pub enum ResponseKey<'a> {
-    /// A normalised code (personal or round link).
-    Code(&'a str),
-    /// A response id (invitations by account).
-    Id(&'a str),
-}
-
-/// A response with its round, in one statement: every request of a respondent starts here.
-#[tracing::instrument(skip_all)]
-pub async fn response_with_round(
-    db: &Db,
-    key: ResponseKey<'_>,
-) -> Result<Option<(ResponseRow, RoundRow)>, AppError> {
-    static BY_CODE: LazyLock<String> = LazyLock::new(|| response_with_round_sql("r.code"));
-    static BY_ID: LazyLock<String> = LazyLock::new(|| response_with_round_sql("r.response_id"));
-    let (sql, value) = match key {
-        ResponseKey::Code(code) => (&BY_CODE, code),
-        ResponseKey::Id(id) => (&BY_ID, id),
-    };
-    one(db, sql, value, |row| {
-        Ok((response_row(row)?, round_row(row)?))
-    })
-    .await
-}
-
-fn response_with_round_sql(column: &str) -> String {
-    // Both tables have a `round_id`: each column is named with its table.
-    let qualified = |alias: &str, columns: &str| {
-        columns
-            .split(',')
-            .map(|c| format!("{alias}.{}", c.trim()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    format!(
-        "select {}, {} from assessment_response r
-         join assessment_round o on o.round_id = r.round_id where {column} = $1",
-        qualified("r", RESPONSE_COLUMNS),
-        qualified("o", ROUND_COLUMNS),
-    )
-}
-
 /// Withdraws a respondent's access (their answers stay, and stop counting), or gives it back:
 /// not to a personal link whose address another link of the round has been given meanwhile.
 #[tracing::instrument(skip_all, fields(round = %round.round().round_id))]
@@ -471,7 +404,7 @@ pub async fn reopen_response(
     if done.rows == 1 {
         return Ok(());
     }
-    let exists = find_response(db, response_id)
+    let exists = super::response_store::find_response(db, response_id)
         .await?
         .is_some_and(|r| r.round_id == round.round().round_id);
     if exists {
