@@ -55,6 +55,16 @@ test('a mistake in a section is named at its question and the other answers are 
   await phone.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(phone.getByText('Some answers need a correction')).toBeVisible();
   await expect(b1.getByText('Please enter a web address that starts with https://')).toBeVisible();
+  // What was typed comes back with its problem, not lost with it.
+  await expect(b1.getByLabel('Evidence: a web link')).toHaveValue('ftp://example.org/report');
+  if (info.project.use.javaScriptEnabled) {
+    // Corrected, the answer saves as it is given, and the line that pointed at it goes too.
+    await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    await b1.getByLabel('Evidence: a web link').fill('https://example.org/report');
+    await b1.getByLabel('Evidence: a web link').blur();
+    await expect(b1.getByText('Please enter a web address that starts with https://')).toBeHidden();
+    await expect(phone.getByText('Some answers need a correction')).toBeHidden();
+  }
   await phone.goto(`${href}/2`);
   await expect(
     phone.getByRole('group', { name: /^B2 / }).getByRole('group', { name: 'Today' }).getByLabel('1 · Poor'),

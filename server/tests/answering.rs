@@ -248,6 +248,69 @@ async fn mistakes_in_a_section_are_named_at_their_items_and_the_good_answers_are
 }
 
 #[tokio::test]
+async fn a_refused_post_without_javascript_comes_back_with_what_was_typed_and_only_real_problems() {
+    use base64::Engine as _;
+    use leptos::server_fn::error::FromServerFnError as _;
+    on_each_engine(async |app, _| {
+        setup_admin(app).await;
+        let round_id = start(app, &app.client).await;
+        let code = personal_link(app, &round_id, "Iva").await;
+        let who = common::client();
+        let fields = [
+            ("answers[B1][present]", "2"),
+            ("answers[B1][link]", "www.example.org/plan"),
+            ("answers[B2][present]", "3"),
+        ];
+        let res = post_section(app, &who, &code, "B", &fields, "next").await;
+        assert_eq!(res.status().as_u16(), 302);
+        let back = res.headers()["location"].to_str().unwrap().to_owned();
+        assert!(back.contains(&format!("/respond/{code}/2?")), "{back}");
+        assert!(
+            !back.contains("example.org"),
+            "typed text stays out of the address"
+        );
+        assert_eq!(app.count("select count(*) from assessment_answer").await, 1);
+
+        let page = who.get(&back).send().await.unwrap().text().await.unwrap();
+        for shown in [
+            r#"value="www.example.org/plan""#,
+            r#"name="answers[B1][present]" value="2" checked"#,
+            r#"name="answers[B2][present]" value="3" checked"#,
+            "Please enter a web address that starts with https://",
+            "fix-marked",
+        ] {
+            assert!(
+                page.contains(shown),
+                "{shown} in the page after the refusal"
+            );
+        }
+        let again = who.get(&back).send().await.unwrap().text().await.unwrap();
+        assert!(
+            !again.contains("www.example.org/plan"),
+            "what was typed comes back once"
+        );
+
+        // An address anyone could write: its invented problems are not shown.
+        let crafted = AppError::field(
+            "answers[B1]",
+            Problem::BadTemplate {
+                path: "here".into(),
+                message: "Call +385 1 234 5678 now".into(),
+            },
+        )
+        .also("answers[B2]", Problem::TooLong { max: 7 });
+        let err = base64::engine::general_purpose::URL_SAFE.encode(crafted.ser());
+        let path = format!("/respond/{code}/2?__path={}&__err={err}", SaveSection::PATH);
+        let (status, page) = app.get(&path).await;
+        assert_eq!(status, 200);
+        for hidden in ["Call +385", "at most 7 characters", "fix-marked"] {
+            assert!(!page.contains(hidden), "{hidden} is not shown");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn autosave_stores_each_answer_as_given_and_an_empty_answer_removes_it() {
     on_each_engine(async |app, _| {
         setup_admin(app).await;

@@ -6,6 +6,7 @@
 //!   account needed), or the signed-in person it was given to by account.
 //! - [`Reviewer`]: the signed-in person a peer review was asked of.
 
+use super::model::Answers;
 use super::response_store::{self, ResponseKey};
 use super::review_store::{self, ReviewRow};
 use super::round::{is_code, normalise_code};
@@ -53,24 +54,42 @@ pub struct Respondent {
 /// or, for people invited by account, the response's id, which opens only for that account.
 /// A withdrawn response is `Forbidden`; an unknown code or id is `NotFound`.
 pub async fn require_respondent(db: &Db, key: &str) -> Result<Respondent, AppError> {
+    Ok(find_respondent(db, key, false).await?.0)
+}
+
+/// [`require_respondent`], with the response's answers read in the same statement.
+pub async fn require_respondent_with_answers(
+    db: &Db,
+    key: &str,
+) -> Result<(Respondent, Answers), AppError> {
+    let (who, answers) = find_respondent(db, key, true).await?;
+    Ok((who, answers.unwrap_or_default()))
+}
+
+async fn find_respondent(
+    db: &Db,
+    key: &str,
+    answers: bool,
+) -> Result<(Respondent, Option<Answers>), AppError> {
     let code = normalise_code(key);
     let found = if is_code(&code) {
-        response_store::response_with_round(db, ResponseKey::Code(&code)).await?
+        response_store::response_with_round(db, ResponseKey::Code(&code), answers).await?
     } else {
         let user = signed_in().await?.ok_or(AppError::Unauthorized)?;
-        response_store::response_with_round(db, ResponseKey::Id(key))
+        response_store::response_with_round(db, ResponseKey::Id(key), answers)
             .await?
-            .filter(|(r, _)| r.user_id.as_deref() == Some(user.user_id.as_str()))
+            .filter(|(r, _, _)| r.user_id.as_deref() == Some(user.user_id.as_str()))
     };
-    let (response, round) = found.ok_or(AppError::NotFound)?;
+    let (response, round, answers) = found.ok_or(AppError::NotFound)?;
     if response.revoked_at.is_some() {
         return Err(AppError::Forbidden);
     }
-    Ok(Respondent {
+    let who = Respondent {
         response_id: response.response_id.clone(),
         round,
         response,
-    })
+    };
+    Ok((who, answers))
 }
 
 /// Proof that the caller is the reviewer of this review. Only [`require_reviewer`] makes one.

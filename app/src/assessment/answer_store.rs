@@ -14,16 +14,39 @@ use sqlx::any::AnyRow;
 use sqlx::{Any, AnyConnection, Row, Transaction};
 use std::collections::HashMap;
 
-const ANSWERS: &str = "select item_id, answer from assessment_answer where response_id = $1";
+/// A response's answers as one JSON object (item → answer), an aggregate over
+/// `assessment_answer`: one row, where one row per answer would each be a message from SQLite's
+/// thread, and a section page reads these on every view.
+pub(super) fn answers_object(engine: Engine) -> &'static str {
+    match engine {
+        Engine::Sqlite => "json_group_object(item_id, json(answer))",
+        Engine::Postgres => "coalesce(json_object_agg(item_id, answer::json), '{}')::text",
+    }
+}
+
+/// The answers that [`answers_object`] gathered.
+pub(super) fn answers_from_json(raw: &str, response_id: &str) -> Result<Answers, AppError> {
+    // The answers' text is the respondent's: the log names the response, never what they wrote.
+    serde_json::from_str(raw).map_err(|_| bad_value("answers of response", response_id))
+}
+
+async fn read_answers<'c>(
+    conn: impl sqlx::Executor<'c, Database = Any>,
+    engine: Engine,
+    response_id: &str,
+) -> Result<Answers, AppError> {
+    let sql = format!(
+        "select {} as answers from assessment_answer where response_id = $1",
+        answers_object(engine)
+    );
+    let row = sqlx::query(&sql).bind(response_id).fetch_one(conn).await?;
+    answers_from_json(&row.try_get::<String, _>("answers")?, response_id)
+}
 
 /// A response's answers, by item.
 #[tracing::instrument(skip_all)]
 pub async fn answers(db: &Db, response_id: &str) -> Result<Answers, AppError> {
-    let rows = sqlx::query(ANSWERS)
-        .bind(response_id)
-        .fetch_all(&db.pool)
-        .await?;
-    rows.iter().map(item_answer).collect()
+    read_answers(&db.pool, db.engine, response_id).await
 }
 
 fn item_answer(r: &AnyRow) -> Result<(String, Answer), AppError> {
@@ -60,32 +83,30 @@ impl Target {
     }
 
     /// Reads, inside the write, what decides whether it may go on: the round open, the response
-    /// neither submitted nor withdrawn. Touching the response row first takes its write lock
-    /// (on SQLite the write holds the database's), so a submit, reopen or withdrawal of this
-    /// response waits for the write; on PostgreSQL the round row is share-locked too, so a
-    /// close waits as well, and a close committed first is seen.
+    /// neither submitted nor withdrawn. Touching the response row first (marking it started,
+    /// which a refused write undoes) takes its write lock (on SQLite the write holds the
+    /// database's), so a submit, reopen or withdrawal of this response waits for the write; on
+    /// PostgreSQL the round row is share-locked too, so a close waits as well, and a close
+    /// committed first is seen.
     async fn refusal(&self, conn: &mut AnyConnection) -> Result<Option<Refusal>, AppError> {
-        sqlx::query("update assessment_response set updated_at = $1 where response_id = $2")
-            .bind(now_ms())
-            .bind(&self.response_id)
-            .execute(&mut *conn)
-            .await?;
-        let round = sqlx::query(&format!(
-            "select closed_at, closes_at from assessment_round where round_id = $1{}",
-            self.engine.share_lock()
+        // One statement: it is a round trip to SQLite's thread on the task that commits every
+        // write.
+        let lock = self.engine.share_lock();
+        let response = sqlx::query(&format!(
+            "update assessment_response set updated_at = $1, started_at = coalesce(started_at, $1)
+             where response_id = $2
+             returning submitted_at, revoked_at,
+               (select closed_at from assessment_round where round_id = $3{lock}) as closed_at,
+               (select closes_at from assessment_round where round_id = $3{lock}) as closes_at"
         ))
+        .bind(now_ms())
+        .bind(&self.response_id)
         .bind(&self.round_id)
         .fetch_one(&mut *conn)
         .await?;
-        let response = sqlx::query(
-            "select submitted_at, revoked_at from assessment_response where response_id = $1",
-        )
-        .bind(&self.response_id)
-        .fetch_one(&mut *conn)
-        .await?;
         let now = now_ms();
-        let closed_at: Option<i64> = round.try_get("closed_at")?;
-        let closes_at: Option<i64> = round.try_get("closes_at")?;
+        let closed_at: Option<i64> = response.try_get("closed_at")?;
+        let closes_at: Option<i64> = response.try_get("closes_at")?;
         Ok(
             if response.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
                 Some(Refusal::Withdrawn)
@@ -102,14 +123,58 @@ impl Target {
         )
     }
 
+    /// Writes answers (item, JSON) in one statement, replacing those stored for the same items.
+    async fn write_answers(
+        &self,
+        conn: &mut AnyConnection,
+        written: &[(String, String)],
+    ) -> Result<(), AppError> {
+        if written.is_empty() {
+            return Ok(());
+        }
+        // A section has at most a few dozen items, far below SQLite's bind limit.
+        let values = (0..written.len())
+            .map(|k| format!("($1, ${}, ${}, $2)", 2 * k + 3, 2 * k + 4))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "insert into assessment_answer (response_id, item_id, answer, updated_at) values {values}
+             on conflict (response_id, item_id)
+             do update set answer = excluded.answer, updated_at = excluded.updated_at"
+        );
+        let mut query = sqlx::query(&sql).bind(&self.response_id).bind(now_ms());
+        for (item_id, json) in written {
+            query = query.bind(item_id).bind(json);
+        }
+        query.execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// Removes the stored answers of some items, in one statement.
+    async fn remove_answers(
+        &self,
+        conn: &mut AnyConnection,
+        removed: &[String],
+    ) -> Result<(), AppError> {
+        if removed.is_empty() {
+            return Ok(());
+        }
+        let list = (0..removed.len())
+            .map(|k| format!("${}", k + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql =
+            format!("delete from assessment_answer where response_id = $1 and item_id in ({list})");
+        let mut query = sqlx::query(&sql).bind(&self.response_id);
+        for item_id in removed {
+            query = query.bind(item_id);
+        }
+        query.execute(&mut *conn).await?;
+        Ok(())
+    }
+
     async fn answers(&self, conn: &mut AnyConnection) -> Result<Answers, AppError> {
-        sqlx::query(ANSWERS)
-            .bind(&self.response_id)
-            .fetch_all(&mut *conn)
-            .await?
-            .iter()
-            .map(item_answer)
-            .collect()
+        read_answers(&mut *conn, self.engine, &self.response_id).await
     }
 }
 
@@ -131,46 +196,30 @@ pub async fn save_answers<Found: Send + 'static>(
             }
             let mut answers = target.answers(conn).await?;
             let (changes, found) = plan(&answers);
-            let now = now_ms();
+            // Each statement is a round trip to SQLite's thread on the one task that commits
+            // every write: what did not change is not written, the rest in two statements.
+            let mut written = Vec::new();
+            let mut removed = Vec::new();
             for (item_id, answer) in changes {
                 match answer {
-                    Some(answer) => {
+                    Some(answer) if answers.get(&item_id) != Some(&answer) => {
                         let json = serde_json::to_string(&answer).map_err(|e| {
                             tracing::error!(error = %e, "an answer could not be written as JSON");
                             AppError::Internal
                         })?;
-                        sqlx::query(
-                            "insert into assessment_answer (response_id, item_id, answer, updated_at)
-                             values ($1, $2, $3, $4)
-                             on conflict (response_id, item_id) do update set answer = $3, updated_at = $4",
-                        )
-                        .bind(&target.response_id)
-                        .bind(&item_id)
-                        .bind(json)
-                        .bind(now)
-                        .execute(&mut *conn)
-                        .await?;
+                        written.push((item_id.clone(), json));
                         answers.insert(item_id, answer);
                     }
+                    Some(_) => {}
                     None => {
-                        sqlx::query(
-                            "delete from assessment_answer where response_id = $1 and item_id = $2",
-                        )
-                        .bind(&target.response_id)
-                        .bind(&item_id)
-                        .execute(&mut *conn)
-                        .await?;
-                        answers.remove(&item_id);
+                        if answers.remove(&item_id).is_some() {
+                            removed.push(item_id);
+                        }
                     }
                 }
             }
-            sqlx::query(
-                "update assessment_response set started_at = coalesce(started_at, $1) where response_id = $2",
-            )
-            .bind(now)
-            .bind(&target.response_id)
-            .execute(&mut *conn)
-            .await?;
+            target.write_answers(conn, &written).await?;
+            target.remove_answers(conn, &removed).await?;
             Ok(Outcome::Keep(Ok((answers, found))))
         }
         .boxed()

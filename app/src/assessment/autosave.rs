@@ -261,6 +261,7 @@ impl Autosave {
             }
             _ = fieldset.remove_attribute("aria-invalid");
             _ = fieldset.remove_attribute("aria-describedby");
+            self.drop_fix_notice_when_all_mended();
             return;
         };
         let line = shown.or_else(|| {
@@ -280,6 +281,19 @@ impl Autosave {
             line.set_text_content(Some(&problem_text(self.i18n, problem)));
             _ = fieldset.set_attribute("aria-invalid", "true");
             _ = fieldset.set_attribute("aria-describedby", &problem_id);
+        }
+    }
+
+    /// The line above a refused post's form ("fix the marked answers") goes once no answer in
+    /// the form is marked any more: it would point at nothing.
+    fn drop_fix_notice_when_all_mended(self) {
+        let Some(root) = self.root.get_untracked() else {
+            return;
+        };
+        if root.query_selector(".problem").ok().flatten().is_none() {
+            if let Ok(Some(notice)) = root.query_selector(".fix-marked") {
+                notice.remove();
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 use super::autosave::Autosave;
 use super::model::Answer;
 use super::respond_api::{get_response, get_section, SubmitResponse};
-use super::round::{ResponseView, SectionHtml};
+use super::round::ResponseView;
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::page_data;
@@ -164,7 +164,14 @@ pub fn SectionPage() -> impl IntoView {
     let locale = use_i18n().get_locale_untracked().as_str();
     let section = page_data(
         move || (key.get(), number.get()),
-        move |(key, number)| get_section(key, number, locale.to_owned()),
+        move |(key, number)| async move {
+            get_section(key, number, locale.to_owned())
+                .await
+                .map(|s| SectionData {
+                    title: s.title,
+                    form: s.form,
+                })
+        },
     );
     view! {
         <Suspense fallback=|| ()>
@@ -175,9 +182,19 @@ pub fn SectionPage() -> impl IntoView {
     }
 }
 
+/// A section page's data as the page keeps it. Its form reaches the browser in the page's
+/// HTML, which hydration leaves as it is, so the hydration data carries only the title: with
+/// the form it would carry tens of kilobytes twice, escaped twice by the server.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+struct SectionData {
+    title: String,
+    #[serde(skip_serializing, default)]
+    form: String,
+}
+
 /// The form as the server wrote it (`respond_form`), with the autosave added.
 #[component]
-fn SectionForm(page: SectionHtml, key: String) -> impl IntoView {
+fn SectionForm(page: SectionData, key: String) -> impl IntoView {
     let autosave = Autosave::new(key, use_i18n());
     view! {
         <Title text=page_title(&page.title) />

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
 use {
-    super::access::{require_respondent, Respondent},
+    super::access::{require_respondent, require_respondent_with_answers, Respondent},
     super::answer_store::{self, Refusal},
     super::model::{AnswerProblem, Template},
     super::round::{answer_from_fields, format_code, SectionView},
@@ -70,9 +70,8 @@ pub async fn get_section(
         tag => crate::ui::parse_locale(tag).map_err(|_| AppError::BadRequest)?,
     };
     let db = ssr::db()?;
-    let who = require_respondent(&db, &key).await?;
+    let (who, answers) = require_respondent_with_answers(&db, &key).await?;
     let template = template_of(&db, &who).await?;
-    let answers = answer_store::answers(&db, &who.response_id).await?;
     let state = (
         who.round.is_open(now_ms()),
         who.response.submitted_at.is_some(),
@@ -85,12 +84,41 @@ pub async fn get_section(
         number,
     )
     .ok_or(AppError::NotFound)?;
+    let kept = use_context::<crate::error::KeptText>().filter(|k| k.path == SaveSection::PATH);
     let failed = use_context::<leptos::server::ServerActionError>()
         .filter(|e| e.path() == SaveSection::PATH)
-        .map(|e| leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(e.err()));
+        .map(|e| leptos::server_fn::error::ServerFnUrlError::<AppError>::decode_err(e.err()))
+        .filter(could_come_from_save_section)
+        .map(|e| match &kept {
+            Some(k) => e.with_kept(&k.fields),
+            None => e,
+        });
     let title = view.section.title.get(locale.as_str()).to_owned();
     let form = super::respond_form::section_form(&view, &url_key(&key), locale, failed.as_ref());
     Ok(SectionHtml { title, form })
+}
+
+/// The error of a refused post comes back in the page's address, where anyone could have
+/// written it: only what `save_section` itself answers is shown, so that a crafted link cannot
+/// put words of its own (a template problem's message, an invented limit) on the page.
+#[cfg(feature = "ssr")]
+fn could_come_from_save_section(error: &AppError) -> bool {
+    use super::model::{LINK_MAX, LONG_TEXT_MAX, SHORT_TEXT_MAX};
+    let AppError::Invalid { fields, .. } = error else {
+        return true;
+    };
+    fields.iter().all(|(name, problem)| match problem {
+        Problem::RoundClosed | Problem::AlreadySubmitted => name == "response",
+        Problem::TooLong { max } => {
+            name.starts_with("answers[") && [SHORT_TEXT_MAX, LONG_TEXT_MAX, LINK_MAX].contains(max)
+        }
+        Problem::OutOfRange
+        | Problem::UnknownChoice
+        | Problem::InvalidUrl
+        | Problem::InvalidCharacters
+        | Problem::Hidden => name.starts_with("answers["),
+        _ => false,
+    })
 }
 
 /// The name of a form field for an item's answer: `answers[B1]`.
@@ -147,7 +175,13 @@ fn checked_changes(
                 };
                 changes.push((id.clone(), answer));
             }
-            Err(p) => checks.fail(&answer_field(id), answer_problem(p)),
+            Err(p) => {
+                let field = answer_field(id);
+                for (name, typed) in sent.get(id).into_iter().flatten() {
+                    checks.keep(&format!("{field}[{name}]"), typed);
+                }
+                checks.fail(&field, answer_problem(p));
+            }
         }
     }
     changes.retain(|(id, answer)| {

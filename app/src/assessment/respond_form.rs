@@ -48,7 +48,7 @@ pub fn section_form(
         });
     let marked = failed
         .is_some_and(|e| matches!(e, AppError::Invalid { fields, .. } if !fields.contains_key("response")))
-        .then(|| view! { <p class="notice notice-error" role="alert">{td_string!(locale, respond_fix_marked)}</p> });
+        .then(|| view! { <p class="notice notice-error fix-marked" role="alert">{td_string!(locale, respond_fix_marked)}</p> });
     let items = view
         .section
         .items
@@ -61,10 +61,10 @@ pub fn section_form(
             let problem = failed
                 .and_then(|e| e.problem(&answer_field(&item.id)))
                 .map(|p| problem_text_in(locale, p));
-            let fields = view
-                .answers
-                .get(&item.id)
-                .map(fields_of)
+            // A refused answer shows what was typed, not what is stored, so nothing is lost.
+            let fields = failed
+                .and_then(|e| kept_fields(e, &item.id))
+                .or_else(|| view.answers.get(&item.id).map(fields_of))
                 .unwrap_or_default();
             item_html(item, &fields, condition, problem, editable, locale)
         })
@@ -240,6 +240,23 @@ fn item_html(
             </fieldset>
         </li>
     }
+}
+
+/// What the respondent typed into an item's fields when its post was refused, if the error
+/// carries it back (`answers[<item>][<field>]`).
+fn kept_fields(error: &AppError, item: &str) -> Option<ItemFields> {
+    let AppError::Invalid { kept, .. } = error else {
+        return None;
+    };
+    let prefix = format!("{}[", answer_field(item));
+    let fields: ItemFields = kept
+        .iter()
+        .filter_map(|(name, typed)| {
+            let field = name.strip_prefix(&prefix)?.strip_suffix(']')?;
+            Some((field.to_owned(), typed.clone()))
+        })
+        .collect();
+    (!fields.is_empty()).then_some(fields)
 }
 
 fn agreement_label(locale: Locale, n: u8) -> &'static str {

@@ -131,13 +131,22 @@ async fn batch_in_transaction(conn: &mut AnyConnection, batch: Vec<Job>) -> Opti
     };
     let mut done = Vec::with_capacity(batch.len());
     let mut sound = true;
+    // How the last job's savepoint ends. It goes to SQLite in one statement with the next
+    // job's savepoint: each statement is a round trip to the connection's thread.
+    let mut end: Option<&str> = None;
     for job in batch {
-        if let Err(e) = (&mut *tx).execute("savepoint cp_queued_write").await {
-            tracing::error!(error = ?e, "a savepoint could not be made");
+        let begin = match end.take() {
+            Some(end) => format!("{end}; savepoint cp_queued_write"),
+            None => "savepoint cp_queued_write".to_owned(),
+        };
+        if let Err(e) = (&mut *tx).execute(begin.as_str()).await {
+            // SQLite rolls a whole transaction back on some errors (a full disk, say): then
+            // nothing of this batch is kept, and every job is told so.
+            tracing::error!(error = ?e, "a savepoint could not be closed or made");
             sound = false;
             break;
         }
-        let end = match AssertUnwindSafe(job(&mut tx)).catch_unwind().await {
+        end = Some(match AssertUnwindSafe(job(&mut tx)).catch_unwind().await {
             Ok(job) => {
                 let end = if job.keep {
                     "release cp_queued_write"
@@ -151,13 +160,12 @@ async fn batch_in_transaction(conn: &mut AnyConnection, batch: Vec<Job>) -> Opti
                 tracing::error!("a queued write panicked");
                 "rollback to cp_queued_write; release cp_queued_write"
             }
-        };
+        });
+    }
+    if let (true, Some(end)) = (sound, end) {
         if let Err(e) = (&mut *tx).execute(end).await {
-            // SQLite rolls a whole transaction back on some errors (a full disk, say): then
-            // nothing of this batch is kept, and every job is told so.
             tracing::error!(error = ?e, "a savepoint could not be closed");
             sound = false;
-            break;
         }
     }
     let committed = if sound {
