@@ -147,6 +147,10 @@ impl Db {
         let pool = AnyPoolOptions::new()
             .max_connections(max_connections)
             .acquire_timeout(Duration::from_secs(10))
+            // sqlx pings a connection before handing it out, a round trip to the connection's
+            // thread on SQLite; a SQLite connection lives in this process and cannot be closed
+            // behind the pool's back, so only PostgreSQL's are checked.
+            .test_before_acquire(engine == Engine::Postgres)
             .after_connect(move |conn, _meta| {
                 Box::pin(async move {
                     if engine == Engine::Sqlite {

@@ -30,23 +30,18 @@ pub(super) fn answers_from_json(raw: &str, response_id: &str) -> Result<Answers,
     serde_json::from_str(raw).map_err(|_| bad_value("answers of response", response_id))
 }
 
-async fn read_answers<'c>(
-    conn: impl sqlx::Executor<'c, Database = Any>,
-    engine: Engine,
-    response_id: &str,
-) -> Result<Answers, AppError> {
-    let sql = format!(
-        "select {} as answers from assessment_answer where response_id = $1",
-        answers_object(engine)
-    );
-    let row = sqlx::query(&sql).bind(response_id).fetch_one(conn).await?;
-    answers_from_json(&row.try_get::<String, _>("answers")?, response_id)
-}
-
 /// A response's answers, by item.
 #[tracing::instrument(skip_all)]
 pub async fn answers(db: &Db, response_id: &str) -> Result<Answers, AppError> {
-    read_answers(&db.pool, db.engine, response_id).await
+    let sql = format!(
+        "select {} as answers from assessment_answer where response_id = $1",
+        answers_object(db.engine)
+    );
+    let row = sqlx::query(&sql)
+        .bind(response_id)
+        .fetch_one(&db.pool)
+        .await?;
+    answers_from_json(&row.try_get::<String, _>("answers")?, response_id)
 }
 
 fn item_answer(r: &AnyRow) -> Result<(String, Answer), AppError> {
@@ -82,22 +77,24 @@ impl Target {
         }
     }
 
-    /// Reads, inside the write, what decides whether it may go on: the round open, the response
-    /// neither submitted nor withdrawn. Touching the response row first (marking it started,
-    /// which a refused write undoes) takes its write lock (on SQLite the write holds the
-    /// database's), so a submit, reopen or withdrawal of this response waits for the write; on
-    /// PostgreSQL the round row is share-locked too, so a close waits as well, and a close
-    /// committed first is seen.
-    async fn refusal(&self, conn: &mut AnyConnection) -> Result<Option<Refusal>, AppError> {
-        // One statement: it is a round trip to SQLite's thread on the task that commits every
-        // write.
+    /// Reads, inside the write, what decides whether it may go on (the round open, the
+    /// response neither submitted nor withdrawn) and, when it may, the response's answers.
+    /// Touching the response row first (marking it started, which a refused write undoes)
+    /// takes its write lock (on SQLite the write holds the database's), so a submit, reopen or
+    /// withdrawal of this response waits for the write; on PostgreSQL the round row is
+    /// share-locked too, so a close waits as well, and a close committed first is seen. One
+    /// statement: on SQLite it is a round trip to the connection's thread on the task that
+    /// commits every write.
+    async fn begin(&self, conn: &mut AnyConnection) -> Result<Result<Answers, Refusal>, AppError> {
         let lock = self.engine.share_lock();
-        let response = sqlx::query(&format!(
+        let object = answers_object(self.engine);
+        let row = sqlx::query(&format!(
             "update assessment_response set updated_at = $1, started_at = coalesce(started_at, $1)
              where response_id = $2
              returning submitted_at, revoked_at,
                (select closed_at from assessment_round where round_id = $3{lock}) as closed_at,
-               (select closes_at from assessment_round where round_id = $3{lock}) as closes_at"
+               (select closes_at from assessment_round where round_id = $3{lock}) as closes_at,
+               (select {object} from assessment_answer where response_id = $2) as answers"
         ))
         .bind(now_ms())
         .bind(&self.response_id)
@@ -105,22 +102,20 @@ impl Target {
         .fetch_one(&mut *conn)
         .await?;
         let now = now_ms();
-        let closed_at: Option<i64> = response.try_get("closed_at")?;
-        let closes_at: Option<i64> = response.try_get("closes_at")?;
-        Ok(
-            if response.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
-                Some(Refusal::Withdrawn)
-            } else if closed_at.is_some() || closes_at.is_some_and(|c| now >= c) {
-                Some(Refusal::RoundClosed)
-            } else if response
-                .try_get::<Option<i64>, _>("submitted_at")?
-                .is_some()
-            {
-                Some(Refusal::Submitted)
-            } else {
-                None
-            },
-        )
+        let closed_at: Option<i64> = row.try_get("closed_at")?;
+        let closes_at: Option<i64> = row.try_get("closes_at")?;
+        Ok(if row.try_get::<Option<i64>, _>("revoked_at")?.is_some() {
+            Err(Refusal::Withdrawn)
+        } else if closed_at.is_some() || closes_at.is_some_and(|c| now >= c) {
+            Err(Refusal::RoundClosed)
+        } else if row.try_get::<Option<i64>, _>("submitted_at")?.is_some() {
+            Err(Refusal::Submitted)
+        } else {
+            Ok(answers_from_json(
+                &row.try_get::<String, _>("answers")?,
+                &self.response_id,
+            )?)
+        })
     }
 
     /// Writes answers (item, JSON) in one statement, replacing those stored for the same items.
@@ -172,10 +167,6 @@ impl Target {
         query.execute(&mut *conn).await?;
         Ok(())
     }
-
-    async fn answers(&self, conn: &mut AnyConnection) -> Result<Answers, AppError> {
-        read_answers(&mut *conn, self.engine, &self.response_id).await
-    }
 }
 
 /// Saves the changes (`None` removes an answer) that `plan` makes of the answers as stored in
@@ -191,10 +182,10 @@ pub async fn save_answers<Found: Send + 'static>(
     let target = Target::of(db, who);
     db.write(move |conn| {
         async move {
-            if let Some(refusal) = target.refusal(conn).await? {
-                return Ok(Outcome::Undo(Err(refusal)));
-            }
-            let mut answers = target.answers(conn).await?;
+            let mut answers = match target.begin(conn).await? {
+                Ok(answers) => answers,
+                Err(refusal) => return Ok(Outcome::Undo(Err(refusal))),
+            };
             let (changes, found) = plan(&answers);
             // Each statement is a round trip to SQLite's thread on the one task that commits
             // every write: what did not change is not written, the rest in two statements.
@@ -239,10 +230,10 @@ pub async fn submit<Missing: Send + 'static>(
     let target = Target::of(db, who);
     db.write(move |conn| {
         async move {
-            if let Some(refusal) = target.refusal(conn).await? {
-                return Ok(Outcome::Undo(Err(refusal)));
-            }
-            let answers = target.answers(conn).await?;
+            let answers = match target.begin(conn).await? {
+                Ok(answers) => answers,
+                Err(refusal) => return Ok(Outcome::Undo(Err(refusal))),
+            };
             let scores = match judge(&answers) {
                 Ok(scores) => scores,
                 Err(missing) => return Ok(Outcome::Undo(Ok(missing))),
