@@ -4,7 +4,7 @@
 use super::autosave::Autosave;
 use super::model::Answer;
 use super::respond_api::{get_response, get_section, SubmitResponse};
-use super::round::ResponseView;
+use super::round::{ResponseView, SectionHtml};
 use crate::error::AppError;
 use crate::i18n::*;
 use crate::ui::page_data;
@@ -162,39 +162,71 @@ pub fn SectionPage() -> impl IntoView {
     // The language changes by a form the server answers with a new page, so the one this page
     // was drawn in is the one its form is written in.
     let locale = use_i18n().get_locale_untracked().as_str();
-    let section = page_data(
-        move || (key.get(), number.get()),
-        move |(key, number)| async move {
-            get_section(key, number, locale.to_owned())
-                .await
-                .map(|s| SectionData {
-                    title: s.title,
-                    form: s.form,
-                })
-        },
-    );
+    // On the server the form goes into the page's HTML but not into its hydration data, where
+    // it would be sent, and escaped, a second time: hydration leaves what `inner_html` wrote as
+    // it is. (A data type of the page's own did the same, and made the main WebAssembly 38 KB
+    // larger; so the browser's side of this page stays as it was.)
+    #[cfg(feature = "ssr")]
+    let held = HeldForm::default();
+    #[cfg(feature = "ssr")]
+    let fetch = {
+        let held = held.clone();
+        move |(key, number): (String, usize)| {
+            let held = held.clone();
+            async move {
+                get_section(key, number, locale.to_owned())
+                    .await
+                    .map(|page| held.hold(page))
+            }
+        }
+    };
+    #[cfg(not(feature = "ssr"))]
+    let fetch = move |(key, number)| get_section(key, number, locale.to_owned());
+    let section = page_data(move || (key.get(), number.get()), fetch);
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                or_error_page(section.await, move |page| view! { <SectionForm page key=key.get_untracked() /> })
-            })}
+            {move || {
+                #[cfg(feature = "ssr")]
+                let held = held.clone();
+                Suspend::new(async move {
+                    or_error_page(section.await, move |page| {
+                        #[cfg(feature = "ssr")]
+                        let page = held.put_back(page);
+                        view! { <SectionForm page key=key.get_untracked() /> }
+                    })
+                })
+            }}
         </Suspense>
     }
 }
 
-/// A section page's data as the page keeps it. Its form reaches the browser in the page's
-/// HTML, which hydration leaves as it is, so the hydration data carries only the title: with
-/// the form it would carry tens of kilobytes twice, escaped twice by the server.
-#[derive(Clone, serde::Serialize, serde::Deserialize)]
-struct SectionData {
-    title: String,
-    #[serde(skip_serializing, default)]
-    form: String,
+/// A section page's form between its fetch and its view, on the server (see `SectionPage`).
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default)]
+struct HeldForm(std::sync::Arc<std::sync::Mutex<String>>);
+
+#[cfg(feature = "ssr")]
+impl HeldForm {
+    /// Takes the form out of the page's data, which is then serialised without it.
+    fn hold(&self, mut page: SectionHtml) -> SectionHtml {
+        if let Ok(mut held) = self.0.lock() {
+            *held = std::mem::take(&mut page.form);
+        }
+        page
+    }
+
+    /// Puts the form back for the view that writes it into the HTML.
+    fn put_back(&self, mut page: SectionHtml) -> SectionHtml {
+        if let Ok(held) = self.0.lock() {
+            page.form.clone_from(&held);
+        }
+        page
+    }
 }
 
 /// The form as the server wrote it (`respond_form`), with the autosave added.
 #[component]
-fn SectionForm(page: SectionData, key: String) -> impl IntoView {
+fn SectionForm(page: SectionHtml, key: String) -> impl IntoView {
     let autosave = Autosave::new(key, use_i18n());
     view! {
         <Title text=page_title(&page.title) />
