@@ -30,20 +30,6 @@ pub(super) fn answers_from_json(raw: &str, response_id: &str) -> Result<Answers,
     serde_json::from_str(raw).map_err(|_| bad_value("answers of response", response_id))
 }
 
-/// A response's answers, by item.
-#[tracing::instrument(skip_all)]
-pub async fn answers(db: &Db, response_id: &str) -> Result<Answers, AppError> {
-    let sql = format!(
-        "select {} as answers from assessment_answer where response_id = $1",
-        answers_object(db.engine)
-    );
-    let row = sqlx::query(&sql)
-        .bind(response_id)
-        .fetch_one(&db.pool)
-        .await?;
-    answers_from_json(&row.try_get::<String, _>("answers")?, response_id)
-}
-
 fn item_answer(r: &AnyRow) -> Result<(String, Answer), AppError> {
     let raw: String = r.try_get("answer")?;
     // The answer's text is the respondent's: the log names the item, never what they wrote.

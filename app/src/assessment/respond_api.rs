@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use {
     super::access::{require_respondent, require_respondent_with_answers, Respondent},
     super::answer_store::{self, Refusal},
-    super::model::{AnswerProblem, Template},
+    super::model::{AnswerProblem, Answers, Template},
     super::round::{answer_from_fields, format_code, SectionView},
     super::round_store as store,
     super::score::ResponseScore,
@@ -31,9 +31,8 @@ async fn template_of(
 }
 
 #[cfg(feature = "ssr")]
-async fn view(db: &Db, who: Respondent) -> Result<ResponseView, AppError> {
+async fn view(db: &Db, who: Respondent, answers: Answers) -> Result<ResponseView, AppError> {
     let template = template_of(db, &who).await?;
-    let answers = answer_store::answers(db, &who.response_id).await?;
     let region_name = store::round_view(db, who.round.clone()).await?.region_name;
     Ok(ResponseView {
         response_id: who.response_id,
@@ -51,8 +50,8 @@ async fn view(db: &Db, who: Respondent) -> Result<ResponseView, AppError> {
 #[server(endpoint = "assessment/response")]
 pub async fn get_response(key: String) -> Result<ResponseView, AppError> {
     let db = ssr::db()?;
-    let who = require_respondent(&db, &key).await?;
-    view(&db, who).await
+    let (who, answers) = require_respondent_with_answers(&db, &key).await?;
+    view(&db, who, answers).await
 }
 
 /// One section of the response a key opens, as its page shows it, in `locale` (English when

@@ -42,7 +42,7 @@ pub enum ResponseKey<'a> {
 }
 
 /// A response with its round, in one statement: every request of a respondent starts here.
-/// With `answers`, the response's answers come in the same statement (a section page's view).
+/// With `answers`, the response's answers come in the same statement (a respondent's pages).
 #[tracing::instrument(skip_all)]
 pub async fn response_with_round(
     db: &Db,
