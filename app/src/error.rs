@@ -64,6 +64,18 @@ pub enum Problem {
     RemindedRecently,
     /// Nobody to remind: submitted, withdrawn, or invited by link (no address on the platform).
     NotRemindable,
+    /// Two entries of a list are the same (ignoring case).
+    Duplicate {
+        text: String,
+    },
+    TooFewChoices {
+        min: usize,
+    },
+    TooManyChoices {
+        max: usize,
+    },
+    /// The workshop's facilitator has closed it to newcomers.
+    JoiningLocked,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

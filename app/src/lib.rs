@@ -38,6 +38,7 @@ pub mod identity;
 pub mod registry;
 pub mod text;
 pub mod ui;
+pub mod workshop;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -60,6 +61,7 @@ use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use registry::pages::OrganisationsRoute;
+use workshop::pages::{JoinLiveRoute, LiveRoute, WorkshopRoute, WorkshopsRoute};
 
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -179,6 +181,18 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("join/:code") view={Lazy::<JoinRoute>::new()} ssr=SsrMode::Async />
+                        <Route
+                            path=path!("workshops")
+                            view={Lazy::<WorkshopsRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("workshops/:id")
+                            view={Lazy::<WorkshopRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route path=path!("live") view={Lazy::<JoinLiveRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("live/:code") view={Lazy::<LiveRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("reviews/:id") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                         <Route
                             path=path!("admin/templates")

@@ -49,3 +49,37 @@ test('each answer is saved as it is given, and a save that cannot reach the serv
   );
   await respondent.close();
 });
+
+test('a section reached from the overview by a click in the hydrated page shows its questions and saves answers', async ({ page, browser }, info) => {
+  await startRound(page, `Section by click ${info.project.name} ${Date.now()}`);
+  await page.getByLabel('Whom the link is for').fill('Ana');
+  await page.getByRole('button', { name: 'Create a personal link' }).click();
+  const href = (await page.getByRole('link', { name: /^\/respond\// }).getAttribute('href'))!;
+
+  const respondent = await browser.newContext({ viewport: page.viewportSize() });
+  const phone = await respondent.newPage();
+  await phone.goto(href);
+  await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  const sectionLinks = phone.locator(`a[href="${href}/2"]`);
+  await expect(sectionLinks).toHaveCount(1);
+  // The page's code must not be fetched again: the click is handled in the page.
+  let documentLoads = 0;
+  phone.on('request', (r) => {
+    if (r.resourceType() === 'document') documentLoads += 1;
+  });
+  await sectionLinks.click();
+  await expect(phone).toHaveURL(new RegExp(`${href}/2$`));
+
+  const b1 = phone.getByRole('group', { name: /^B1 / });
+  await expect(b1).toBeVisible();
+  await b1.getByRole('group', { name: 'Today' }).getByLabel('2 · To be improved').check();
+  await expect(phone.getByRole('status').filter({ hasText: 'All answers on this page are saved.' })).toBeVisible();
+  expect(documentLoads).toBe(0);
+  await expectAccessible(phone);
+
+  await phone.reload();
+  await expect(
+    phone.getByRole('group', { name: /^B1 / }).getByRole('group', { name: 'Today' }).getByLabel('2 · To be improved'),
+  ).toBeChecked();
+  await respondent.close();
+});

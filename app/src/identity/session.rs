@@ -89,8 +89,16 @@ fn dummy_hash() -> &'static str {
     })
 }
 
-fn token_hash(token: &str) -> String {
+/// What the database keeps of a secret token a browser holds in a cookie.
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A fresh secret token: 256 random bits, hex.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut bytes);
+    hex::encode(bytes)
 }
 
 /// Remembers the reader's language. Not HttpOnly: leptos_i18n sets it from the page as well.
@@ -108,9 +116,7 @@ pub async fn start_session(
     locale: &str,
 ) -> Result<(), AppError> {
     let db = ssr::db()?;
-    let mut bytes = [0u8; 32];
-    rand::thread_rng().fill_bytes(&mut bytes);
-    let token = hex::encode(bytes);
+    let token = new_token();
     let now = now_ms();
     let session = store::NewSession {
         token_hash: &token_hash(&token),

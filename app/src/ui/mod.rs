@@ -137,6 +137,14 @@ pub fn problem_text_in(locale: Locale, problem: &Problem) -> String {
         Problem::MailLimit => td_string!(locale, problem_mail_limit).to_string(),
         Problem::RemindedRecently => td_string!(locale, problem_reminded_recently).to_string(),
         Problem::NotRemindable => td_string!(locale, problem_not_remindable).to_string(),
+        Problem::Duplicate { text } => td_string!(locale, problem_duplicate, text).to_string(),
+        Problem::TooFewChoices { min } => {
+            td_string!(locale, problem_too_few_choices, min = *min).to_string()
+        }
+        Problem::TooManyChoices { max } => {
+            td_string!(locale, problem_too_many_choices, max = *max).to_string()
+        }
+        Problem::JoiningLocked => td_string!(locale, problem_joining_locked).to_string(),
     }
 }
 
@@ -387,6 +395,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             match user.await {
                 Ok(Some(u)) => view! {
                     <li><a href="/assessments">{t!(i18n, nav_assessments)}</a></li>
+                    <li><a href="/workshops">{t!(i18n, nav_workshops)}</a></li>
                     {u.is_admin().then(|| view! { <li><a href="/admin">{t!(i18n, nav_admin)}</a></li> })}
                     <li><a href="/account">{t!(i18n, nav_account)}</a></li>
                     <li>

@@ -1,0 +1,465 @@
+//! Workshops and their agendas: the activities a facilitator prepares, the rules their settings
+//! keep, and the six-letter code participants join by. Pure, shared by the server and the
+//! browser.
+
+use crate::assessment::round::CODE_ALPHABET;
+use crate::error::{Checks, Problem};
+use crate::text::bounded_text;
+use serde::{Deserialize, Serialize};
+
+pub const TITLE_MAX: usize = 120;
+pub const PROMPT_MAX: usize = 200;
+/// One poll option or rating statement, in letters.
+pub const CHOICE_MAX: usize = 80;
+pub const CHOICES_MAX: usize = 12;
+pub const POLL_OPTIONS_MIN: usize = 2;
+pub const ACTIVITIES_MAX: usize = 50;
+pub const NICKNAME_MAX: usize = 30;
+/// How many words one person may add to a word cloud.
+pub const WORDS_PER_PERSON_MAX: u8 = 10;
+pub const TIMER_SECONDS_MIN: u32 = 10;
+pub const TIMER_SECONDS_MAX: u32 = 3 * 60 * 60;
+/// A join code: six letters of [`CODE_ALPHABET`], about 594 million codes, short enough to
+/// read off a projector and type on a phone.
+pub const JOIN_CODE_LETTERS: usize = 6;
+
+/// The scale statements of a rating activity are rated on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scale {
+    /// 0 (no information) to 5 (excellent), the assessment scale.
+    Evidence,
+    /// 1 (strongly disagree) to 5 (strongly agree).
+    Agreement,
+}
+
+/// What an activity asks of the room, with its settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Settings {
+    /// One or several of the options; `correct` (an option's index) is shown only on reveal.
+    Poll {
+        options: Vec<String>,
+        multiple: bool,
+        correct: Option<usize>,
+    },
+    /// Each statement rated on the scale.
+    Rating {
+        statements: Vec<String>,
+        scale: Scale,
+    },
+    /// Short entries, up to `per_person` from each participant.
+    WordCloud { per_person: u8 },
+    /// Questions from the room, upvoted and moderated; `anonymous`: askers may leave their
+    /// name off.
+    Questions { anonymous: bool },
+    /// A countdown everyone sees.
+    Timer { seconds: u32 },
+}
+
+/// The kinds of activity, by the name the agenda form sends.
+pub const KINDS: [&str; 5] = ["poll", "rating", "word_cloud", "questions", "timer"];
+
+impl Settings {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Settings::Poll { .. } => "poll",
+            Settings::Rating { .. } => "rating",
+            Settings::WordCloud { .. } => "word_cloud",
+            Settings::Questions { .. } => "questions",
+            Settings::Timer { .. } => "timer",
+        }
+    }
+}
+
+/// One step of a workshop's agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Activity {
+    pub activity_id: String,
+    pub prompt: String,
+    pub settings: Settings,
+}
+
+/// A workshop as its facilitator prepares and runs it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Workshop {
+    pub workshop_id: String,
+    pub title: String,
+    /// The language tag of the room (`en`, `hr`…): the participants' pages speak it.
+    pub language: String,
+    pub code: String,
+    pub joining_locked: bool,
+    pub anonymous_allowed: bool,
+    pub activities: Vec<Activity>,
+    pub participants: Vec<Participant>,
+}
+
+/// Someone who joined; `nickname` is `None` for who joined anonymously.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    pub participant_id: String,
+    pub nickname: Option<String>,
+    pub joined_at: i64,
+}
+
+/// A line of the facilitator's list of workshops.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkshopSummary {
+    pub workshop_id: String,
+    pub title: String,
+    pub code: String,
+    pub activities: i64,
+    pub participants: i64,
+}
+
+/// What the participant's page shows: the workshop, and who the visitor is in it, if they
+/// joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Room {
+    pub title: String,
+    pub code: String,
+    pub joining_locked: bool,
+    pub anonymous_allowed: bool,
+    /// The visitor joined.
+    pub joined: bool,
+    /// Their nickname once they joined (`None`: anonymously).
+    pub nickname: Option<String>,
+}
+
+/// The agenda form, as posted: every field as typed. Which fields count depends on `kind`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ActivityForm<'a> {
+    pub kind: &'a str,
+    pub prompt: &'a str,
+    /// Poll options or rating statements, one per line.
+    pub lines: &'a str,
+    pub multiple: bool,
+    pub anonymous: bool,
+    /// The number (from 1) of the poll's correct option, or empty.
+    pub correct: &'a str,
+    pub scale: &'a str,
+    pub per_person: &'a str,
+    pub minutes: &'a str,
+}
+
+/// Reads the agenda form into an activity's prompt and settings, recording each field's
+/// problem in `checks`.
+pub fn parse_activity(form: &ActivityForm, checks: &mut Checks) -> Option<(String, Settings)> {
+    let prompt = checks.check("prompt", bounded_text(form.prompt, PROMPT_MAX));
+    let settings = match form.kind {
+        "poll" => {
+            let options = checks.check("lines", choices(form.lines, POLL_OPTIONS_MIN));
+            let correct = checks.check(
+                "correct",
+                correct_option(form.correct, options.as_ref().map_or(0, Vec::len)),
+            );
+            options
+                .zip(correct)
+                .map(|(options, correct)| Settings::Poll {
+                    options,
+                    multiple: form.multiple,
+                    correct,
+                })
+        }
+        "rating" => {
+            let statements = checks.check("lines", choices(form.lines, 1));
+            let scale = checks.check(
+                "scale",
+                match form.scale {
+                    "evidence" => Ok(Scale::Evidence),
+                    "agreement" => Ok(Scale::Agreement),
+                    _ => Err(Problem::UnknownChoice),
+                },
+            );
+            statements
+                .zip(scale)
+                .map(|(statements, scale)| Settings::Rating { statements, scale })
+        }
+        "word_cloud" => checks
+            .check(
+                "per_person",
+                whole_number(form.per_person, 1, u32::from(WORDS_PER_PERSON_MAX)),
+            )
+            .map(|n| Settings::WordCloud {
+                per_person: n as u8,
+            }),
+        "questions" => Some(Settings::Questions {
+            anonymous: form.anonymous,
+        }),
+        "timer" => checks
+            .check(
+                "minutes",
+                minutes(form.minutes).and_then(|s| {
+                    if (TIMER_SECONDS_MIN..=TIMER_SECONDS_MAX).contains(&s) {
+                        Ok(s)
+                    } else {
+                        Err(Problem::OutOfRange)
+                    }
+                }),
+            )
+            .map(|seconds| Settings::Timer { seconds }),
+        _ => {
+            checks.fail("kind", Problem::UnknownChoice);
+            None
+        }
+    };
+    prompt.zip(settings)
+}
+
+/// The non-empty lines of `raw`, each a short one-line text: at least `min`, at most
+/// [`CHOICES_MAX`], no two alike (ignoring case).
+fn choices(raw: &str, min: usize) -> Result<Vec<String>, Problem> {
+    let mut lines = Vec::new();
+    for line in raw.lines().filter(|l| !l.trim().is_empty()) {
+        let line = bounded_text(line, CHOICE_MAX)?;
+        if lines
+            .iter()
+            .any(|l: &String| l.to_lowercase() == line.to_lowercase())
+        {
+            return Err(Problem::Duplicate { text: line });
+        }
+        lines.push(line);
+    }
+    if lines.len() < min {
+        return Err(Problem::TooFewChoices { min });
+    }
+    if lines.len() > CHOICES_MAX {
+        return Err(Problem::TooManyChoices { max: CHOICES_MAX });
+    }
+    Ok(lines)
+}
+
+fn correct_option(raw: &str, options: usize) -> Result<Option<usize>, Problem> {
+    if raw.trim().is_empty() {
+        return Ok(None);
+    }
+    let n = whole_number(raw, 1, options as u32)?;
+    Ok(Some(n as usize - 1))
+}
+
+fn whole_number(raw: &str, min: u32, max: u32) -> Result<u32, Problem> {
+    let n: u32 = raw.trim().parse().map_err(|_| Problem::OutOfRange)?;
+    if (min..=max).contains(&n) {
+        Ok(n)
+    } else {
+        Err(Problem::OutOfRange)
+    }
+}
+
+/// A duration typed as minutes (`5`) or minutes and seconds (`1:30`), in seconds.
+fn minutes(raw: &str) -> Result<u32, Problem> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Err(Problem::Required);
+    }
+    let (m, s) = raw.split_once(':').unwrap_or((raw, "0"));
+    let m: u32 = m.trim().parse().map_err(|_| Problem::OutOfRange)?;
+    let s: u32 = s.trim().parse().map_err(|_| Problem::OutOfRange)?;
+    if s >= 60 {
+        return Err(Problem::OutOfRange);
+    }
+    m.checked_mul(60)
+        .and_then(|m| m.checked_add(s))
+        .ok_or(Problem::OutOfRange)
+}
+
+/// `90` → `1:30`.
+pub fn clock(seconds: u32) -> String {
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+/// A join code as typed (any case, spaces or dashes) made comparable.
+pub fn normalise_join_code(raw: &str) -> String {
+    raw.chars()
+        .filter(|c| !matches!(c, '-' | ' '))
+        .map(|c| c.to_ascii_uppercase())
+        .collect()
+}
+
+/// Whether a normalised code could be a workshop's.
+pub fn is_join_code(code: &str) -> bool {
+    code.len() == JOIN_CODE_LETTERS && code.bytes().all(|b| CODE_ALPHABET.contains(&b))
+}
+
+/// A participant's nickname: empty means anonymous, which the workshop must allow.
+pub fn nickname(raw: &str, anonymous_allowed: bool) -> Result<Option<String>, Problem> {
+    if raw.trim().is_empty() {
+        return if anonymous_allowed {
+            Ok(None)
+        } else {
+            Err(Problem::Required)
+        };
+    }
+    bounded_text(raw, NICKNAME_MAX).map(Some)
+}
+
+/// A fresh join code.
+#[cfg(feature = "ssr")]
+pub fn new_join_code() -> String {
+    use rand::Rng;
+    let mut rng = rand::thread_rng();
+    (0..JOIN_CODE_LETTERS)
+        .map(|_| char::from(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())]))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::AppError;
+
+    fn parsed(form: ActivityForm) -> Result<(String, Settings), AppError> {
+        let mut checks = Checks::default();
+        let activity = parse_activity(&form, &mut checks);
+        checks.finish()?;
+        Ok(activity.expect("no problem, so an activity"))
+    }
+
+    fn problem(form: ActivityForm, field: &str) -> Problem {
+        match parsed(form) {
+            Err(AppError::Invalid { fields, .. }) => fields[field].clone(),
+            other => panic!("expected a problem at {field}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_poll_takes_its_options_one_per_line_and_an_optional_correct_one() {
+        let form = ActivityForm {
+            kind: "poll",
+            prompt: " Which instrument first? ",
+            lines: "Vouchers\n\n  Cluster grants \nTraining\n",
+            correct: "2",
+            ..ActivityForm::default()
+        };
+        assert_eq!(
+            parsed(form).unwrap(),
+            (
+                "Which instrument first?".to_owned(),
+                Settings::Poll {
+                    options: vec![
+                        "Vouchers".into(),
+                        "Cluster grants".into(),
+                        "Training".into()
+                    ],
+                    multiple: false,
+                    correct: Some(1),
+                }
+            )
+        );
+    }
+
+    #[test]
+    fn a_poll_needs_two_different_options_and_a_correct_answer_among_them() {
+        let poll = |lines, correct| ActivityForm {
+            kind: "poll",
+            prompt: "Q",
+            lines,
+            correct,
+            ..ActivityForm::default()
+        };
+        assert_eq!(
+            problem(poll("Only one", ""), "lines"),
+            Problem::TooFewChoices { min: 2 }
+        );
+        assert_eq!(
+            problem(poll("Yes\nyes", ""), "lines"),
+            Problem::Duplicate { text: "yes".into() }
+        );
+        assert_eq!(
+            problem(poll("Yes\nNo", "3"), "correct"),
+            Problem::OutOfRange
+        );
+        let many = (0..13).map(|n| format!("Option {n}\n")).collect::<String>();
+        assert_eq!(
+            problem(poll(&many, ""), "lines"),
+            Problem::TooManyChoices { max: 12 }
+        );
+    }
+
+    #[test]
+    fn every_kind_checks_its_own_settings_and_an_unknown_kind_is_refused() {
+        let form = |kind, per_person, minutes| ActivityForm {
+            kind,
+            prompt: "Go",
+            lines: "Strong links between firms",
+            scale: "agreement",
+            per_person,
+            minutes,
+            ..ActivityForm::default()
+        };
+        assert_eq!(
+            parsed(form("rating", "", "")).unwrap().1,
+            Settings::Rating {
+                statements: vec!["Strong links between firms".into()],
+                scale: Scale::Agreement,
+            }
+        );
+        assert_eq!(
+            parsed(form("word_cloud", "3", "")).unwrap().1,
+            Settings::WordCloud { per_person: 3 }
+        );
+        assert_eq!(
+            problem(form("word_cloud", "11", ""), "per_person"),
+            Problem::OutOfRange
+        );
+        assert_eq!(
+            parsed(form("timer", "", "1:30")).unwrap().1,
+            Settings::Timer { seconds: 90 }
+        );
+        assert_eq!(
+            problem(form("timer", "", "0:05"), "minutes"),
+            Problem::OutOfRange
+        );
+        assert_eq!(
+            problem(form("timer", "", "1:75"), "minutes"),
+            Problem::OutOfRange
+        );
+        assert_eq!(problem(form("timer", "", ""), "minutes"), Problem::Required);
+        assert_eq!(
+            problem(form("vote", "", ""), "kind"),
+            Problem::UnknownChoice
+        );
+        for kind in KINDS {
+            let two_lines = ActivityForm {
+                lines: "Firms\nResearch",
+                ..form(kind, "2", "5")
+            };
+            let settings = parsed(two_lines).unwrap().1;
+            assert_eq!(settings.kind(), kind);
+        }
+    }
+
+    #[test]
+    fn settings_are_stored_as_json_tagged_with_their_kind() {
+        let settings = Settings::WordCloud { per_person: 3 };
+        let json = serde_json::to_string(&settings).unwrap();
+        assert_eq!(json, r#"{"kind":"word_cloud","per_person":3}"#);
+        assert_eq!(serde_json::from_str::<Settings>(&json).unwrap(), settings);
+    }
+
+    #[test]
+    fn a_join_code_is_read_in_any_case_with_spaces_or_dashes() {
+        assert_eq!(normalise_join_code(" abc-d 23 "), "ABCD23");
+        assert!(is_join_code("ABCD23"));
+        assert!(!is_join_code("ABCD2"));
+        assert!(!is_join_code("ABCD20"), "0 is not in the alphabet");
+        assert!(is_join_code(&new_join_code()));
+    }
+
+    #[test]
+    fn an_empty_nickname_is_anonymous_only_where_the_workshop_allows_it() {
+        assert_eq!(nickname("  ", true), Ok(None));
+        assert_eq!(nickname("", false), Err(Problem::Required));
+        assert_eq!(nickname(" Ana ", false), Ok(Some("Ana".into())));
+        assert_eq!(
+            nickname(&"x".repeat(31), true),
+            Err(Problem::TooLong { max: 30 })
+        );
+    }
+
+    #[test]
+    fn a_clock_shows_minutes_and_seconds() {
+        assert_eq!(clock(90), "1:30");
+        assert_eq!(clock(3600), "60:00");
+    }
+}
