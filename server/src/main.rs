@@ -87,12 +87,13 @@ async fn run(cli: Cli) -> StartupResult<()> {
                     other => other.to_string(),
                 })?;
             println!(
-                "added {} organisations, {} people and {} finished assessment rounds ({} responses); \
-                 every demo account's password is {}",
+                "added {} organisations, {} people, {} finished assessment rounds ({} responses) \
+                 and a prepared workshop (join code {}); every demo account's password is {}",
                 seeded.organisations,
                 seeded.people,
                 seeded.rounds,
                 seeded.responses,
+                seeded.workshop_code,
                 app::demo::DEMO_PASSWORD
             );
         }

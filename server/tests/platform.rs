@@ -256,6 +256,12 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
             2,
             "Croatia's round is peer reviewed"
         );
+        assert_eq!(seeded.workshop_code.len(), 6);
+        assert_eq!(
+            app.count("select count(*) from workshop_activity").await,
+            5,
+            "a workshop is prepared, with its agenda"
+        );
     })
     .await;
 }

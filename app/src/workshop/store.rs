@@ -1,5 +1,5 @@
 //! SQL for workshops, their agendas and their participants, and the proofs of who may act on
-//! a workshop ([`Owner`], [`Joined`]) that the functions changing one demand.
+//! a workshop ([`Owner`]) that the functions changing one demand.
 
 use super::model::{
     new_join_code, Activity, Participant, Settings, Workshop, WorkshopSummary, ACTIVITIES_MAX,
@@ -109,6 +109,45 @@ pub async fn create(
     Err(AppError::Internal)
 }
 
+/// Inserts a prepared workshop with its agenda through `conn` (the demo's transaction);
+/// answers its join code.
+pub async fn insert_prepared(
+    conn: &mut sqlx::AnyConnection,
+    owner_id: &str,
+    title: &str,
+    language: &str,
+    agenda: &[(&str, Settings)],
+) -> Result<String, AppError> {
+    let (id, code, now) = (new_id(), new_join_code(), now_ms());
+    sqlx::query(
+        "insert into workshop (workshop_id, owner_id, title, language, code, created_at, updated_at)
+         values ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(&id)
+    .bind(owner_id)
+    .bind(title)
+    .bind(language)
+    .bind(&code)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    for (position, (prompt, settings)) in agenda.iter().enumerate() {
+        sqlx::query(
+            "insert into workshop_activity (activity_id, workshop_id, position, kind, prompt, settings)
+             values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(new_id())
+        .bind(&id)
+        .bind(position as i64)
+        .bind(settings.kind())
+        .bind(*prompt)
+        .bind(serde_json::to_string(settings).map_err(|_| AppError::Internal)?)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(code)
+}
+
 /// The workshops a person runs (all of them for an administrator), newest first.
 pub async fn owned(db: &Db, me: &SignedIn) -> Result<Vec<WorkshopSummary>, AppError> {
     let rows = sqlx::query(
@@ -196,8 +235,8 @@ pub async fn add_activity(
     settings: &Settings,
 ) -> Result<(), AppError> {
     let workshop_id = owner.workshop().workshop_id.clone();
+    let kind = settings.kind();
     let settings = serde_json::to_string(settings).map_err(|_| AppError::Internal)?;
-    let kind = settings_kind(&settings)?;
     db.write(move |conn| {
         async move {
             let (count, last): (i64, Option<i64>) = sqlx::query_as(
@@ -232,15 +271,6 @@ pub async fn add_activity(
         .boxed()
     })
     .await
-}
-
-/// The `kind` column repeats the settings' tag, so that SQL can count activities by kind.
-fn settings_kind(json: &str) -> Result<String, AppError> {
-    let value: serde_json::Value = serde_json::from_str(json).map_err(|_| AppError::Internal)?;
-    value["kind"]
-        .as_str()
-        .map(str::to_owned)
-        .ok_or(AppError::Internal)
 }
 
 async fn touch(conn: &mut sqlx::AnyConnection, workshop_id: &str) -> Result<(), AppError> {

@@ -1,0 +1,66 @@
+import { expect, test } from '@playwright/test';
+import { ADMIN, expectAccessible, signIn } from './helpers';
+
+test('a facilitator prepares an agenda and participants join by its code on their phones', async ({ page, browser }, info) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  // Followed by address: see templates.spec.ts on client-side moves into lazy routes.
+  await expect(page.getByRole('link', { name: 'Workshops' })).toHaveAttribute('href', '/workshops');
+  await page.goto('/workshops');
+  await expect(page.getByRole('heading', { level: 1, name: 'Workshops' })).toBeVisible();
+  const title = `Focus group ${info.project.name} ${Date.now()}`;
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Create the workshop' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+
+  // A poll with one option is refused at its field, and what was typed stays.
+  await page.getByLabel('Kind of activity').selectOption('poll');
+  await page.getByLabel('Question or instruction').fill('Which instrument first?');
+  await page.getByLabel('Options or statements').fill('Vouchers');
+  await page.getByRole('button', { name: 'Add to the agenda' }).click();
+  await expect(page.getByText('Please give at least 2, one per line.')).toBeVisible();
+  await expect(page.getByLabel('Question or instruction')).toHaveValue('Which instrument first?');
+  await expectAccessible(page);
+  await page.getByLabel('Options or statements').fill('Vouchers\nCluster grants');
+  await page.getByRole('button', { name: 'Add to the agenda' }).click();
+  const agenda = page.getByRole('list').filter({ hasText: 'Vouchers · Cluster grants' });
+  await expect(agenda).toBeVisible();
+
+  await page.getByLabel('Kind of activity').selectOption('timer');
+  await page.getByLabel('Question or instruction').fill('Coffee break');
+  await page.getByLabel('Timer: how long').fill('10');
+  await page.getByRole('button', { name: 'Add to the agenda' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: 'Coffee break' })).toBeVisible();
+  await page.getByRole('button', { name: 'Move up: Coffee break' }).click();
+  await expect(page.locator('ol.cards > li h3').first()).toHaveText('Coffee break');
+
+  const code = (await page.locator('strong.code').textContent())!.trim();
+  expect(code).toMatch(/^[A-Z2-9]{6}$/);
+
+  // A participant types the code on their phone: no account.
+  const room = await browser.newContext({ viewport: page.viewportSize() });
+  const phone = await room.newPage();
+  await phone.goto('/live');
+  await phone.getByLabel('Code').fill(code.toLowerCase());
+  await phone.getByLabel('Your name in the room').fill('Ana');
+  await phone.getByRole('button', { name: 'Join' }).click();
+  await expect(phone.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(phone.getByText('You are in, as Ana.')).toBeVisible();
+  await expectAccessible(phone);
+  await phone.reload();
+  await expect(phone.getByText('You are in, as Ana.')).toBeVisible();
+
+  // The facilitator locks joining: a newcomer is told so; Ana stays in.
+  await page.reload();
+  await expect(page.getByRole('heading', { level: 3, name: 'Ana' })).toBeVisible();
+  await page.getByLabel('Lock joining: nobody new may join').check();
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByLabel('Lock joining: nobody new may join')).toBeChecked();
+  const late = await browser.newContext({ viewport: page.viewportSize() });
+  const latePhone = await late.newPage();
+  await latePhone.goto(`/live/${code}`);
+  await expect(latePhone.getByText('This workshop takes no newcomers at the moment.')).toBeVisible();
+  await phone.reload();
+  await expect(phone.getByText('You are in, as Ana.')).toBeVisible();
+  await room.close();
+  await late.close();
+});
