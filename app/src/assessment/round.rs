@@ -239,7 +239,12 @@ pub fn format_code(code: &str) -> String {
 
 /// Whether a normalised code could be one this platform gave out.
 pub fn is_code(code: &str) -> bool {
-    code.len() == CODE_LETTERS && code.bytes().all(|b| CODE_ALPHABET.contains(&b))
+    is_code_of(code, CODE_LETTERS)
+}
+
+/// Whether a normalised code is `letters` letters of [`CODE_ALPHABET`].
+pub fn is_code_of(code: &str, letters: usize) -> bool {
+    code.len() == letters && code.bytes().all(|b| CODE_ALPHABET.contains(&b))
 }
 
 /// The fields a section form sends for one item, by their name after the item id:
@@ -437,9 +442,15 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
 /// A fresh respondent or round-link code: 16 letters of [`CODE_ALPHABET`].
 #[cfg(feature = "ssr")]
 pub fn new_code() -> String {
+    random_code(CODE_LETTERS)
+}
+
+/// `letters` random letters of [`CODE_ALPHABET`].
+#[cfg(feature = "ssr")]
+pub fn random_code(letters: usize) -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
-    (0..CODE_LETTERS)
+    (0..letters)
         .map(|_| char::from(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())]))
         .collect()
 }

@@ -11,8 +11,9 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::model::{is_join_code, normalise_join_code, parse_activity, ActivityForm, TITLE_MAX},
+    super::model::{is_join_code, parse_activity, ActivityForm, TITLE_MAX},
     super::store::{self, require_owner, Seat},
+    crate::assessment::round::normalise_code,
     crate::error::{Checks, Problem},
     crate::identity::session::{new_token, require_user, token_hash},
     crate::ssr,
@@ -156,23 +157,40 @@ pub async fn remove_participant(
     store::remove_participant(&db, &owner, &participant_id).await
 }
 
+/// The workshop a code as typed opens, if any.
+#[cfg(feature = "ssr")]
+async fn by_typed_code(
+    db: &crate::db::Db,
+    typed: &str,
+) -> Result<Option<store::WorkshopRow>, AppError> {
+    let code = normalise_code(typed);
+    if !is_join_code(&code) {
+        return Ok(None);
+    }
+    store::by_code(db, &code).await
+}
+
+/// The token this browser holds for a workshop, and the seat it holds (none when it holds no
+/// token, or one the workshop does not know).
+#[cfg(feature = "ssr")]
+async fn held_seat(
+    db: &crate::db::Db,
+    workshop: &store::WorkshopRow,
+) -> Result<(Option<String>, Option<Seat>), AppError> {
+    let Some(token) = ssr::cookie_value(&seat_cookie(&workshop.code)) else {
+        return Ok((None, None));
+    };
+    let seat = store::seat(db, &workshop.workshop_id, &token_hash(&token)).await?;
+    Ok((Some(token), seat))
+}
+
 /// The workshop a join code opens, and whether the visitor is in it. `NotFound` for a code
 /// that opens nothing; a removed participant is `Forbidden`.
 #[server(endpoint = "workshop/room")]
 pub async fn open_room(code: String) -> Result<Room, AppError> {
     let db = ssr::db()?;
-    let code = normalise_join_code(&code);
-    if !is_join_code(&code) {
-        return Err(AppError::NotFound);
-    }
-    let workshop = store::by_code(&db, &code)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let me = match ssr::cookie_value(&seat_cookie(&code)) {
-        Some(token) => store::seat(&db, &workshop.workshop_id, &token_hash(&token)).await?,
-        None => None,
-    };
-    let (joined, nickname) = match me {
+    let workshop = by_typed_code(&db, &code).await?.ok_or(AppError::NotFound)?;
+    let (joined, nickname) = match held_seat(&db, &workshop).await?.1 {
         Some(Seat::Removed) => return Err(AppError::Forbidden),
         Some(Seat::In(nickname)) => (true, nickname),
         None => (false, None),
@@ -200,21 +218,10 @@ pub async fn join_workshop(
     ssr::context()?.limits.attempt(ssr::client_ip(), None)?;
     let typed = (code.clone(), nickname.clone());
     let keep = |e: AppError| e.keeping("code", &typed.0).keeping("nickname", &typed.1);
-    let code = normalise_join_code(&code);
-    let workshop = if is_join_code(&code) {
-        store::by_code(&db, &code).await?
-    } else {
-        None
-    };
-    let Some(workshop) = workshop else {
+    let Some(workshop) = by_typed_code(&db, &code).await? else {
         return Err(keep(AppError::field("code", Problem::WrongCode)));
     };
-    let cookie = seat_cookie(&code);
-    let held = ssr::cookie_value(&cookie);
-    let seat = match &held {
-        Some(token) => store::seat(&db, &workshop.workshop_id, &token_hash(token)).await?,
-        None => None,
-    };
+    let (held, seat) = held_seat(&db, &workshop).await?;
     if seat == Some(Seat::Removed) {
         return Err(AppError::Forbidden);
     }
@@ -234,7 +241,7 @@ pub async fn join_workshop(
         name.as_deref(),
     )
     .await?;
-    ssr::set_cookie(&cookie, &token, SEAT_SECONDS, true);
-    leptos_axum::redirect(&format!("/live/{code}"));
+    ssr::set_cookie(&seat_cookie(&workshop.code), &token, SEAT_SECONDS, true);
+    leptos_axum::redirect(&format!("/live/{}", workshop.code));
     Ok(())
 }

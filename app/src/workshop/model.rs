@@ -2,7 +2,9 @@
 //! keep, and the six-letter code participants join by. Pure, shared by the server and the
 //! browser.
 
-use crate::assessment::round::CODE_ALPHABET;
+use crate::assessment::round::is_code_of;
+#[cfg(feature = "ssr")]
+use crate::assessment::round::random_code;
 use crate::error::{Checks, Problem};
 use crate::text::bounded_text;
 use serde::{Deserialize, Serialize};
@@ -19,7 +21,7 @@ pub const NICKNAME_MAX: usize = 30;
 pub const WORDS_PER_PERSON_MAX: u8 = 10;
 pub const TIMER_SECONDS_MIN: u32 = 10;
 pub const TIMER_SECONDS_MAX: u32 = 3 * 60 * 60;
-/// A join code: six letters of [`CODE_ALPHABET`], about 594 million codes, short enough to
+/// A join code: six letters of the respondents' code alphabet, about 594 million codes, short enough to
 /// read off a projector and type on a phone.
 pub const JOIN_CODE_LETTERS: usize = 6;
 
@@ -268,17 +270,9 @@ pub fn clock(seconds: u32) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
-/// A join code as typed (any case, spaces or dashes) made comparable.
-pub fn normalise_join_code(raw: &str) -> String {
-    raw.chars()
-        .filter(|c| !matches!(c, '-' | ' '))
-        .map(|c| c.to_ascii_uppercase())
-        .collect()
-}
-
-/// Whether a normalised code could be a workshop's.
+/// Whether a normalised code (`round::normalise_code`) could be a workshop's.
 pub fn is_join_code(code: &str) -> bool {
-    code.len() == JOIN_CODE_LETTERS && code.bytes().all(|b| CODE_ALPHABET.contains(&b))
+    is_code_of(code, JOIN_CODE_LETTERS)
 }
 
 /// A participant's nickname: empty means anonymous, which the workshop must allow.
@@ -296,11 +290,7 @@ pub fn nickname(raw: &str, anonymous_allowed: bool) -> Result<Option<String>, Pr
 /// A fresh join code.
 #[cfg(feature = "ssr")]
 pub fn new_join_code() -> String {
-    use rand::Rng;
-    let mut rng = rand::thread_rng();
-    (0..JOIN_CODE_LETTERS)
-        .map(|_| char::from(CODE_ALPHABET[rng.gen_range(0..CODE_ALPHABET.len())]))
-        .collect()
+    random_code(JOIN_CODE_LETTERS)
 }
 
 #[cfg(test)]
@@ -439,7 +429,8 @@ mod tests {
 
     #[test]
     fn a_join_code_is_read_in_any_case_with_spaces_or_dashes() {
-        assert_eq!(normalise_join_code(" abc-d 23 "), "ABCD23");
+        use crate::assessment::round::normalise_code;
+        assert_eq!(normalise_code(" abc-d 23 "), "ABCD23");
         assert!(is_join_code("ABCD23"));
         assert!(!is_join_code("ABCD2"));
         assert!(!is_join_code("ABCD20"), "0 is not in the alphabet");

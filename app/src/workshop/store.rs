@@ -81,6 +81,10 @@ pub async fn by_code(db: &Db, code: &str) -> Result<Option<WorkshopRow>, AppErro
     find(db, "code", code).await
 }
 
+const INSERT_WORKSHOP: &str =
+    "insert into workshop (workshop_id, owner_id, title, language, code, created_at, updated_at)
+     values ($1, $2, $3, $4, $5, $6, $6)";
+
 /// Creates a workshop with a fresh join code; answers its id.
 #[tracing::instrument(skip_all, fields(user = %by.user_id))]
 pub async fn create(
@@ -96,8 +100,7 @@ pub async fn create(
         let now = now_ms();
         let written = db
             .run(
-                "insert into workshop (workshop_id, owner_id, title, language, code, created_at, updated_at)
-                 values ($1, $2, $3, $4, $5, $6, $6)",
+                INSERT_WORKSHOP,
                 args![&id, &by.user_id, title, language, new_join_code(), now],
             )
             .await?;
@@ -119,31 +122,17 @@ pub async fn insert_prepared(
     agenda: &[(&str, Settings)],
 ) -> Result<String, AppError> {
     let (id, code, now) = (new_id(), new_join_code(), now_ms());
-    sqlx::query(
-        "insert into workshop (workshop_id, owner_id, title, language, code, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $6)",
-    )
-    .bind(&id)
-    .bind(owner_id)
-    .bind(title)
-    .bind(language)
-    .bind(&code)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    for (position, (prompt, settings)) in agenda.iter().enumerate() {
-        sqlx::query(
-            "insert into workshop_activity (activity_id, workshop_id, position, kind, prompt, settings)
-             values ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(new_id())
+    sqlx::query(INSERT_WORKSHOP)
         .bind(&id)
-        .bind(position as i64)
-        .bind(settings.kind())
-        .bind(*prompt)
-        .bind(serde_json::to_string(settings).map_err(|_| AppError::Internal)?)
+        .bind(owner_id)
+        .bind(title)
+        .bind(language)
+        .bind(&code)
+        .bind(now)
         .execute(&mut *conn)
         .await?;
+    for (position, (prompt, settings)) in agenda.iter().enumerate() {
+        insert_activity(conn, &id, position as i64, prompt, settings).await?;
     }
     Ok(code)
 }
@@ -235,8 +224,7 @@ pub async fn add_activity(
     settings: &Settings,
 ) -> Result<(), AppError> {
     let workshop_id = owner.workshop().workshop_id.clone();
-    let kind = settings.kind();
-    let settings = serde_json::to_string(settings).map_err(|_| AppError::Internal)?;
+    let settings = settings.clone();
     db.write(move |conn| {
         async move {
             let (count, last): (i64, Option<i64>) = sqlx::query_as(
@@ -253,24 +241,38 @@ pub async fn add_activity(
                     },
                 ));
             }
-            sqlx::query(
-                "insert into workshop_activity (activity_id, workshop_id, position, kind, prompt, settings)
-                 values ($1, $2, $3, $4, $5, $6)",
-            )
-            .bind(new_id())
-            .bind(&workshop_id)
-            .bind(last.map_or(0, |p| p + 1))
-            .bind(kind)
-            .bind(prompt)
-            .bind(settings)
-            .execute(&mut *conn)
-            .await?;
+            let position = last.map_or(0, |p| p + 1);
+            insert_activity(conn, &workshop_id, position, &prompt, &settings).await?;
             touch(conn, &workshop_id).await?;
             Ok(Outcome::Keep(()))
         }
         .boxed()
     })
     .await
+}
+
+/// Stores an activity at `position`; the `kind` column repeats the settings' tag, so that SQL
+/// can count activities by kind.
+async fn insert_activity(
+    conn: &mut sqlx::AnyConnection,
+    workshop_id: &str,
+    position: i64,
+    prompt: &str,
+    settings: &Settings,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "insert into workshop_activity (activity_id, workshop_id, position, kind, prompt, settings)
+         values ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(new_id())
+    .bind(workshop_id)
+    .bind(position)
+    .bind(settings.kind())
+    .bind(prompt)
+    .bind(serde_json::to_string(settings).map_err(|_| AppError::Internal)?)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn touch(conn: &mut sqlx::AnyConnection, workshop_id: &str) -> Result<(), AppError> {
