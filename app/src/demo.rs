@@ -12,7 +12,6 @@ use crate::identity::store::{self as identity, NewUser};
 use crate::registry::model::OrganisationKind;
 use crate::registry::store::{self as registry, NewOrganisation};
 use crate::workshop;
-use crate::workshop::model::{Scale, Settings};
 
 const BUILT_IN_KEY: &str = "regional-cluster-policy";
 
@@ -171,7 +170,7 @@ pub struct Seeded {
     pub people: usize,
     pub rounds: usize,
     pub responses: usize,
-    /// The join code of the demo workshop.
+    /// The join code of the demo workshop that is ready to run.
     pub workshop_code: String,
 }
 
@@ -292,14 +291,7 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
         )
         .await?;
     }
-    let workshop_code = workshop::store::insert_prepared(
-        &mut tx,
-        &people[WORKSHOP_FACILITATOR],
-        "Smart specialisation focus group, Zagreb",
-        "en",
-        &workshop_agenda(),
-    )
-    .await?;
+    let workshop_code = workshop::demo::add(&mut tx, &people[WORKSHOP_FACILITATOR]).await?;
     tx.commit().await?;
     Ok(Seeded {
         workshop_code,
@@ -312,41 +304,6 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
 
 /// Who prepared the demo workshop (index into `PEOPLE`): Croatia's facilitator.
 const WORKSHOP_FACILITATOR: usize = 3;
-
-/// An entrepreneurial-discovery focus group, prepared and ready to run.
-fn workshop_agenda() -> Vec<(&'static str, Settings)> {
-    let lines = |l: &[&str]| l.iter().map(|s| s.to_string()).collect();
-    vec![
-        (
-            "One word for the region's strongest industry",
-            Settings::WordCloud { per_person: 3 },
-        ),
-        (
-            "How strong is the region today?",
-            Settings::Rating {
-                statements: lines(&[
-                    "Cooperation between firms and research",
-                    "Skills for the priority sectors",
-                    "Access to finance for innovation",
-                ]),
-                scale: Scale::Evidence,
-            },
-        ),
-        (
-            "Which instrument should come first?",
-            Settings::Poll {
-                options: lines(&["Innovation vouchers", "Cluster grants", "Joint training"]),
-                multiple: false,
-                correct: None,
-            },
-        ),
-        ("Coffee break", Settings::Timer { seconds: 600 }),
-        (
-            "Your questions for the panel",
-            Settings::Questions { anonymous: true },
-        ),
-    ]
-}
 
 /// Croatia's 2026 round as reviewed by the Slovenian and the Styrian facilitators, and the
 /// region's feedback report with its to-do list.

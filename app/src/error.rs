@@ -76,6 +76,8 @@ pub enum Problem {
     },
     /// The workshop's facilitator has closed it to newcomers.
     JoiningLocked,
+    /// The activity is not the one shown, or its facilitator closed it for answers.
+    ActivityClosed,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

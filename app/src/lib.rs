@@ -62,6 +62,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use registry::pages::OrganisationsRoute;
 use workshop::pages::{JoinLiveRoute, LiveRoute, WorkshopRoute, WorkshopsRoute};
+use workshop::run_pages::PresentRoute;
 
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -189,6 +190,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=path!("workshops/:id")
                             view={Lazy::<WorkshopRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("workshops/:id/present")
+                            view={Lazy::<PresentRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("live") view={Lazy::<JoinLiveRoute>::new()} ssr=SsrMode::Async />

@@ -10,7 +10,9 @@ use app::db::Db;
 use app::ssr::{Limits, MailQuota, PublicOrigin, ServerContext};
 use app::{shell, App};
 use axum::body::Body;
-use axum::extract::{FromRef, State};
+use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::{FromRef, Path, Query, State};
+use axum::http::HeaderMap;
 use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -68,6 +70,10 @@ impl AppState {
         let pkg = config.site_root.join("pkg");
         let fingerprint = assets::fingerprint(&pkg)
             .map_err(|e| format!("reading the built assets in {} failed: {e}", pkg.display()))?;
+        let hub = Arc::new(app::workshop::live::Hub::default());
+        if db.engine == app::db::Engine::Postgres {
+            app::workshop::live::listen(&hub, db.clone(), config.database_url.clone());
+        }
         let leptos_options = LeptosOptions::builder()
             .output_name(config.output_name.clone())
             .site_root(config.site_root.to_string_lossy().into_owned())
@@ -88,6 +94,7 @@ impl AppState {
                 asset_root: Arc::from(format!("/v/{fingerprint}")),
                 mailer,
                 mail_quota: Arc::new(MailQuota::per_day(config.mail_per_day)),
+                hub,
             },
         })
     }
@@ -103,6 +110,33 @@ pub type StartupResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 async fn server_fn_handler(State(state): State<AppState>, req: Request<Body>) -> impl IntoResponse {
     app::ssr::handle_server_fn(state.context, req).await
+}
+
+/// Where the page says it stands, for a live socket: the sequence number it last showed.
+#[derive(serde::Deserialize)]
+struct Since {
+    #[serde(default)]
+    since: i64,
+}
+
+async fn participant_socket(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+    Query(q): Query<Since>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> axum::response::Response {
+    app::workshop::live::participant(state.context, code, q.since, headers, upgrade).await
+}
+
+async fn presenter_socket(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(q): Query<Since>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> axum::response::Response {
+    app::workshop::live::presenter(state.context, id, q.since, headers, upgrade).await
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
@@ -164,6 +198,8 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             &format!("{}/pkg", state.context.asset_root),
             packaged_assets(&state.leptos_options),
         )
+        .route("/live/{code}/socket", get(participant_socket))
+        .route("/workshops/{id}/socket", get(presenter_socket))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_handler))
         .leptos_routes_with_context(state, route_list, state.provide(), {

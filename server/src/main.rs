@@ -87,8 +87,9 @@ async fn run(cli: Cli) -> StartupResult<()> {
                     other => other.to_string(),
                 })?;
             println!(
-                "added {} organisations, {} people, {} finished assessment rounds ({} responses) \
-                 and a prepared workshop (join code {}); every demo account's password is {}",
+                "added {} organisations, {} people, {} finished assessment rounds ({} responses), \
+                 a workshop ready to run (join code {}) and one run with its results; every \
+                 demo account's password is {}",
                 seeded.organisations,
                 seeded.people,
                 seeded.rounds,

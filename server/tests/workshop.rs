@@ -1,42 +1,17 @@
 //! Live workshops over HTTP, on SQLite and on PostgreSQL: preparing the agenda, joining by
-//! code without an account, and who may do what.
+//! code without an account, and who may do what (running them: `workshop_run.rs`).
 
 mod common;
 
 use app::error::{AppError, Problem};
 use app::workshop::api::{
-    AddActivity, CreateWorkshop, GetWorkshop, JoinWorkshop, ListMyWorkshops, MoveActivity,
-    OpenRoom, RemoveActivity, RemoveParticipant, SetJoining,
+    AddActivity, ControlWorkshop, CreateWorkshop, GetStage, GetWorkshop, JoinWorkshop,
+    ListMyWorkshops, MoveActivity, RemoveActivity, RemoveParticipant, SetJoining,
 };
-use app::workshop::model::{Room, Scale, Settings, Workshop, WorkshopSummary};
+use app::workshop::model::{Scale, Settings, Workshop, WorkshopSummary};
+use common::workshops::{add, create, join, room, workshop};
 use common::{error, on_each_engine, setup_admin, TestApp};
 use leptos::server_fn::ServerFn;
-
-/// Creates a workshop as `client`'s account and answers its id.
-async fn create(app: &TestApp, client: &reqwest::Client, title: &str) -> String {
-    let form = [("title", title), ("language", "hr")];
-    let (status, body) = app.call_with(client, CreateWorkshop::PATH, &form).await;
-    assert_eq!(status, 200, "{body}");
-    let (_, body) = app.call_with(client, ListMyWorkshops::PATH, &[]).await;
-    let mine: Vec<WorkshopSummary> = serde_json::from_str(&body).unwrap();
-    mine.iter()
-        .find(|w| w.title == title)
-        .expect("the new workshop is listed")
-        .workshop_id
-        .clone()
-}
-
-async fn workshop(app: &TestApp, id: &str) -> Workshop {
-    let (status, body) = app.call(GetWorkshop::PATH, &[("workshop_id", id)]).await;
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).unwrap()
-}
-
-async fn add(app: &TestApp, id: &str, fields: &[(&str, &str)]) -> (u16, String) {
-    let mut form = vec![("workshop_id", id)];
-    form.extend_from_slice(fields);
-    app.call(AddActivity::PATH, &form).await
-}
 
 async fn shift(app: &TestApp, id: &str, activity: &str, direction: &str) -> (u16, String) {
     let form = [
@@ -59,36 +34,6 @@ fn problem(body: &str, field: &str) -> Problem {
         .problem(field)
         .cloned()
         .unwrap_or_else(|| panic!("no problem at {field}: {body}"))
-}
-
-/// Posts the join form as a browser without JavaScript does; answers the status and where
-/// it was sent.
-async fn join(app: &TestApp, who: &reqwest::Client, code: &str, nickname: &str) -> (u16, String) {
-    let res = who
-        .post(app.url(JoinWorkshop::PATH))
-        .header("origin", &app.base)
-        .header("accept", "text/html")
-        .header("referer", app.url("/live"))
-        .form(&[("code", code), ("nickname", nickname)])
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    (status, location)
-}
-
-async fn room(app: &TestApp, who: &reqwest::Client, code: &str) -> Result<Room, AppError> {
-    let (status, body) = app.call_with(who, OpenRoom::PATH, &[("code", code)]).await;
-    if status == 200 {
-        Ok(serde_json::from_str(&body).unwrap())
-    } else {
-        Err(error(&body))
-    }
 }
 
 /// Whether `who` is in the room, and under which nickname.
@@ -392,8 +337,17 @@ async fn only_the_owner_or_an_administrator_may_see_or_change_a_workshop() {
         app.sign_up(&other, "other@example.org").await;
         let other_id = create(app, &other, "Someone else's").await;
         let anonymous = common::client();
-        let calls: [(&str, Vec<(&str, &str)>); 6] = [
+        let calls: [(&str, Vec<(&str, &str)>); 8] = [
             (GetWorkshop::PATH, vec![("workshop_id", &id)]),
+            (GetStage::PATH, vec![("workshop_id", &id)]),
+            (
+                ControlWorkshop::PATH,
+                vec![
+                    ("workshop_id", &id),
+                    ("action", "show"),
+                    ("activity_id", &activity),
+                ],
+            ),
             (
                 AddActivity::PATH,
                 vec![("workshop_id", &id), ("kind", "questions"), ("prompt", "Q")],

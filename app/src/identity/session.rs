@@ -3,7 +3,7 @@
 
 use super::model::CurrentUser;
 use super::store;
-use crate::db::now_ms;
+use crate::db::{now_ms, Db};
 use crate::error::{AppError, Problem};
 use crate::ssr::{self, cookie_value, set_cookie};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
@@ -145,13 +145,25 @@ pub async fn end_session() -> Result<(), AppError> {
 /// The signed-in user, if the request carries a live session of an enabled account.
 /// A forged, expired or revoked cookie simply means "not signed in".
 pub async fn current_user() -> Result<Option<CurrentUser>, AppError> {
-    let Some(token) = cookie_value(SESSION_COOKIE) else {
+    session_user(&ssr::db()?, cookie_value(SESSION_COOKIE)).await
+}
+
+/// The signed-in user of a request's headers, for handlers outside the Leptos context (a
+/// WebSocket upgrade).
+pub async fn user_of(db: &Db, headers: &http::HeaderMap) -> Result<Option<SignedIn>, AppError> {
+    Ok(session_user(db, ssr::cookie_in(headers, SESSION_COOKIE))
+        .await?
+        .map(SignedIn))
+}
+
+async fn session_user(db: &Db, token: Option<String>) -> Result<Option<CurrentUser>, AppError> {
+    let Some(token) = token else {
         return Ok(None);
     };
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
-    store::find_session_user(&ssr::db()?, &token_hash(&token), now_ms()).await
+    store::find_session_user(db, &token_hash(&token), now_ms()).await
 }
 
 /// Proof that the request comes from a signed-in person with an enabled account. Only

@@ -35,6 +35,8 @@ pub struct ServerContext {
     pub mailer: Option<crate::mail::Mailer>,
     /// What each person may still have the platform e-mail on their behalf today.
     pub mail_quota: Arc<MailQuota>,
+    /// Who is watching which running workshop, told of each new event.
+    pub hub: Arc<crate::workshop::live::Hub>,
 }
 
 impl ServerContext {
@@ -62,8 +64,13 @@ pub fn db() -> Result<Db, AppError> {
 /// The value of a cookie of the current request.
 pub fn cookie_value(name: &str) -> Option<String> {
     let parts = use_context::<http::request::Parts>()?;
-    parts
-        .headers
+    cookie_in(&parts.headers, name)
+}
+
+/// The value of a cookie among a request's headers (for handlers outside the Leptos context,
+/// such as a WebSocket upgrade).
+pub fn cookie_in(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
         .get_all(http::header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())

@@ -145,6 +145,7 @@ pub fn problem_text_in(locale: Locale, problem: &Problem) -> String {
             td_string!(locale, problem_too_many_choices, max = *max).to_string()
         }
         Problem::JoiningLocked => td_string!(locale, problem_joining_locked).to_string(),
+        Problem::ActivityClosed => td_string!(locale, problem_activity_closed).to_string(),
     }
 }
 

@@ -6,14 +6,20 @@
 #![allow(clippy::too_many_arguments)]
 
 use super::model::{Room, Workshop, WorkshopSummary};
+use super::stage::Stage;
 use crate::error::AppError;
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
 use {
-    super::model::{is_join_code, parse_activity, ActivityForm, TITLE_MAX},
+    super::event_store,
+    super::model::{is_join_code, parse_activity, ActivityForm, Settings, TITLE_MAX},
+    super::run::{check_answer, Event},
+    super::stage::{shown_from, Screen},
     super::store::{self, require_owner, Seat},
     crate::assessment::round::normalise_code,
+    crate::db::new_id,
     crate::error::{Checks, Problem},
     crate::identity::session::{new_token, require_user, token_hash},
     crate::ssr,
@@ -30,7 +36,7 @@ const SEAT_SECONDS: i64 = 60 * 24 * 60 * 60;
 /// The cookie that holds a participant's token for the workshop with this join code: one per
 /// workshop, so that joining another one keeps the first.
 #[cfg(feature = "ssr")]
-fn seat_cookie(code: &str) -> String {
+pub(crate) fn seat_cookie(code: &str) -> String {
     format!("cp_seat_{code}")
 }
 
@@ -63,7 +69,25 @@ pub async fn create_workshop(title: String, language: String) -> Result<(), AppE
 pub async fn get_workshop(workshop_id: String) -> Result<Workshop, AppError> {
     let db = ssr::db()?;
     let owner = require_owner(&db, &workshop_id).await?;
-    store::workshop(&db, &owner).await
+    let join_url = super::live::join_url(&ssr::context()?, &owner.workshop().code);
+    store::workshop(&db, &owner, join_url).await
+}
+
+/// What the presenter's screen shows now, for whoever runs the workshop.
+#[server(endpoint = "workshop/stage")]
+pub async fn get_stage(workshop_id: String) -> Result<Stage, AppError> {
+    let db = ssr::db()?;
+    let owner = require_owner(&db, &workshop_id).await?;
+    let w = owner.workshop();
+    let join_url = super::live::join_url(&ssr::context()?, &w.code);
+    Ok(Stage::new(
+        &w.title,
+        &w.code,
+        join_url,
+        store::participant_count(&db, &w.workshop_id).await?,
+        &store::activities(&db, &w.workshop_id).await?,
+        &event_store::live(&db, &w.workshop_id).await?,
+    ))
 }
 
 /// Adds an activity at the end of the agenda. The fields that count depend on `kind`
@@ -154,7 +178,12 @@ pub async fn remove_participant(
 ) -> Result<(), AppError> {
     let db = ssr::db()?;
     let owner = require_owner(&db, &workshop_id).await?;
-    store::remove_participant(&db, &owner, &participant_id).await
+    store::remove_participant(&db, &owner, &participant_id).await?;
+    ssr::context()?
+        .hub
+        .people_changed(&db, &workshop_id)
+        .await?;
+    Ok(())
 }
 
 /// The workshop a code as typed opens, if any.
@@ -190,18 +219,25 @@ async fn held_seat(
 pub async fn open_room(code: String) -> Result<Room, AppError> {
     let db = ssr::db()?;
     let workshop = by_typed_code(&db, &code).await?.ok_or(AppError::NotFound)?;
-    let (joined, nickname) = match held_seat(&db, &workshop).await?.1 {
+    let (screen, nickname) = match held_seat(&db, &workshop).await?.1 {
         Some(Seat::Removed) => return Err(AppError::Forbidden),
-        Some(Seat::In(nickname)) => (true, nickname),
-        None => (false, None),
+        Some(Seat::In {
+            participant_id,
+            nickname,
+        }) => (
+            Some(screen(&db, &workshop, &participant_id).await?),
+            nickname,
+        ),
+        None => (None, None),
     };
     Ok(Room {
         title: workshop.title,
         code: workshop.code,
         joining_locked: workshop.joining_locked,
         anonymous_allowed: workshop.anonymous_allowed,
-        joined,
+        joined: screen.is_some(),
         nickname,
+        screen,
     })
 }
 
@@ -242,6 +278,134 @@ pub async fn join_workshop(
     )
     .await?;
     ssr::set_cookie(&seat_cookie(&workshop.code), &token, SEAT_SECONDS, true);
+    ssr::context()?
+        .hub
+        .people_changed(&db, &workshop.workshop_id)
+        .await?;
     leptos_axum::redirect(&format!("/live/{}", workshop.code));
+    Ok(())
+}
+
+/// A participant's screen: the activity shown, their answer to it, and its results once
+/// revealed (everyone's answers are read only then).
+#[cfg(feature = "ssr")]
+async fn screen(
+    db: &crate::db::Db,
+    workshop: &store::WorkshopRow,
+    participant: &str,
+) -> Result<Screen, AppError> {
+    let (seq, _) = event_store::heads(db, &workshop.workshop_id).await?;
+    let current = workshop.current_activity.as_deref();
+    let (shown, mine, answers) = match current {
+        None => (None, None, Vec::new()),
+        Some(activity) => {
+            let activities = store::activities(db, &workshop.workshop_id).await?;
+            let revealed = event_store::revealed(db, activity).await?;
+            let shown = shown_from(&activities, current, workshop.answers_open, revealed);
+            let (answers, mine) =
+                event_store::answers(db, &workshop.workshop_id, activity, participant).await?;
+            (shown, mine, if revealed { answers } else { Vec::new() })
+        }
+    };
+    Ok(Screen::new(seq, shown, mine, &answers, new_id()))
+}
+
+/// The facilitator runs the workshop: `show` an activity on every screen (`activity_id`; none:
+/// the waiting screen), `open` or `close` the shown one for answers, `reveal` its results to the
+/// room.
+#[server(endpoint = "workshop/control")]
+pub async fn control_workshop(
+    workshop_id: String,
+    action: String,
+    #[server(default)] activity_id: String,
+) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let owner = require_owner(&db, &workshop_id).await?;
+    let w = owner.workshop();
+    let shown = || {
+        w.current_activity
+            .clone()
+            .ok_or_else(|| AppError::field("action", Problem::ActivityClosed))
+    };
+    let event = match action.as_str() {
+        "show" if activity_id.is_empty() => Event::Show { activity: None },
+        "show" => {
+            let agenda = store::activities(&db, &w.workshop_id).await?;
+            if !agenda.iter().any(|a| a.activity_id == activity_id) {
+                return Err(AppError::NotFound);
+            }
+            Event::Show {
+                activity: Some(activity_id),
+            }
+        }
+        "open" | "close" => {
+            shown()?;
+            Event::SetOpen {
+                open: action == "open",
+            }
+        }
+        "reveal" => Event::Reveal { activity: shown()? },
+        _ => return Err(AppError::field("action", Problem::UnknownChoice)),
+    };
+    let stored = event_store::append(&db, &w.workshop_id, &new_id(), event).await?;
+    ssr::context()?.hub.event(&w.workshop_id, stored.seq, true);
+    Ok(())
+}
+
+/// A participant answers the activity shown, from the form of their screen: `values` holds
+/// the chosen options' numbers (from 0), the score of each statement by its number, or the
+/// words, one per line. A later answer replaces theirs; `command_id` (the screen's) makes a
+/// retry count once. Refused when the activity is not shown or closed for answers.
+#[server(endpoint = "workshop/answer")]
+pub async fn answer_activity(
+    code: String,
+    activity_id: String,
+    command_id: String,
+    #[server(default)] values: BTreeMap<String, String>,
+) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let context = ssr::context()?;
+    let workshop = by_typed_code(&db, &code).await?.ok_or(AppError::NotFound)?;
+    let Some(Seat::In { participant_id, .. }) = held_seat(&db, &workshop).await?.1 else {
+        return Err(AppError::Forbidden);
+    };
+    if !context.hub.answer_allowed(&participant_id) {
+        return Err(AppError::RateLimited);
+    }
+    if command_id.is_empty()
+        || command_id.len() > 64
+        || !command_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(AppError::field("command_id", Problem::UnknownChoice));
+    }
+    let agenda = store::activities(&db, &workshop.workshop_id).await?;
+    let activity = agenda
+        .into_iter()
+        .find(|a| a.activity_id == activity_id)
+        .ok_or_else(|| AppError::field("activity", Problem::ActivityClosed))?;
+    let typed: Vec<String> = match &activity.settings {
+        Settings::Rating { statements, .. } => (0..statements.len())
+            .map(|n| values.get(&n.to_string()).cloned().unwrap_or_default())
+            .collect(),
+        _ => values.into_values().collect(),
+    };
+    let answer = check_answer(&activity.settings, &typed).map_err(|p| {
+        let error = AppError::field("values", p);
+        match &activity.settings {
+            Settings::WordCloud { .. } => error.keeping("values", &typed.join("\n")),
+            _ => error,
+        }
+    })?;
+    let event = Event::Answer {
+        participant: participant_id,
+        activity: activity_id,
+        answer,
+    };
+    let stored = event_store::append(&db, &workshop.workshop_id, &command_id, event).await?;
+    if !stored.repeated {
+        context.hub.event(&workshop.workshop_id, stored.seq, false);
+    }
     Ok(())
 }

@@ -1,8 +1,19 @@
 //! Live workshops: a facilitator prepares a workshop's agenda of activities; participants
-//! join it from their phones by its six-letter code, with no account.
+//! join it from their phones by its six-letter code, with no account, and answer the activity
+//! the facilitator shows while the presenter's screen follows the results live.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod event_store;
+#[cfg(feature = "ssr")]
+pub mod live;
 pub mod model;
 pub mod pages;
+pub mod run;
+pub mod run_pages;
+pub mod socket;
+pub mod stage;
 #[cfg(feature = "ssr")]
 pub mod store;

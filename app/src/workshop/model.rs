@@ -72,6 +72,14 @@ impl Settings {
             Settings::Timer { .. } => "timer",
         }
     }
+
+    /// Whether participants answer it from their screens (polls, ratings, word clouds).
+    pub fn takes_answers(&self) -> bool {
+        matches!(
+            self,
+            Settings::Poll { .. } | Settings::Rating { .. } | Settings::WordCloud { .. }
+        )
+    }
 }
 
 /// One step of a workshop's agenda.
@@ -94,6 +102,8 @@ pub struct Workshop {
     pub anonymous_allowed: bool,
     pub activities: Vec<Activity>,
     pub participants: Vec<Participant>,
+    /// What the presenter's screen shows now.
+    pub stage: super::stage::Stage,
 }
 
 /// Someone who joined; `nickname` is `None` for who joined anonymously.
@@ -116,7 +126,7 @@ pub struct WorkshopSummary {
 
 /// What the participant's page shows: the workshop, and who the visitor is in it, if they
 /// joined.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Room {
     pub title: String,
     pub code: String,
@@ -126,6 +136,8 @@ pub struct Room {
     pub joined: bool,
     /// Their nickname once they joined (`None`: anonymously).
     pub nickname: Option<String>,
+    /// What their screen shows, once they joined.
+    pub screen: Option<super::stage::Screen>,
 }
 
 /// The agenda form, as posted: every field as typed. Which fields count depends on `kind`.

@@ -3,10 +3,12 @@
 //! the room a join code opens).
 
 use super::api::{
-    get_workshop, list_my_workshops, open_room, AddActivity, CreateWorkshop, JoinWorkshop,
-    MoveActivity, RemoveActivity, RemoveParticipant, SetJoining,
+    get_workshop, list_my_workshops, open_room, AddActivity, AnswerActivity, ControlWorkshop,
+    CreateWorkshop, JoinWorkshop, MoveActivity, RemoveActivity, RemoveParticipant, SetJoining,
 };
 use super::model::{clock, Activity, Room, Scale, Settings, Workshop, WorkshopSummary, KINDS};
+use super::run_pages::{RunPanel, ScreenView};
+use super::socket::follow;
 use crate::i18n::*;
 use crate::ui::{
     action_error, endonym, or_error_page, page_data, page_title, Field, FieldProblem, FormNotice,
@@ -108,6 +110,7 @@ struct Actions {
     remove: ServerAction<RemoveActivity>,
     joining: ServerAction<SetJoining>,
     send_out: ServerAction<RemoveParticipant>,
+    control: ServerAction<ControlWorkshop>,
 }
 
 #[component]
@@ -120,6 +123,7 @@ pub fn WorkshopPage() -> impl IntoView {
         remove: ServerAction::new(),
         joining: ServerAction::new(),
         send_out: ServerAction::new(),
+        control: ServerAction::new(),
     };
     let workshop = page_data(
         move || {
@@ -130,6 +134,7 @@ pub fn WorkshopPage() -> impl IntoView {
                 actions.remove.version().get(),
                 actions.joining.version().get(),
                 actions.send_out.version().get(),
+                actions.control.version().get(),
             )
         },
         |(id, ..)| get_workshop(id),
@@ -157,6 +162,12 @@ fn WorkshopPanel(workshop: Workshop, actions: Actions) -> impl IntoView {
             .or_else(|| actions.remove.value().get().and_then(Result::err))
     });
     let count = workshop.activities.len();
+    let agenda_ids = workshop
+        .activities
+        .iter()
+        .map(|a| a.activity_id.clone())
+        .collect::<Vec<_>>();
+    let present_path = format!("/workshops/{}/present", workshop.workshop_id);
     let agenda = workshop
         .activities
         .into_iter()
@@ -193,8 +204,10 @@ fn WorkshopPanel(workshop: Workshop, actions: Actions) -> impl IntoView {
             <h1>{workshop.title.clone()}</h1>
             <p>
                 {t!(i18n, workshop_code_is)} " " <strong class="code">{workshop.code.clone()}</strong> " · "
-                {t!(i18n, workshop_join_at)} " " <a href=join_path.clone()>{join_path.clone()}</a>
+                {t!(i18n, workshop_join_at)} " " <a href=join_path.clone()>{join_path.clone()}</a> " · "
+                <a href=present_path target="_blank">{t!(i18n, run_present_link)}</a>
             </p>
+            <RunPanel workshop_id=id.clone() agenda=agenda_ids stage=workshop.stage control=actions.control />
 
             <h2>{t!(i18n, workshop_joining_title)}</h2>
             <ActionForm action=actions.joining>
@@ -415,25 +428,67 @@ fn JoinForm(code: Option<String>, anonymous_allowed: bool) -> impl IntoView {
 pub fn LivePage() -> impl IntoView {
     let params = use_params_map();
     let code = Memo::new(move |_| params.with(|p| p.get("code")).unwrap_or_default());
-    let found = page_data(move || code.get(), open_room);
+    let answer = ServerAction::<AnswerActivity>::new();
+    // The screen's sequence number as the page last read it; a live message past it reads the
+    // screen again.
+    let seen = RwSignal::new(0i64);
+    let changes = RwSignal::new(0u32);
+    let found = page_data(
+        move || (code.get(), answer.version().get(), changes.get()),
+        |(code, ..)| open_room(code),
+    );
+    // One socket for the page's life, opened once the visitor is in the room (the server
+    // refuses anyone else's).
+    let page = StoredValue::new(Owner::current());
+    let following = StoredValue::new(false);
+    let start = move |code: String| {
+        following.set_value(true);
+        let open = move || {
+            follow(
+                move || format!("/live/{code}/socket?since={}", seen.get_untracked()),
+                move |text| {
+                    let seq = serde_json::from_str::<serde_json::Value>(&text)
+                        .ok()
+                        .and_then(|v| v["seq"].as_i64());
+                    if seq.is_some_and(|seq| seq > seen.get_untracked()) {
+                        changes.update(|n| *n += 1);
+                    }
+                },
+            )
+        };
+        match page.get_value() {
+            Some(owner) => owner.with(open),
+            None => open(),
+        }
+    };
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
-                or_error_page(found.await, |room| view! { <RoomView room /> })
+                or_error_page(found.await, move |room| {
+                    if let Some(screen) = &room.screen {
+                        seen.set(screen.seq);
+                        if !following.get_value() {
+                            start(room.code.clone());
+                        }
+                    }
+                    view! { <RoomView room answer /> }
+                })
             })}
         </Suspense>
     }
 }
 
 #[component]
-fn RoomView(room: Room) -> impl IntoView {
+fn RoomView(room: Room, answer: ServerAction<AnswerActivity>) -> impl IntoView {
     let i18n = use_i18n();
-    let body = match room.joined.then_some(room.nickname) {
-        Some(me) => {
-            let who = me.unwrap_or_else(|| t_string!(i18n, workshop_anonymous).to_string());
+    let body = match room.screen {
+        Some(screen) => {
+            let who = room
+                .nickname
+                .unwrap_or_else(|| t_string!(i18n, workshop_anonymous).to_string());
             view! {
-                <p class="notice notice-ok" role="status">{t!(i18n, live_joined_as, who)}</p>
-                <p>{t!(i18n, live_waiting)}</p>
+                <p class="muted">{t!(i18n, live_joined_as, who)}</p>
+                <ScreenView code=room.code.clone() screen answer />
             }
             .into_any()
         }

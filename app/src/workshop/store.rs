@@ -22,10 +22,13 @@ pub struct WorkshopRow {
     pub code: String,
     pub joining_locked: bool,
     pub anonymous_allowed: bool,
+    /// The activity on every screen, if any, and whether it takes answers.
+    pub current_activity: Option<String>,
+    pub answers_open: bool,
 }
 
-const WORKSHOP_COLUMNS: &str =
-    "workshop_id, owner_id, title, language, code, joining_locked, anonymous_allowed";
+const WORKSHOP_COLUMNS: &str = "workshop_id, owner_id, title, language, code, joining_locked, \
+     anonymous_allowed, current_activity, answers_open";
 
 fn workshop_row(r: &AnyRow) -> Result<WorkshopRow, AppError> {
     Ok(WorkshopRow {
@@ -36,6 +39,8 @@ fn workshop_row(r: &AnyRow) -> Result<WorkshopRow, AppError> {
         code: r.try_get("code")?,
         joining_locked: r.try_get::<i64, _>("joining_locked")? != 0,
         anonymous_allowed: r.try_get::<i64, _>("anonymous_allowed")? != 0,
+        current_activity: r.try_get("current_activity")?,
+        answers_open: r.try_get::<i64, _>("answers_open")? != 0,
     })
 }
 
@@ -56,7 +61,7 @@ impl Owner {
 /// lookup), `NotFound` for no such workshop, `Forbidden` for anyone else.
 pub async fn require_owner(db: &Db, workshop_id: &str) -> Result<Owner, AppError> {
     let user = require_user().await?;
-    let workshop = find(db, "workshop_id", workshop_id)
+    let workshop = find_by_id(db, workshop_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if workshop.owner_id == user.user_id || user.is_admin() {
@@ -74,6 +79,20 @@ async fn find(db: &Db, column: &str, value: &str) -> Result<Option<WorkshopRow>,
     .fetch_optional(&db.pool)
     .await?;
     row.as_ref().map(workshop_row).transpose()
+}
+
+pub async fn find_by_id(db: &Db, workshop_id: &str) -> Result<Option<WorkshopRow>, AppError> {
+    find(db, "workshop_id", workshop_id).await
+}
+
+/// How many are in the room.
+pub async fn participant_count(db: &Db, workshop_id: &str) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "select count(*) from workshop_participant where workshop_id = $1 and removed_at is null",
+    )
+    .bind(workshop_id)
+    .fetch_one(&db.pool)
+    .await?)
 }
 
 /// The workshop a (normalised) join code opens, if any.
@@ -112,15 +131,22 @@ pub async fn create(
     Err(AppError::Internal)
 }
 
-/// Inserts a prepared workshop with its agenda through `conn` (the demo's transaction);
-/// answers its join code.
+/// A workshop inserted whole (the demo's).
+pub struct Prepared {
+    pub workshop_id: String,
+    pub code: String,
+    /// Its activities' ids, in the agenda's order.
+    pub activities: Vec<String>,
+}
+
+/// Inserts a prepared workshop with its agenda through `conn` (the demo's transaction).
 pub async fn insert_prepared(
     conn: &mut sqlx::AnyConnection,
     owner_id: &str,
     title: &str,
     language: &str,
     agenda: &[(&str, Settings)],
-) -> Result<String, AppError> {
+) -> Result<Prepared, AppError> {
     let (id, code, now) = (new_id(), new_join_code(), now_ms());
     sqlx::query(INSERT_WORKSHOP)
         .bind(&id)
@@ -131,10 +157,37 @@ pub async fn insert_prepared(
         .bind(now)
         .execute(&mut *conn)
         .await?;
+    let mut activities = Vec::new();
     for (position, (prompt, settings)) in agenda.iter().enumerate() {
-        insert_activity(conn, &id, position as i64, prompt, settings).await?;
+        activities.push(insert_activity(conn, &id, position as i64, prompt, settings).await?);
     }
-    Ok(code)
+    Ok(Prepared {
+        workshop_id: id,
+        code,
+        activities,
+    })
+}
+
+/// Seats a participant through `conn` (the demo's transaction); answers their id. Their token
+/// is thrown away: nobody holds their seat.
+pub async fn insert_participant(
+    conn: &mut sqlx::AnyConnection,
+    workshop_id: &str,
+    nickname: Option<&str>,
+) -> Result<String, AppError> {
+    let id = new_id();
+    sqlx::query(
+        "insert into workshop_participant (participant_id, workshop_id, token_hash, nickname, joined_at)
+         values ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(workshop_id)
+    .bind(crate::identity::session::token_hash(&crate::identity::session::new_token()))
+    .bind(nickname)
+    .bind(now_ms())
+    .execute(conn)
+    .await?;
+    Ok(id)
 }
 
 /// The workshops a person runs (all of them for an administrator), newest first.
@@ -164,7 +217,7 @@ pub async fn owned(db: &Db, me: &SignedIn) -> Result<Vec<WorkshopSummary>, AppEr
 }
 
 /// The whole workshop, for its owner: agenda in order, and who is in the room.
-pub async fn workshop(db: &Db, owner: &Owner) -> Result<Workshop, AppError> {
+pub async fn workshop(db: &Db, owner: &Owner, join_url: String) -> Result<Workshop, AppError> {
     let w = owner.workshop();
     let participants = sqlx::query(
         "select participant_id, nickname, joined_at from workshop_participant
@@ -181,7 +234,8 @@ pub async fn workshop(db: &Db, owner: &Owner) -> Result<Workshop, AppError> {
             joined_at: r.try_get("joined_at")?,
         })
     })
-    .collect::<Result<_, AppError>>()?;
+    .collect::<Result<Vec<_>, AppError>>()?;
+    let activities = activities(db, &w.workshop_id).await?;
     Ok(Workshop {
         workshop_id: w.workshop_id.clone(),
         title: w.title.clone(),
@@ -189,12 +243,20 @@ pub async fn workshop(db: &Db, owner: &Owner) -> Result<Workshop, AppError> {
         code: w.code.clone(),
         joining_locked: w.joining_locked,
         anonymous_allowed: w.anonymous_allowed,
-        activities: activities(db, &w.workshop_id).await?,
+        stage: super::stage::Stage::new(
+            &w.title,
+            &w.code,
+            join_url,
+            participants.len() as i64,
+            &activities,
+            &super::event_store::live(db, &w.workshop_id).await?,
+        ),
+        activities,
         participants,
     })
 }
 
-async fn activities(db: &Db, workshop_id: &str) -> Result<Vec<Activity>, AppError> {
+pub async fn activities(db: &Db, workshop_id: &str) -> Result<Vec<Activity>, AppError> {
     sqlx::query(
         "select activity_id, prompt, settings from workshop_activity
          where workshop_id = $1 order by position",
@@ -252,19 +314,20 @@ pub async fn add_activity(
 }
 
 /// Stores an activity at `position`; the `kind` column repeats the settings' tag, so that SQL
-/// can count activities by kind.
+/// can count activities by kind. Answers its id.
 async fn insert_activity(
     conn: &mut sqlx::AnyConnection,
     workshop_id: &str,
     position: i64,
     prompt: &str,
     settings: &Settings,
-) -> Result<(), AppError> {
+) -> Result<String, AppError> {
+    let id = new_id();
     sqlx::query(
         "insert into workshop_activity (activity_id, workshop_id, position, kind, prompt, settings)
          values ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(new_id())
+    .bind(&id)
     .bind(workshop_id)
     .bind(position)
     .bind(settings.kind())
@@ -272,7 +335,7 @@ async fn insert_activity(
     .bind(serde_json::to_string(settings).map_err(|_| AppError::Internal)?)
     .execute(conn)
     .await?;
-    Ok(())
+    Ok(id)
 }
 
 async fn touch(conn: &mut sqlx::AnyConnection, workshop_id: &str) -> Result<(), AppError> {
@@ -394,7 +457,10 @@ pub async fn remove_participant(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seat {
     /// In the room, with their nickname (`None`: anonymous).
-    In(Option<String>),
+    In {
+        participant_id: String,
+        nickname: Option<String>,
+    },
     /// The facilitator removed them.
     Removed,
 }
@@ -402,7 +468,7 @@ pub enum Seat {
 /// The seat a token's hash holds in a workshop, if any.
 pub async fn seat(db: &Db, workshop_id: &str, token_hash: &str) -> Result<Option<Seat>, AppError> {
     let row = sqlx::query(
-        "select nickname, removed_at from workshop_participant
+        "select participant_id, nickname, removed_at from workshop_participant
          where token_hash = $1 and workshop_id = $2",
     )
     .bind(token_hash)
@@ -413,7 +479,10 @@ pub async fn seat(db: &Db, workshop_id: &str, token_hash: &str) -> Result<Option
         let removed: Option<i64> = r.try_get("removed_at")?;
         Ok(match removed {
             Some(_) => Seat::Removed,
-            None => Seat::In(r.try_get("nickname")?),
+            None => Seat::In {
+                participant_id: r.try_get("participant_id")?,
+                nickname: r.try_get("nickname")?,
+            },
         })
     })
     .transpose()

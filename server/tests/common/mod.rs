@@ -6,6 +6,7 @@
 
 pub mod rounds;
 pub mod smtp;
+pub mod workshops;
 
 use app::db::Engine;
 use app::error::AppError;

@@ -1,0 +1,105 @@
+//! The browser's end of a live socket: it connects to a path of this site, hands every message
+//! to the page, and when the connection drops (a restart, a phone waking up, a weak network)
+//! connects again by itself after 1, 2, 4 … 10 seconds. The path is asked for again at each
+//! connection, so that it carries the sequence number the page last showed and the server
+//! sends only what is newer. Closed when the page that opened it goes away. On the server
+//! (rendering) it does nothing.
+
+#[cfg(feature = "hydrate")]
+mod browser {
+    use leptos::prelude::*;
+    use leptos::wasm_bindgen::closure::Closure;
+    use leptos::wasm_bindgen::JsCast;
+    use leptos::web_sys::{MessageEvent, WebSocket};
+    use send_wrapper::SendWrapper;
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    use std::time::Duration;
+
+    struct Link {
+        path: Box<dyn Fn() -> String>,
+        on_message: Box<dyn Fn(String)>,
+        failures: Cell<u32>,
+        closed: Cell<bool>,
+        socket: RefCell<Option<WebSocket>>,
+    }
+
+    fn pause(failures: u32) -> Duration {
+        Duration::from_secs(1u64 << failures.min(4)).min(Duration::from_secs(10))
+    }
+
+    fn connect(link: Rc<Link>) {
+        if link.closed.get() {
+            return;
+        }
+        let location = window().location();
+        let scheme = match location.protocol().as_deref() {
+            Ok("https:") => "wss",
+            _ => "ws",
+        };
+        let url = format!(
+            "{scheme}://{}{}",
+            location.host().unwrap_or_default(),
+            (link.path)()
+        );
+        let Ok(socket) = WebSocket::new(&url) else {
+            again(link);
+            return;
+        };
+        let on_message = Closure::<dyn Fn(MessageEvent)>::new({
+            let link = Rc::clone(&link);
+            move |event: MessageEvent| {
+                if let Some(text) = event.data().as_string() {
+                    link.failures.set(0);
+                    (link.on_message)(text);
+                }
+            }
+        });
+        let on_close = Closure::<dyn Fn()>::new({
+            let link = Rc::clone(&link);
+            move || again(Rc::clone(&link))
+        });
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        // The handlers live as long as the page: a socket is opened a handful of times.
+        on_message.forget();
+        on_close.forget();
+        *link.socket.borrow_mut() = Some(socket);
+    }
+
+    fn again(link: Rc<Link>) {
+        if link.closed.get() {
+            return;
+        }
+        let failures = link.failures.get();
+        link.failures.set(failures + 1);
+        let link = SendWrapper::new(link);
+        set_timeout(move || connect(link.take()), pause(failures));
+    }
+
+    pub fn follow(path: impl Fn() -> String + 'static, on_message: impl Fn(String) + 'static) {
+        let link = Rc::new(Link {
+            path: Box::new(path),
+            on_message: Box::new(on_message),
+            failures: Cell::new(0),
+            closed: Cell::new(false),
+            socket: RefCell::new(None),
+        });
+        connect(Rc::clone(&link));
+        let link = SendWrapper::new(link);
+        on_cleanup(move || {
+            link.closed.set(true);
+            if let Some(socket) = link.socket.borrow_mut().take() {
+                let _ = socket.close();
+            }
+        });
+    }
+}
+
+/// Follows the live socket at `path` (asked for at each connection) for as long as the current
+/// page lives; `on_message` gets each text message.
+#[cfg(feature = "hydrate")]
+pub use browser::follow;
+
+#[cfg(not(feature = "hydrate"))]
+pub fn follow(_path: impl Fn() -> String + 'static, _on_message: impl Fn(String) + 'static) {}
