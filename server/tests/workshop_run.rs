@@ -6,7 +6,9 @@ mod common;
 
 use app::db::Engine;
 use app::error::Problem;
-use app::workshop::api::{AnswerActivity, ControlWorkshop, GetStage};
+use app::workshop::api::{
+    AnswerActivity, ControlWorkshop, GetStage, GetWorkshop, RemoveParticipant,
+};
 use app::workshop::model::Settings;
 use app::workshop::run::Results;
 use app::workshop::stage::Stage;
@@ -86,6 +88,33 @@ async fn stage_where(socket: &mut Socket, test: impl Fn(&Stage) -> bool) -> Stag
             return stage;
         }
     }
+}
+
+/// The code of the close frame a socket receives next, skipping other messages.
+async fn close_code(socket: &mut Socket) -> u16 {
+    loop {
+        match tokio::time::timeout(Duration::from_secs(5), socket.next())
+            .await
+            .expect("a close frame within five seconds")
+        {
+            Some(Ok(Message::Close(frame))) => return u16::from(frame.unwrap().code),
+            Some(Ok(_)) => continue,
+            other => panic!("a close frame, not {other:?}"),
+        }
+    }
+}
+
+/// The id of the participant with this nickname, as the owner's page lists them.
+async fn participant_id(app: &TestApp, owner: &Browser, id: &str, nickname: &str) -> String {
+    let (_, body) = app
+        .call_with(&owner.client, GetWorkshop::PATH, &[("workshop_id", id)])
+        .await;
+    let w: app::workshop::model::Workshop = serde_json::from_str(&body).unwrap();
+    w.participants
+        .into_iter()
+        .find(|p| p.nickname.as_deref() == Some(nickname))
+        .expect("they are in the room")
+        .participant_id
 }
 
 async fn control(
@@ -174,11 +203,7 @@ async fn prepared(app: &TestApp, owner: &Browser) -> (String, String, Vec<String
         assert_eq!(status, 200, "{body}");
     }
     let (_, body) = app
-        .call_with(
-            &owner.client,
-            app::workshop::api::GetWorkshop::PATH,
-            &[("workshop_id", &id)],
-        )
+        .call_with(&owner.client, GetWorkshop::PATH, &[("workshop_id", &id)])
         .await;
     let w: app::workshop::model::Workshop = serde_json::from_str(&body).unwrap();
     let ids = w.activities.iter().map(|a| a.activity_id.clone()).collect();
@@ -391,6 +416,32 @@ async fn answers_count_once_per_command_the_latest_one_counts_and_only_while_ope
             }
         );
 
+        // Sent out, a participant's answers no longer count.
+        let ana_id = participant_id(app, &owner, &id, "Ana").await;
+        let out = [
+            ("workshop_id", id.as_str()),
+            ("participant_id", ana_id.as_str()),
+        ];
+        let (status, body) = app
+            .call_with(&owner.client, RemoveParticipant::PATH, &out)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        assert_eq!(
+            stage(app, &owner.client, &id).await.results,
+            Results::Words {
+                words: vec![("TRUST".into(), 1)]
+            }
+        );
+
+        // A form bigger than any screen sends is not read.
+        let many: Vec<(String, &str)> = (0..13).map(|n| (n.to_string(), "x")).collect();
+        let many: Vec<(&str, &str)> = many.iter().map(|(k, v)| (&k[..], *v)).collect();
+        let (status, body) = answer(app, &ivo.client, &code, cloud, "ivo-7", &many).await;
+        assert_eq!(
+            (status, problem(&body, "values")),
+            (422, Problem::TooLong { max: 2000 })
+        );
+
         // Who is not in the room cannot answer; a participant cannot run the workshop.
         let stranger = Browser::new();
         let (status, _) = answer(app, &stranger.client, &code, cloud, "s-1", &[("0", "x")]).await;
@@ -524,21 +575,26 @@ async fn live_sockets_bring_screen_changes_to_participants_and_results_to_presen
         let told: serde_json::Value = serde_json::from_str(&next_text(&mut later).await).unwrap();
         assert!(told["seq"].as_i64().unwrap() > seq);
 
-        // The browser speaks on a socket that only listens: it is closed, with the reason.
-        phone.send(Message::text("vote twice")).await.unwrap();
-        let closed = loop {
-            match tokio::time::timeout(Duration::from_secs(5), phone.next())
+        // Sent out: their socket closes, with the reason.
+        let ana_id = participant_id(app, &owner, &id, "Ana").await;
+        let out = [
+            ("workshop_id", id.as_str()),
+            ("participant_id", ana_id.as_str()),
+        ];
+        assert_eq!(
+            app.call_with(&owner.client, RemoveParticipant::PATH, &out)
                 .await
-                .unwrap()
-            {
-                Some(Ok(Message::Close(frame))) => break frame,
-                Some(Ok(_)) => continue,
-                other => panic!("a close frame, not {other:?}"),
-            }
-        };
-        assert_eq!(u16::from(closed.unwrap().code), 1003);
+                .0,
+            200
+        );
+        assert_eq!(close_code(&mut later).await, 1008);
+
+        // The browser speaks on a socket that only listens: it is closed, with the reason.
+        projector.send(Message::text("vote twice")).await.unwrap();
+        assert_eq!(close_code(&mut projector).await, 1003);
         // A frame past the limit is refused by the socket layer; the server goes on.
-        later.send(Message::text("x".repeat(10_000))).await.ok();
+        let mut again = socket(app, &owner, &presenter_path, here).await.unwrap();
+        again.send(Message::text("x".repeat(10_000))).await.ok();
         assert_eq!(app.get("/healthz").await.0, 200);
     })
     .await;

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 #[cfg(feature = "ssr")]
 use {
     super::event_store,
-    super::model::{is_join_code, parse_activity, ActivityForm, Settings, TITLE_MAX},
+    super::model::{is_join_code, parse_activity, ActivityForm, Settings, CHOICES_MAX, TITLE_MAX},
     super::run::{check_answer, Event},
     super::stage::{shown_from, Screen},
     super::store::{self, require_owner, Seat},
@@ -30,6 +30,10 @@ use {
 
 /// How long a participant's cookie keeps them in a workshop: long enough to come back to a
 /// workshop reopened weeks later.
+/// The most an answer's values may hold together, in bytes: ten words of forty letters fit.
+#[cfg(feature = "ssr")]
+const ANSWER_MAX: usize = 2_000;
+
 #[cfg(feature = "ssr")]
 const SEAT_SECONDS: i64 = 60 * 24 * 60 * 60;
 
@@ -179,10 +183,14 @@ pub async fn remove_participant(
     let db = ssr::db()?;
     let owner = require_owner(&db, &workshop_id).await?;
     store::remove_participant(&db, &owner, &participant_id).await?;
-    ssr::context()?
-        .hub
-        .people_changed(&db, &workshop_id)
-        .await?;
+    // An event too: the presenters' fold drops their answers, and their own screen learns of it.
+    let event = Event::Remove {
+        participant: participant_id,
+    };
+    let stored = event_store::append(&db, &workshop_id, &new_id(), event).await?;
+    let context = ssr::context()?;
+    context.hub.event(&workshop_id, stored.seq, true);
+    context.hub.people_changed(&db, &workshop_id).await?;
     Ok(())
 }
 
@@ -294,7 +302,6 @@ async fn screen(
     workshop: &store::WorkshopRow,
     participant: &str,
 ) -> Result<Screen, AppError> {
-    let (seq, _) = event_store::heads(db, &workshop.workshop_id).await?;
     let current = workshop.current_activity.as_deref();
     let (shown, mine, answers) = match current {
         None => (None, None, Vec::new()),
@@ -302,12 +309,23 @@ async fn screen(
             let activities = store::activities(db, &workshop.workshop_id).await?;
             let revealed = event_store::revealed(db, activity).await?;
             let shown = shown_from(&activities, current, workshop.answers_open, revealed);
-            let (answers, mine) =
-                event_store::answers(db, &workshop.workshop_id, activity, participant).await?;
-            (shown, mine, if revealed { answers } else { Vec::new() })
+            let id = &workshop.workshop_id;
+            let mine = event_store::answer_of(db, id, activity, participant).await?;
+            let answers = if revealed {
+                event_store::answers(db, id, activity).await?
+            } else {
+                Vec::new()
+            };
+            (shown, mine, answers)
         }
     };
-    Ok(Screen::new(seq, shown, mine, &answers, new_id()))
+    Ok(Screen::new(
+        workshop.last_seq,
+        shown,
+        mine,
+        &answers,
+        new_id(),
+    ))
 }
 
 /// The facilitator runs the workshop: `show` an activity on every screen (`activity_id`; none:
@@ -380,6 +398,13 @@ pub async fn answer_activity(
     {
         return Err(AppError::field("command_id", Problem::UnknownChoice));
     }
+    // No form of a screen sends more; a bigger one is not read.
+    if values.len() > CHOICES_MAX || values.values().map(String::len).sum::<usize>() > ANSWER_MAX {
+        return Err(AppError::field(
+            "values",
+            Problem::TooLong { max: ANSWER_MAX },
+        ));
+    }
     let agenda = store::activities(&db, &workshop.workshop_id).await?;
     let activity = agenda
         .into_iter()
@@ -398,11 +423,14 @@ pub async fn answer_activity(
             _ => error,
         }
     })?;
+    let participant = participant_id.clone();
     let event = Event::Answer {
         participant: participant_id,
         activity: activity_id,
         answer,
     };
+    // A command id counts per participant: nobody can spend another's.
+    let command_id = format!("{participant}:{command_id}");
     let stored = event_store::append(&db, &workshop.workshop_id, &command_id, event).await?;
     if !stored.repeated {
         context.hub.event(&workshop.workshop_id, stored.seq, false);

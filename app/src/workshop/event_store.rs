@@ -16,7 +16,9 @@ const INSERT_EVENT: &str = "insert into workshop_event
 fn numbering(event: &Event) -> &'static str {
     match event {
         Event::Show { .. } => {
-            "update workshop set last_seq = last_seq + 1, current_activity = $2, answers_open = $3
+            "update workshop set last_seq = last_seq + 1, current_activity = $2,
+               answers_open = coalesce(
+                 (select 1 - revealed from workshop_activity where activity_id = $2), 0)
              where workshop_id = $1 returning last_seq"
         }
         Event::SetOpen { .. } => {
@@ -24,6 +26,10 @@ fn numbering(event: &Event) -> &'static str {
              where workshop_id = $1 and current_activity is not null returning last_seq"
         }
         Event::Reveal { .. } => {
+            "update workshop set last_seq = last_seq + 1, answers_open = 0
+             where workshop_id = $1 and current_activity = $2 returning last_seq"
+        }
+        Event::Remove { .. } => {
             "update workshop set last_seq = last_seq + 1 where workshop_id = $1 returning last_seq"
         }
         Event::Answer { .. } => {
@@ -34,7 +40,8 @@ fn numbering(event: &Event) -> &'static str {
     }
 }
 
-/// Whom an event is about, as stored beside it: the participant who answered, and the activity.
+/// Whom an event is about, as stored beside it: the participant who answered, and the
+/// activity.
 fn subjects(event: &Event) -> (Option<String>, Option<String>) {
     match event {
         Event::Answer {
@@ -44,7 +51,9 @@ fn subjects(event: &Event) -> (Option<String>, Option<String>) {
         } => (Some(participant.clone()), Some(activity.clone())),
         Event::Show { activity } => (None, activity.clone()),
         Event::Reveal { activity } => (None, Some(activity.clone())),
-        Event::SetOpen { .. } => (None, None),
+        // Stored as a facilitator's command (no participant): it changes the screens, and the
+        // one sent out learns of it.
+        Event::SetOpen { .. } | Event::Remove { .. } => (None, None),
     }
 }
 
@@ -72,12 +81,12 @@ pub async fn append(
             let (participant, activity) = subjects(&event);
             let query = sqlx::query_scalar(numbering(&event)).bind(&workshop_id);
             let numbered: Option<i64> = match &event {
-                Event::Show { activity } => query
-                    .bind(activity.clone())
-                    .bind(i64::from(activity.is_some())),
+                Event::Show { activity } => query.bind(activity.clone()),
                 Event::SetOpen { open } => query.bind(i64::from(*open)),
-                Event::Reveal { .. } => query,
-                Event::Answer { activity, .. } => query.bind(activity.clone()),
+                Event::Reveal { activity } | Event::Answer { activity, .. } => {
+                    query.bind(activity.clone())
+                }
+                Event::Remove { .. } => query,
             }
             .fetch_optional(&mut *conn)
             .await?;
@@ -188,17 +197,40 @@ pub async fn live(db: &Db, workshop_id: &str) -> Result<Live, AppError> {
     Ok(live)
 }
 
-/// The answers given to one activity, each participant's latest (in no particular order), and
-/// the latest of `participant`'s among them.
-pub async fn answers(
+/// The latest answer of `participant` to an activity.
+pub async fn answer_of(
     db: &Db,
     workshop_id: &str,
     activity_id: &str,
     participant: &str,
-) -> Result<(Vec<Answer>, Option<Answer>), AppError> {
+) -> Result<Option<Answer>, AppError> {
+    let body: Option<String> = sqlx::query_scalar(
+        "select body from workshop_event
+         where workshop_id = $1 and activity_id = $2 and participant_id = $3
+         order by seq desc limit 1",
+    )
+    .bind(workshop_id)
+    .bind(activity_id)
+    .bind(participant)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(match body.as_deref().map(event_of).transpose()? {
+        Some(Event::Answer { answer, .. }) => Some(answer),
+        _ => None,
+    })
+}
+
+/// Everyone's latest answer to one activity, but theirs who were sent out.
+pub async fn answers(
+    db: &Db,
+    workshop_id: &str,
+    activity_id: &str,
+) -> Result<Vec<Answer>, AppError> {
     let rows = sqlx::query(
-        "select participant_id, body from workshop_event
-         where workshop_id = $1 and activity_id = $2 and participant_id is not null order by seq",
+        "select e.participant_id, e.body from workshop_event e
+         join workshop_participant p on p.participant_id = e.participant_id
+         where e.workshop_id = $1 and e.activity_id = $2 and p.removed_at is null
+         order by e.seq",
     )
     .bind(workshop_id)
     .bind(activity_id)
@@ -211,8 +243,7 @@ pub async fn answers(
             latest.insert(who, answer);
         }
     }
-    let mine = latest.get(participant).cloned();
-    Ok((latest.into_values().collect(), mine))
+    Ok(latest.into_values().collect())
 }
 
 /// Whether the facilitator revealed the results of this activity.

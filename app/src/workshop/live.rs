@@ -245,11 +245,15 @@ pub async fn participant(
         Ok(None) => return refuse(StatusCode::NOT_FOUND, "no workshop has this code"),
         Err(_) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, "try again"),
     };
-    let seat = match cookie_in(&headers, &seat_cookie(&workshop.code)) {
-        Some(token) => store::seat(db, &workshop.workshop_id, &token_hash(&token)).await,
-        None => Ok(None),
+    let Some(token) = cookie_in(&headers, &seat_cookie(&workshop.code)) else {
+        return refuse(StatusCode::FORBIDDEN, "join the workshop first");
     };
-    if !matches!(seat, Ok(Some(Seat::In { .. }))) {
+    let seat = Seated {
+        db: db.clone(),
+        workshop_id: workshop.workshop_id.clone(),
+        token_hash: token_hash(&token),
+    };
+    if !seat.still_in().await {
         return refuse(StatusCode::FORBIDDEN, "join the workshop first");
     }
     let Ok(beats) = context.hub.subscribe(db, &workshop.workshop_id).await else {
@@ -257,13 +261,45 @@ pub async fn participant(
     };
     upgrade
         .max_message_size(FRAME_MAX)
-        .on_upgrade(move |socket| participant_loop(socket, beats, since))
+        .on_upgrade(move |socket| participant_loop(socket, beats, seat, since))
 }
 
-async fn participant_loop(mut socket: WebSocket, mut beats: watch::Receiver<Beat>, mut sent: i64) {
+/// Whose seat a participant's socket serves.
+struct Seated {
+    db: Db,
+    workshop_id: String,
+    token_hash: String,
+}
+
+impl Seated {
+    async fn still_in(&self) -> bool {
+        matches!(
+            store::seat(&self.db, &self.workshop_id, &self.token_hash).await,
+            Ok(Some(Seat::In { .. }))
+        )
+    }
+}
+
+/// Tells the participant of each change of their screen. The seat is checked again at each
+/// change: the socket of someone sent out closes.
+async fn participant_loop(
+    mut socket: WebSocket,
+    mut beats: watch::Receiver<Beat>,
+    seat: Seated,
+    mut sent: i64,
+) {
     loop {
         let screen = beats.borrow_and_update().screen;
         if screen > sent {
+            if !seat.still_in().await {
+                let _ = socket
+                    .send(Message::Close(Some(CloseFrame {
+                        code: 1008,
+                        reason: "you are no longer in this workshop".into(),
+                    })))
+                    .await;
+                return;
+            }
             if socket
                 .send(Message::Text(format!("{{\"seq\":{screen}}}").into()))
                 .await

@@ -16,11 +16,12 @@ pub const WORD_MAX: usize = 40;
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Event {
     /// The facilitator put an activity on every screen (`None`: the waiting screen); it opens
-    /// for answers.
+    /// for answers unless its results were revealed.
     Show { activity: Option<String> },
     /// The facilitator opened or closed the shown activity for answers.
     SetOpen { open: bool },
-    /// The facilitator showed the results (and a poll's correct option) to the room.
+    /// The facilitator showed the results (and a poll's correct option) to the room, which
+    /// closes the activity for answers.
     Reveal { activity: String },
     /// A participant's answer; a later one from the same participant replaces it.
     Answer {
@@ -28,6 +29,8 @@ pub enum Event {
         activity: String,
         answer: Answer,
     },
+    /// The facilitator sent a participant out: their answers no longer count.
+    Remove { participant: String },
 }
 
 /// A participant's answer to one activity.
@@ -146,13 +149,21 @@ impl Live {
         self.seq = seq;
         match event {
             Event::Show { activity } => {
+                self.open = activity.as_deref().is_some_and(|a| !self.is_revealed(a));
                 self.current = activity.clone();
-                self.open = activity.is_some();
             }
             Event::SetOpen { open } => self.open = *open && self.current.is_some(),
             Event::Reveal { activity } => {
                 if !self.revealed.contains(activity) {
                     self.revealed.push(activity.clone());
+                }
+                if self.current.as_ref() == Some(activity) {
+                    self.open = false;
+                }
+            }
+            Event::Remove { participant } => {
+                for answers in self.answers.values_mut() {
+                    answers.remove(participant);
                 }
             }
             Event::Answer {
@@ -416,17 +427,38 @@ mod tests {
             }
         );
         assert!(live.open);
-        live.apply(5, &Event::SetOpen { open: false });
         live.apply(
             6,
             &Event::Reveal {
                 activity: "a1".into(),
             },
         );
-        assert!(!live.open && live.is_revealed("a1") && live.seq == 6);
+        assert!(!live.open, "revealing closes");
+        assert!(live.is_revealed("a1") && live.seq == 6);
         live.apply(7, &Event::Show { activity: None });
         live.apply(8, &Event::SetOpen { open: true });
         assert!(!live.open, "nothing shown, nothing open");
+        live.apply(
+            9,
+            &Event::Show {
+                activity: Some("a1".into()),
+            },
+        );
+        assert!(!live.open, "shown again after its reveal, it stays closed");
+        live.apply(
+            10,
+            &Event::Remove {
+                participant: "ana".into(),
+            },
+        );
+        assert_eq!(
+            live.results(&activity),
+            Results::Poll {
+                counts: vec![1, 0, 0],
+                voters: 1
+            },
+            "who was sent out no longer counts"
+        );
     }
 
     #[test]

@@ -25,10 +25,12 @@ pub struct WorkshopRow {
     /// The activity on every screen, if any, and whether it takes answers.
     pub current_activity: Option<String>,
     pub answers_open: bool,
+    /// The sequence number of its last event, read with the rest of the row.
+    pub last_seq: i64,
 }
 
 const WORKSHOP_COLUMNS: &str = "workshop_id, owner_id, title, language, code, joining_locked, \
-     anonymous_allowed, current_activity, answers_open";
+     anonymous_allowed, current_activity, answers_open, last_seq";
 
 fn workshop_row(r: &AnyRow) -> Result<WorkshopRow, AppError> {
     Ok(WorkshopRow {
@@ -41,6 +43,7 @@ fn workshop_row(r: &AnyRow) -> Result<WorkshopRow, AppError> {
         anonymous_allowed: r.try_get::<i64, _>("anonymous_allowed")? != 0,
         current_activity: r.try_get("current_activity")?,
         answers_open: r.try_get::<i64, _>("answers_open")? != 0,
+        last_seq: r.try_get("last_seq")?,
     })
 }
 
