@@ -3,6 +3,9 @@
 // Over plain HTTP Chromium offers only gzip; a browser reaching the platform over HTTPS also
 // takes Brotli, so the request says so, as it would there.
 //   node scripts/first-load.mjs http://127.0.0.1:3000/respond/CODE/2
+// With JOIN=<nickname>, the page is a workshop room (/live/CODE): the browser joins it first,
+// then what it transfers to show the room as a participant is measured.
+//   JOIN=Ana node scripts/first-load.mjs http://127.0.0.1:3000/live/CODE
 import { chromium } from '../end2end/node_modules/playwright-core/index.mjs';
 
 const url = process.argv[2];
@@ -15,6 +18,12 @@ const cdp = await page.context().newCDPSession(page);
 await cdp.send('Network.enable');
 await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
 await cdp.send('Network.setExtraHTTPHeaders', { headers: { 'Accept-Encoding': 'br, gzip' } });
+if (process.env.JOIN) {
+  await page.goto(url);
+  await page.getByLabel('Your name in the room').fill(process.env.JOIN);
+  await page.getByRole('button', { name: 'Join' }).click();
+  await page.waitForSelector('text=You are in');
+}
 const urls = new Map();
 let total = 0;
 cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, e.response.url));
