@@ -392,7 +392,7 @@ pub fn JoinLivePage() -> impl IntoView {
         <section class="narrow">
             <h1>{t!(i18n, live_join_title)}</h1>
             <p>{t!(i18n, live_join_intro)}</p>
-            <JoinForm code=None anonymous_allowed=true />
+            <JoinForm code=None anonymous_allowed=true join=ServerAction::new() />
         </section>
     }
 }
@@ -400,9 +400,12 @@ pub fn JoinLivePage() -> impl IntoView {
 /// The join form: with the code typed in (the join page), or carried by the page's address
 /// (the room of a code, reached by its link or QR code).
 #[component]
-fn JoinForm(code: Option<String>, anonymous_allowed: bool) -> impl IntoView {
+fn JoinForm(
+    code: Option<String>,
+    anonymous_allowed: bool,
+    join: ServerAction<JoinWorkshop>,
+) -> impl IntoView {
     let i18n = use_i18n();
-    let join = ServerAction::<JoinWorkshop>::new();
     let error = action_error(join);
     view! {
         <ActionForm action=join>
@@ -429,12 +432,21 @@ pub fn LivePage() -> impl IntoView {
     let params = use_params_map();
     let code = Memo::new(move |_| params.with(|p| p.get("code")).unwrap_or_default());
     let answer = ServerAction::<AnswerActivity>::new();
+    // Joining from the room's own address comes back to it: the room is read again then too.
+    let join = ServerAction::<JoinWorkshop>::new();
     // The screen's sequence number as the page last read it; a live message past it reads the
     // screen again.
     let seen = RwSignal::new(0i64);
     let changes = RwSignal::new(0u32);
     let found = page_data(
-        move || (code.get(), answer.version().get(), changes.get()),
+        move || {
+            (
+                code.get(),
+                answer.version().get(),
+                join.version().get(),
+                changes.get(),
+            )
+        },
         |(code, ..)| open_room(code),
     );
     // One socket for the page's life, opened once the visitor is in the room (the server
@@ -471,7 +483,7 @@ pub fn LivePage() -> impl IntoView {
                             start(room.code.clone());
                         }
                     }
-                    view! { <RoomView room answer /> }
+                    view! { <RoomView room answer join /> }
                 })
             })}
         </Suspense>
@@ -479,7 +491,11 @@ pub fn LivePage() -> impl IntoView {
 }
 
 #[component]
-fn RoomView(room: Room, answer: ServerAction<AnswerActivity>) -> impl IntoView {
+fn RoomView(
+    room: Room,
+    answer: ServerAction<AnswerActivity>,
+    join: ServerAction<JoinWorkshop>,
+) -> impl IntoView {
     let i18n = use_i18n();
     let body = match room.screen {
         Some(screen) => {
@@ -496,7 +512,7 @@ fn RoomView(room: Room, answer: ServerAction<AnswerActivity>) -> impl IntoView {
             <p class="notice notice-error" role="status">{t!(i18n, problem_joining_locked)}</p>
         }
         .into_any(),
-        None => view! { <JoinForm code=Some(room.code.clone()) anonymous_allowed=room.anonymous_allowed /> }.into_any(),
+        None => view! { <JoinForm code=Some(room.code.clone()) anonymous_allowed=room.anonymous_allowed join /> }.into_any(),
     };
     view! {
         <Title text=page_title(&room.title) />
