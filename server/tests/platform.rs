@@ -215,69 +215,6 @@ async fn metrics_count_every_request_refusals_included_by_route_and_status() {
 }
 
 #[tokio::test]
-async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing() {
-    on_each_engine(async |app, _| {
-        app.sign_up(&app.client, "ivo@example.org").await;
-        let (status, _) = app.add_organisation("Real organisation", "HR").await;
-        assert_eq!(status, 200);
-        let refused = app::demo::seed(&app.state.context.db).await;
-        assert_eq!(refused, Err(AppError::Forbidden), "the emptiness guard");
-        assert_eq!(app.count("select count(*) from organisation").await, 1);
-        sqlx::query("delete from organisation")
-            .execute(&app.state.context.db.pool)
-            .await
-            .unwrap();
-
-        // A person who took one of the demo e-mails makes the seeding fail half-way:
-        // the organisations it had added are gone with it.
-        app.sign_up(&common::client(), app::demo::LAST_DEMO_EMAIL)
-            .await;
-        assert!(app::demo::seed(&app.state.context.db).await.is_err());
-        assert_eq!(app.count("select count(*) from organisation").await, 0);
-        assert_eq!(app.count("select count(*) from app_user").await, 2);
-
-        sqlx::query("delete from app_user where email = $1")
-            .bind(app::demo::LAST_DEMO_EMAIL)
-            .execute(&app.state.context.db.pool)
-            .await
-            .unwrap();
-        let seeded = app::demo::seed(&app.state.context.db).await.unwrap();
-        assert_eq!(seeded.organisations, 12);
-        assert_eq!(app.count("select count(*) from organisation").await, 12);
-        assert_eq!((seeded.rounds, seeded.responses), (4, 16));
-        assert_eq!(
-            app.count("select count(*) from assessment_response where submitted_at is not null")
-                .await,
-            16
-        );
-        assert_eq!(
-            app.count("select count(*) from assessment_review where submitted_at is not null")
-                .await,
-            2,
-            "Croatia's round is peer reviewed"
-        );
-        assert_eq!(seeded.workshop_code.len(), 6);
-        assert_eq!(
-            app.count("select count(*) from workshop_activity").await,
-            5 + 3,
-            "a workshop is prepared, with its agenda, and another was run"
-        );
-        assert_eq!(
-            app.count("select count(*) from workshop_event where participant_id is not null")
-                .await,
-            3 * 12,
-            "twelve people answered each of the run workshop's three activities"
-        );
-        assert_eq!(
-            app.count("select count(*) from workshop_activity where revealed = 1")
-                .await,
-            3
-        );
-    })
-    .await;
-}
-
-#[tokio::test]
 async fn every_server_function_answers_a_malformed_request_with_a_clear_status_never_the_decoders_text(
 ) {
     on_each_engine(async |app, _| {

@@ -9,7 +9,7 @@ use app::workshop::api::{
     ListMyWorkshops, MoveActivity, RemoveActivity, RemoveParticipant, SetJoining,
 };
 use app::workshop::model::{Scale, Settings, Workshop, WorkshopSummary};
-use common::workshops::{add, create, join, room, workshop};
+use common::workshops::{add, create, join, problem, room, workshop};
 use common::{error, on_each_engine, setup_admin, TestApp};
 use leptos::server_fn::ServerFn;
 
@@ -27,13 +27,6 @@ async fn joining(app: &TestApp, id: &str, ticked: &[(&str, &str)]) -> u16 {
     let mut form = vec![("workshop_id", id)];
     form.extend_from_slice(ticked);
     app.call(SetJoining::PATH, &form).await.0
-}
-
-fn problem(body: &str, field: &str) -> Problem {
-    error(body)
-        .problem(field)
-        .cloned()
-        .unwrap_or_else(|| panic!("no problem at {field}: {body}"))
 }
 
 /// Whether `who` is in the room, and under which nickname.

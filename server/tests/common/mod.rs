@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 //! talks to it over HTTP like a browser's script would.
 
+pub mod live;
 pub mod rounds;
 pub mod smtp;
 pub mod workshops;

@@ -2,7 +2,7 @@
 //! agenda, join it, open its room.
 
 use super::{error, TestApp};
-use app::error::AppError;
+use app::error::{AppError, Problem};
 use app::workshop::api::{
     AddActivity, CreateWorkshop, GetWorkshop, JoinWorkshop, ListMyWorkshops, OpenRoom,
 };
@@ -68,4 +68,12 @@ pub async fn room(app: &TestApp, who: &reqwest::Client, code: &str) -> Result<Ro
     } else {
         Err(error(&body))
     }
+}
+
+/// The problem a refusal names at `field`.
+pub fn problem(body: &str, field: &str) -> Problem {
+    error(body)
+        .problem(field)
+        .cloned()
+        .unwrap_or_else(|| panic!("no problem at {field}: {body}"))
 }
