@@ -72,6 +72,19 @@ pub enum Arg {
     Int(Option<i64>),
 }
 
+impl Arg {
+    /// Binds the argument as the statement's next parameter.
+    pub fn bind_to<'q>(
+        self,
+        query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+        match self {
+            Arg::Text(v) => query.bind(v),
+            Arg::Int(v) => query.bind(v),
+        }
+    }
+}
+
 impl From<&str> for Arg {
     fn from(v: &str) -> Arg {
         Arg::Text(Some(v.to_owned()))
@@ -213,10 +226,7 @@ impl Db {
             async move {
                 let mut query = sqlx::query(sql);
                 for arg in args {
-                    query = match arg {
-                        Arg::Text(v) => query.bind(v),
-                        Arg::Int(v) => query.bind(v),
-                    };
+                    query = arg.bind_to(query);
                 }
                 match query.execute(&mut *conn).await {
                     Ok(done) => Ok(Outcome::Keep(Written {

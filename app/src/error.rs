@@ -78,6 +78,8 @@ pub enum Problem {
     JoiningLocked,
     /// The activity is not the one shown, or its facilitator closed it for answers.
     ActivityClosed,
+    /// A template keeps an agenda; workshops started from it are run, never the template.
+    TemplateNotRun,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

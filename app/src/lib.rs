@@ -33,6 +33,7 @@ macro_rules! lazy_page {
 
 pub mod assessment;
 pub mod error;
+pub mod files;
 pub mod home;
 pub mod identity;
 pub mod registry;
@@ -61,7 +62,9 @@ use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use registry::pages::OrganisationsRoute;
-use workshop::pages::{JoinLiveRoute, LiveRoute, WorkshopRoute, WorkshopsRoute};
+use workshop::pages::{WorkshopRoute, WorkshopsRoute};
+use workshop::results_page::WorkshopResultsRoute;
+use workshop::room_pages::{JoinLiveRoute, LiveRoute};
 use workshop::run_pages::PresentRoute;
 
 /// The HTML document around the application, rendered on the server only.
@@ -195,6 +198,11 @@ pub fn App() -> impl IntoView {
                         <Route
                             path=path!("workshops/:id/present")
                             view={Lazy::<PresentRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
+                        <Route
+                            path=path!("workshops/:id/results")
+                            view={Lazy::<WorkshopResultsRoute>::new()}
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("live") view={Lazy::<JoinLiveRoute>::new()} ssr=SsrMode::Async />

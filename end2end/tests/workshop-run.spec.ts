@@ -45,6 +45,10 @@ test('a facilitator runs a poll and a word cloud while phones answer and the pro
   await expect(projector.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await expect(projector.locator('.join .code')).toHaveText(code);
   await expect(projector.getByText('People in the room: 1')).toBeVisible();
+  // The QR code of the join address is drawn.
+  const qr = projector.getByRole('img', { name: /QR code of the join address/ });
+  await expect(qr).toBeVisible();
+  expect(await qr.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
   await expectAccessible(projector);
 
   // The facilitator starts: the phone shows the poll, without its correct option.
@@ -83,4 +87,18 @@ test('a facilitator runs a poll and a word cloud while phones answer and the pro
   await expectAccessible(page);
   await room.close();
   await projector.close();
+
+  // Afterwards: every activity's outcome, and the answers as a file.
+  await page.getByRole('link', { name: 'Results and downloads' }).click();
+  await expect(page.getByRole('heading', { level: 2, name: '1. Which action first?' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 2, name: '2. One word for the region' })).toBeVisible();
+  await expect(page.getByText('The room has not seen these results.')).toHaveCount(1);
+  await expectAccessible(page);
+  const csv = await page.request.get((await page.getByRole('link', { name: 'Every answer, as CSV' }).getAttribute('href'))!);
+  expect(csv.status()).toBe(200);
+  const lines = (await csv.text()).trim().split('\r\n');
+  expect(lines.slice(1)).toEqual([
+    '1,Which action first?,poll,Ana,A policy board',
+    '2,One word for the region,word_cloud,Ana,Trust; Skills',
+  ]);
 });

@@ -139,6 +139,13 @@ async fn presenter_socket(
     app::workshop::live::presenter(state.context, id, q.since, headers, upgrade).await
 }
 
+async fn join_qr_code(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> axum::response::Response {
+    app::workshop::live::qr_code(&state.context, &code)
+}
+
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
     if state.context.db.is_healthy().await {
         (StatusCode::OK, "ok")
@@ -199,6 +206,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
             packaged_assets(&state.leptos_options),
         )
         .route("/live/{code}/socket", get(participant_socket))
+        .route("/live/{code}/qr.svg", get(join_qr_code))
         .route("/workshops/{id}/socket", get(presenter_socket))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_handler))

@@ -6,23 +6,20 @@
 use super::model::{Answer, ItemKind, Template};
 use super::score::Results;
 use crate::error::AppError;
+use crate::files::Cell;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{ByteStream, GetUrl, Streaming};
 use serde::{Deserialize, Serialize};
 
 #[cfg(feature = "ssr")]
 use {
-    super::access::require_facilitator, super::answer_store, super::store,
-    crate::identity::session::LOCALE_COOKIE, crate::ssr,
+    super::access::require_facilitator,
+    super::answer_store,
+    super::store,
+    crate::files::{csv, download, file_stem, inert},
+    crate::identity::session::LOCALE_COOKIE,
+    crate::ssr,
 };
-
-/// One cell of the answers table.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Text(String),
-    Number(f64),
-    Empty,
-}
 
 /// One respondent's line, as the table needs it.
 pub struct Respondent<'a> {
@@ -121,53 +118,6 @@ fn text(s: &str) -> Cell {
     }
 }
 
-/// A text cell as a spreadsheet must not take it for a formula: a leading `=`, `+`, `-`, `@`,
-/// tab or carriage return gets an apostrophe in front (what a respondent typed is data, never
-/// something a spreadsheet runs).
-pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{s}").into()
-    } else {
-        s.into()
-    }
-}
-
-/// The table as CSV (RFC 4180, CRLF line ends), with a byte-order mark so that spreadsheets
-/// read it as UTF-8.
-pub fn csv(header: &[String], rows: &[Vec<Cell>]) -> String {
-    fn field(out: &mut String, s: &str) {
-        if s.contains([',', '"', '\n', '\r']) {
-            out.push('"');
-            out.push_str(&s.replace('"', "\"\""));
-            out.push('"');
-        } else {
-            out.push_str(s);
-        }
-    }
-    let mut out = String::from("\u{feff}");
-    let lines = std::iter::once(
-        header
-            .iter()
-            .map(|h| Cell::Text(h.clone()))
-            .collect::<Vec<_>>(),
-    )
-    .chain(rows.iter().cloned());
-    for line in lines {
-        for (n, cell) in line.iter().enumerate() {
-            if n > 0 {
-                out.push(',');
-            }
-            match cell {
-                Cell::Text(s) => field(&mut out, &inert(s)),
-                Cell::Number(v) => out.push_str(&v.to_string()),
-                Cell::Empty => {}
-            }
-        }
-        out.push_str("\r\n");
-    }
-    out
-}
-
 /// The table as an Excel workbook: the answers on one sheet, the questions on another.
 #[cfg(feature = "ssr")]
 fn xlsx(
@@ -214,49 +164,6 @@ fn xlsx(
     book.save_to_buffer()
 }
 
-/// Sets the answer's type and names the file it is saved as.
-#[cfg(feature = "ssr")]
-fn download(content_type: &str, file_name: &str) {
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        let disposition = format!("attachment; filename=\"{file_name}\"");
-        for (name, value) in [
-            (http::header::CONTENT_TYPE, content_type),
-            (http::header::CONTENT_DISPOSITION, disposition.as_str()),
-        ] {
-            if let Ok(value) = http::HeaderValue::from_str(value) {
-                response.insert_header(name, value);
-            }
-        }
-    }
-}
-
-/// A file name's stem from a round's name: ASCII letters (accents dropped), digits and dashes.
-#[cfg(feature = "ssr")]
-pub fn file_stem(name: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    let stem: String = name
-        .nfkd()
-        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let stem = stem
-        .split('-')
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("-");
-    if stem.is_empty() {
-        "round".to_owned()
-    } else {
-        stem
-    }
-}
-
 /// The round's raw answers (every respondent not withdrawn, submitted or not) as a file:
 /// `format` is `csv` or `xlsx`. For the round's facilitator.
 #[server(endpoint = "assessment/export_answers", input = GetUrl, output = Streaming)]
@@ -290,7 +197,7 @@ pub async fn export_answers(
         })
         .collect();
     let (header, rows) = answers_table(&template, &locale, &respondents);
-    let stem = file_stem(&round.round().name);
+    let stem = file_stem(&round.round().name, "round");
     let bytes = if format == "csv" {
         download("text/csv; charset=utf-8", &format!("{stem}-answers.csv"));
         csv(&header, &rows).into_bytes()
@@ -332,7 +239,7 @@ pub async fn export_results(round_id: String) -> Result<ResultsFile, AppError> {
     let view = super::round_store::round_view(&db, round.round().clone()).await?;
     download(
         "application/json",
-        &format!("{}-results.json", file_stem(&view.name)),
+        &format!("{}-results.json", file_stem(&view.name, "round")),
     );
     Ok(ResultsFile {
         results: Results::of(&template, &answers),
@@ -342,33 +249,4 @@ pub async fn export_results(round_id: String) -> Result<ResultsFile, AppError> {
         region_id: view.region_id,
         region: view.region_name,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn csv_quotes_what_needs_quoting_and_keeps_formulas_inert() {
-        let header = vec!["respondent".to_owned(), "B1".to_owned()];
-        let rows = vec![
-            vec![Cell::Text("Ana, \"Zadar\"".into()), Cell::Number(3.0)],
-            vec![Cell::Text("=HYPERLINK(\"x\")".into()), Cell::Empty],
-            vec![Cell::Text("two\nlines".into()), Cell::Number(2.5)],
-        ];
-        assert_eq!(
-            csv(&header, &rows),
-            "\u{feff}respondent,B1\r\n\"Ana, \"\"Zadar\"\"\",3\r\n\"'=HYPERLINK(\"\"x\"\")\",\r\n\"two\nlines\",2.5\r\n"
-        );
-    }
-
-    #[cfg(feature = "ssr")]
-    #[test]
-    fn a_file_stem_keeps_letters_and_digits_only() {
-        assert_eq!(
-            file_stem("2026 baseline – Šibenik!"),
-            "2026-baseline-sibenik"
-        );
-        assert_eq!(file_stem("***"), "round");
-    }
 }

@@ -68,6 +68,22 @@ pub async fn create_workshop(title: String, language: String) -> Result<(), AppE
     Ok(())
 }
 
+/// Starts a new workshop of the caller's from one they run (a past workshop, or a template):
+/// the same title, language, joining rules and agenda, with a fresh code and nobody in it.
+/// `template`: the copy is kept as a template instead, to start workshops from later.
+#[server(endpoint = "workshop/copy")]
+pub async fn copy_workshop(
+    workshop_id: String,
+    #[server(default)] template: Option<String>,
+) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let owner = require_owner(&db, &workshop_id).await?;
+    let me = require_user().await?;
+    let id = store::copy(&db, &owner, &me, template.is_some()).await?;
+    leptos_axum::redirect(&format!("/workshops/{id}"));
+    Ok(())
+}
+
 /// The workshop with its agenda and participants, for whoever runs it.
 #[server(endpoint = "workshop/get")]
 pub async fn get_workshop(workshop_id: String) -> Result<Workshop, AppError> {
@@ -340,6 +356,9 @@ pub async fn control_workshop(
     let db = ssr::db()?;
     let owner = require_owner(&db, &workshop_id).await?;
     let w = owner.workshop();
+    if w.template {
+        return Err(AppError::field("action", Problem::TemplateNotRun));
+    }
     let shown = || {
         w.current_activity
             .clone()

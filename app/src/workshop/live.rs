@@ -6,6 +6,7 @@
 
 use super::api::seat_cookie;
 use super::event_store;
+use super::model::is_join_code;
 use super::stage::Stage;
 use super::store::{self, Seat, WorkshopRow};
 use crate::db::{Db, Engine};
@@ -221,6 +222,39 @@ pub fn listen(hub: &Arc<Hub>, db: Db, url: String) {
 /// Where participants join a workshop: the platform's public address and the code.
 pub fn join_url(context: &ServerContext, code: &str) -> String {
     format!("{}/live/{code}", context.public_origin.base())
+}
+
+/// The QR code of a workshop's join address, as SVG, for the projector. Any well-formed code
+/// gets one without a look at the database, so the image tells nobody whether a workshop has
+/// that code.
+pub fn qr_code(context: &ServerContext, code: &str) -> Response {
+    use qrcode::render::svg;
+    if !is_join_code(code) {
+        return refuse(StatusCode::NOT_FOUND, "no workshop has this code");
+    }
+    // Medium error correction: a projector seen from the back of a room at an angle.
+    match qrcode::QrCode::with_error_correction_level(join_url(context, code), qrcode::EcLevel::M) {
+        Ok(qr) => {
+            let image = qr
+                .render::<svg::Color>()
+                .min_dimensions(240, 240)
+                .dark_color(svg::Color("#000"))
+                .light_color(svg::Color("#fff"))
+                .build();
+            (
+                [
+                    (http::header::CONTENT_TYPE, "image/svg+xml"),
+                    (http::header::CACHE_CONTROL, "public, max-age=86400"),
+                ],
+                image,
+            )
+                .into_response()
+        }
+        Err(_) => refuse(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "the join address is too long for a QR code",
+        ),
+    }
 }
 
 fn refuse(status: StatusCode, why: &'static str) -> Response {

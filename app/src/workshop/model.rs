@@ -100,6 +100,8 @@ pub struct Workshop {
     pub code: String,
     pub joining_locked: bool,
     pub anonymous_allowed: bool,
+    /// A template: its agenda starts workshops; it is never run itself.
+    pub template: bool,
     pub activities: Vec<Activity>,
     pub participants: Vec<Participant>,
     /// What the presenter's screen shows now.
@@ -122,6 +124,7 @@ pub struct WorkshopSummary {
     pub code: String,
     pub activities: i64,
     pub participants: i64,
+    pub template: bool,
 }
 
 /// What the participant's page shows: the workshop, and who the visitor is in it, if they

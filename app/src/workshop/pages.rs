@@ -1,14 +1,12 @@
-//! The facilitator's pages (the workshops list with the form that creates one; one workshop
-//! with its agenda, who may join, and who joined) and the participant's pages (the join form;
-//! the room a join code opens).
+//! The facilitator's pages: the workshops list with the form that creates one and the
+//! templates to start from; one workshop with its agenda, who may join, and who joined.
 
 use super::api::{
-    get_workshop, list_my_workshops, open_room, AddActivity, AnswerActivity, ControlWorkshop,
-    CreateWorkshop, JoinWorkshop, MoveActivity, RemoveActivity, RemoveParticipant, SetJoining,
+    get_workshop, list_my_workshops, AddActivity, ControlWorkshop, CopyWorkshop, CreateWorkshop,
+    MoveActivity, RemoveActivity, RemoveParticipant, SetJoining,
 };
-use super::model::{clock, Activity, Room, Scale, Settings, Workshop, WorkshopSummary, KINDS};
-use super::run_pages::{RunPanel, ScreenView};
-use super::socket::follow;
+use super::model::{clock, Activity, Scale, Settings, Workshop, WorkshopSummary, KINDS};
+use super::run_pages::RunPanel;
 use crate::i18n::*;
 use crate::ui::{
     action_error, endonym, or_error_page, page_data, page_title, Field, FieldProblem, FormNotice,
@@ -20,10 +18,8 @@ use leptos_router::hooks::use_params_map;
 
 lazy_page!(WorkshopsRoute, WorkshopsPage);
 lazy_page!(WorkshopRoute, WorkshopPage);
-lazy_page!(JoinLiveRoute, JoinLivePage);
-lazy_page!(LiveRoute, LivePage);
 
-fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
+pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
     match kind {
         "poll" => t_string!(i18n, activity_poll),
         "rating" => t_string!(i18n, activity_rating),
@@ -55,7 +51,32 @@ pub fn WorkshopsPage() -> impl IntoView {
 #[component]
 fn MyWorkshops(mine: Vec<WorkshopSummary>) -> impl IntoView {
     let i18n = use_i18n();
+    let (templates, mine): (Vec<_>, Vec<_>) = mine.into_iter().partition(|w| w.template);
     let none = mine.is_empty();
+    let templates = (!templates.is_empty()).then(|| {
+        let start = ServerAction::<CopyWorkshop>::new();
+        let error = action_error(start);
+        let cards = templates
+            .into_iter()
+            .map(|w| {
+                view! {
+                    <li class="card">
+                        <h3><a href=format!("/workshops/{}", w.workshop_id)>{w.title.clone()}</a></h3>
+                        <p class="muted">{t!(i18n, workshop_activity_count, activities = w.activities)}</p>
+                        <ActionForm action=start>
+                            <input type="hidden" name="workshop_id" value=w.workshop_id />
+                            <button type="submit" class="button">{t!(i18n, workshop_template_start)}</button>
+                        </ActionForm>
+                    </li>
+                }
+            })
+            .collect_view();
+        view! {
+            <h2>{t!(i18n, workshops_templates_title)}</h2>
+            <FormNotice error />
+            <ul class="cards">{cards}</ul>
+        }
+    });
     let cards = mine
         .into_iter()
         .map(|w| {
@@ -75,6 +96,7 @@ fn MyWorkshops(mine: Vec<WorkshopSummary>) -> impl IntoView {
     view! {
         {none.then(|| view! { <p class="muted">{t!(i18n, workshops_none)}</p> })}
         <ul class="cards">{cards}</ul>
+        {templates}
     }
 }
 
@@ -152,7 +174,6 @@ pub fn WorkshopPage() -> impl IntoView {
 fn WorkshopPanel(workshop: Workshop, actions: Actions) -> impl IntoView {
     let i18n = use_i18n();
     let id = workshop.workshop_id.clone();
-    let join_path = format!("/live/{}", workshop.code);
     let agenda_error = Signal::derive(move || {
         actions
             .shift
@@ -162,22 +183,83 @@ fn WorkshopPanel(workshop: Workshop, actions: Actions) -> impl IntoView {
             .or_else(|| actions.remove.value().get().and_then(Result::err))
     });
     let count = workshop.activities.len();
+    let agenda = workshop
+        .activities
+        .iter()
+        .enumerate()
+        .map(|(n, a)| {
+            view! { <AgendaLine workshop_id=id.clone() activity=a.clone() first=n == 0 last=n + 1 == count actions /> }
+        })
+        .collect_view();
+    let title = workshop.title.clone();
+    let template = workshop.template;
+    let (room, notice) = if template {
+        (
+            None,
+            Some(view! { <p class="notice">{t!(i18n, workshop_template_notice)}</p> }),
+        )
+    } else {
+        (Some(view! { <RoomPanel workshop actions /> }), None)
+    };
+    view! {
+        <Title text=page_title(&title) />
+        <section>
+            <h1>{title.clone()}</h1>
+            {notice}
+            <CopyForms workshop_id=id.clone() template />
+            {room}
+            <h2>{t!(i18n, workshop_agenda_title)}</h2>
+            <FormNotice error=agenda_error />
+            {(count == 0).then(|| view! { <p class="muted">{t!(i18n, workshop_agenda_empty)}</p> })}
+            <ol class="cards">{agenda}</ol>
+            <AddActivityForm workshop_id=id action=actions.add />
+        </section>
+    }
+}
+
+/// Starting again from a workshop: for a workshop, run it again or keep it as a template; for
+/// a template, start a workshop from it.
+#[component]
+fn CopyForms(workshop_id: String, template: bool) -> impl IntoView {
+    let i18n = use_i18n();
+    let copy = ServerAction::<CopyWorkshop>::new();
+    let error = action_error(copy);
+    let copy_form = move |as_template: bool, id: String| {
+        let label = match (template, as_template) {
+            (true, _) => t_string!(i18n, workshop_template_start),
+            (false, false) => t_string!(i18n, workshop_copy),
+            (false, true) => t_string!(i18n, workshop_save_template),
+        };
+        view! {
+            <ActionForm action=copy>
+                <input type="hidden" name="workshop_id" value=id />
+                {as_template.then(|| view! { <input type="hidden" name="template" value="on" /> })}
+                <button type="submit" class="button">{label}</button>
+            </ActionForm>
+        }
+    };
+    view! {
+        <FormNotice error />
+        <div class="actions">{copy_form(false, workshop_id.clone())} {(!template).then(|| copy_form(true, workshop_id))}</div>
+    }
+}
+
+/// What only a workshop that runs has: its code and screens, the run controls, who may join,
+/// and who is in the room.
+#[component]
+fn RoomPanel(workshop: Workshop, actions: Actions) -> impl IntoView {
+    let i18n = use_i18n();
+    let id = workshop.workshop_id.clone();
+    let join_path = format!("/live/{}", workshop.code);
+    let present_path = format!("/workshops/{id}/present");
+    let results_path = format!("/workshops/{id}/results");
     let agenda_ids = workshop
         .activities
         .iter()
         .map(|a| a.activity_id.clone())
         .collect::<Vec<_>>();
-    let present_path = format!("/workshops/{}/present", workshop.workshop_id);
-    let agenda = workshop
-        .activities
-        .into_iter()
-        .enumerate()
-        .map(|(n, a)| {
-            view! { <AgendaLine workshop_id=id.clone() activity=a first=n == 0 last=n + 1 == count actions /> }
-        })
-        .collect_view();
     let none_joined = workshop.participants.is_empty();
-    let (joining_id, add_id) = (id.clone(), id.clone());
+    let joining_id = id.clone();
     let people = workshop
         .participants
         .into_iter()
@@ -199,40 +281,31 @@ fn WorkshopPanel(workshop: Workshop, actions: Actions) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <Title text=page_title(&workshop.title) />
-        <section>
-            <h1>{workshop.title.clone()}</h1>
-            <p>
-                {t!(i18n, workshop_code_is)} " " <strong class="code">{workshop.code.clone()}</strong> " · "
-                {t!(i18n, workshop_join_at)} " " <a href=join_path.clone()>{join_path.clone()}</a> " · "
-                <a href=present_path target="_blank">{t!(i18n, run_present_link)}</a>
-            </p>
-            <RunPanel workshop_id=id.clone() agenda=agenda_ids stage=workshop.stage control=actions.control />
+        <p>
+            {t!(i18n, workshop_code_is)} " " <strong class="code">{workshop.code.clone()}</strong> " · "
+            {t!(i18n, workshop_join_at)} " " <a href=join_path.clone()>{join_path.clone()}</a> " · "
+            <a href=present_path target="_blank">{t!(i18n, run_present_link)}</a> " · "
+            <a href=results_path>{t!(i18n, workshop_results_link)}</a>
+        </p>
+        <RunPanel workshop_id=id.clone() agenda=agenda_ids stage=workshop.stage control=actions.control />
 
-            <h2>{t!(i18n, workshop_joining_title)}</h2>
-            <ActionForm action=actions.joining>
-                <input type="hidden" name="workshop_id" value=joining_id />
-                <div class="field checkbox">
-                    <input type="checkbox" id="field-locked" name="locked" value="on" checked=workshop.joining_locked />
-                    <label for="field-locked">{t!(i18n, workshop_lock_joining)}</label>
-                </div>
-                <div class="field checkbox">
-                    <input type="checkbox" id="field-anonymous" name="anonymous" value="on" checked=workshop.anonymous_allowed />
-                    <label for="field-anonymous">{t!(i18n, workshop_allow_anonymous)}</label>
-                </div>
-                <button type="submit" class="button">{t!(i18n, workshop_joining_save)}</button>
-            </ActionForm>
+        <h2>{t!(i18n, workshop_joining_title)}</h2>
+        <ActionForm action=actions.joining>
+            <input type="hidden" name="workshop_id" value=joining_id />
+            <div class="field checkbox">
+                <input type="checkbox" id="field-locked" name="locked" value="on" checked=workshop.joining_locked />
+                <label for="field-locked">{t!(i18n, workshop_lock_joining)}</label>
+            </div>
+            <div class="field checkbox">
+                <input type="checkbox" id="field-anonymous" name="anonymous" value="on" checked=workshop.anonymous_allowed />
+                <label for="field-anonymous">{t!(i18n, workshop_allow_anonymous)}</label>
+            </div>
+            <button type="submit" class="button">{t!(i18n, workshop_joining_save)}</button>
+        </ActionForm>
 
-            <h2>{t!(i18n, workshop_agenda_title)}</h2>
-            <FormNotice error=agenda_error />
-            {(count == 0).then(|| view! { <p class="muted">{t!(i18n, workshop_agenda_empty)}</p> })}
-            <ol class="cards">{agenda}</ol>
-            <AddActivityForm workshop_id=add_id action=actions.add />
-
-            <h2>{t!(i18n, workshop_participants_title)}</h2>
-            {none_joined.then(|| view! { <p class="muted">{t!(i18n, workshop_participants_none)}</p> })}
-            <ul class="cards">{people}</ul>
-        </section>
+        <h2>{t!(i18n, workshop_participants_title)}</h2>
+        {none_joined.then(|| view! { <p class="muted">{t!(i18n, workshop_participants_none)}</p> })}
+        <ul class="cards">{people}</ul>
     }
 }
 
@@ -381,144 +454,5 @@ fn AddActivityForm(workshop_id: String, action: ServerAction<AddActivity>) -> im
             </fieldset>
             <button type="submit" class="button primary">{t!(i18n, workshop_add_submit)}</button>
         </ActionForm>
-    }
-}
-
-#[component]
-pub fn JoinLivePage() -> impl IntoView {
-    let i18n = use_i18n();
-    view! {
-        <Title text=page_title(t_string!(i18n, live_join_title)) />
-        <section class="narrow">
-            <h1>{t!(i18n, live_join_title)}</h1>
-            <p>{t!(i18n, live_join_intro)}</p>
-            <JoinForm code=None anonymous_allowed=true join=ServerAction::new() />
-        </section>
-    }
-}
-
-/// The join form: with the code typed in (the join page), or carried by the page's address
-/// (the room of a code, reached by its link or QR code).
-#[component]
-fn JoinForm(
-    code: Option<String>,
-    anonymous_allowed: bool,
-    join: ServerAction<JoinWorkshop>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let error = action_error(join);
-    view! {
-        <ActionForm action=join>
-            <FormNotice error />
-            {match code {
-                Some(code) => view! { <input type="hidden" name="code" value=code /> }.into_any(),
-                None => view! {
-                    <Field name="code" label=t_string!(i18n, field_join_code).to_string() error required=true />
-                }
-                .into_any(),
-            }}
-            {if anonymous_allowed {
-                view! { <Field name="nickname" label=t_string!(i18n, field_nickname).to_string() hint=t_string!(i18n, field_nickname_hint_anonymous).to_string() error autocomplete="nickname" /> }
-            } else {
-                view! { <Field name="nickname" label=t_string!(i18n, field_nickname).to_string() error autocomplete="nickname" required=true /> }
-            }}
-            <button type="submit" class="button primary">{t!(i18n, live_join_submit)}</button>
-        </ActionForm>
-    }
-}
-
-#[component]
-pub fn LivePage() -> impl IntoView {
-    let params = use_params_map();
-    let code = Memo::new(move |_| params.with(|p| p.get("code")).unwrap_or_default());
-    let answer = ServerAction::<AnswerActivity>::new();
-    // Joining from the room's own address comes back to it: the room is read again then too.
-    let join = ServerAction::<JoinWorkshop>::new();
-    // The screen's sequence number as the page last read it; a live message past it reads the
-    // screen again.
-    let seen = RwSignal::new(0i64);
-    let changes = RwSignal::new(0u32);
-    let found = page_data(
-        move || {
-            (
-                code.get(),
-                answer.version().get(),
-                join.version().get(),
-                changes.get(),
-            )
-        },
-        |(code, ..)| open_room(code),
-    );
-    // One socket for the page's life, opened once the visitor is in the room (the server
-    // refuses anyone else's).
-    let page = StoredValue::new(Owner::current());
-    let following = StoredValue::new(false);
-    let start = move |code: String| {
-        following.set_value(true);
-        let open = move || {
-            follow(
-                move || format!("/live/{code}/socket?since={}", seen.get_untracked()),
-                move |text| {
-                    let seq = serde_json::from_str::<serde_json::Value>(&text)
-                        .ok()
-                        .and_then(|v| v["seq"].as_i64());
-                    if seq.is_some_and(|seq| seq > seen.get_untracked()) {
-                        changes.update(|n| *n += 1);
-                    }
-                },
-            )
-        };
-        match page.get_value() {
-            Some(owner) => owner.with(open),
-            None => open(),
-        }
-    };
-    view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                or_error_page(found.await, move |room| {
-                    if let Some(screen) = &room.screen {
-                        seen.set(screen.seq);
-                        if !following.get_value() {
-                            start(room.code.clone());
-                        }
-                    }
-                    view! { <RoomView room answer join /> }
-                })
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn RoomView(
-    room: Room,
-    answer: ServerAction<AnswerActivity>,
-    join: ServerAction<JoinWorkshop>,
-) -> impl IntoView {
-    let i18n = use_i18n();
-    let body = match room.screen {
-        Some(screen) => {
-            let who = room
-                .nickname
-                .unwrap_or_else(|| t_string!(i18n, workshop_anonymous).to_string());
-            view! {
-                <p class="muted">{t!(i18n, live_joined_as, who)}</p>
-                <ScreenView code=room.code.clone() screen answer />
-            }
-            .into_any()
-        }
-        None if room.joining_locked => view! {
-            <p class="notice notice-error" role="status">{t!(i18n, problem_joining_locked)}</p>
-        }
-        .into_any(),
-        None => view! { <JoinForm code=Some(room.code.clone()) anonymous_allowed=room.anonymous_allowed join /> }.into_any(),
-    };
-    view! {
-        <Title text=page_title(&room.title) />
-        <section class="narrow">
-            <h1>{room.title.clone()}</h1>
-            {body}
-        </section>
     }
 }

@@ -273,15 +273,19 @@ fn Presenter(workshop_id: String, stage: Stage) -> impl IntoView {
         stage.code.clone(),
         stage.join_url.clone(),
     );
+    let qr = format!("/live/{code}/qr.svg");
     let stage = RwSignal::new(stage);
     follow_stage(workshop_id, stage);
     view! {
         <Title text=page_title(&title) />
         <section class="presenter">
-            <p class="join">
-                {t!(i18n, present_join_at)} " " <strong>{join_url}</strong> " · "
-                {t!(i18n, workshop_code_is)} " " <strong class="code">{code}</strong>
-            </p>
+            <div class="joining">
+                <img class="qr" src=qr alt=t_string!(i18n, present_qr) />
+                <p class="join">
+                    {t!(i18n, present_join_at)} " " <strong>{join_url}</strong> " · "
+                    {t!(i18n, workshop_code_is)} " " <strong class="code">{code}</strong>
+                </p>
+            </div>
             <h1>{title.clone()}</h1>
             <StageView stage=stage.into() />
         </section>

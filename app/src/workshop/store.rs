@@ -27,10 +27,12 @@ pub struct WorkshopRow {
     pub answers_open: bool,
     /// The sequence number of its last event, read with the rest of the row.
     pub last_seq: i64,
+    /// A template: never run, its code opens no room.
+    pub template: bool,
 }
 
 const WORKSHOP_COLUMNS: &str = "workshop_id, owner_id, title, language, code, joining_locked, \
-     anonymous_allowed, current_activity, answers_open, last_seq";
+     anonymous_allowed, current_activity, answers_open, last_seq, template";
 
 fn workshop_row(r: &AnyRow) -> Result<WorkshopRow, AppError> {
     Ok(WorkshopRow {
@@ -44,6 +46,7 @@ fn workshop_row(r: &AnyRow) -> Result<WorkshopRow, AppError> {
         current_activity: r.try_get("current_activity")?,
         answers_open: r.try_get::<i64, _>("answers_open")? != 0,
         last_seq: r.try_get("last_seq")?,
+        template: r.try_get::<i64, _>("template")? != 0,
     })
 }
 
@@ -74,9 +77,10 @@ pub async fn require_owner(db: &Db, workshop_id: &str) -> Result<Owner, AppError
     }
 }
 
-async fn find(db: &Db, column: &str, value: &str) -> Result<Option<WorkshopRow>, AppError> {
+/// The workshop that `condition` (on `$1`) finds.
+async fn find(db: &Db, condition: &str, value: &str) -> Result<Option<WorkshopRow>, AppError> {
     let row = sqlx::query(&format!(
-        "select {WORKSHOP_COLUMNS} from workshop where {column} = $1"
+        "select {WORKSHOP_COLUMNS} from workshop where {condition}"
     ))
     .bind(value)
     .fetch_optional(&db.pool)
@@ -85,7 +89,7 @@ async fn find(db: &Db, column: &str, value: &str) -> Result<Option<WorkshopRow>,
 }
 
 pub async fn find_by_id(db: &Db, workshop_id: &str) -> Result<Option<WorkshopRow>, AppError> {
-    find(db, "workshop_id", workshop_id).await
+    find(db, "workshop_id = $1", workshop_id).await
 }
 
 /// How many are in the room.
@@ -98,9 +102,9 @@ pub async fn participant_count(db: &Db, workshop_id: &str) -> Result<i64, AppErr
     .await?)
 }
 
-/// The workshop a (normalised) join code opens, if any.
+/// The workshop a (normalised) join code opens, if any: never a template.
 pub async fn by_code(db: &Db, code: &str) -> Result<Option<WorkshopRow>, AppError> {
-    find(db, "code", code).await
+    find(db, "code = $1 and template = 0", code).await
 }
 
 const INSERT_WORKSHOP: &str =
@@ -127,6 +131,69 @@ pub async fn create(
             )
             .await?;
         if !written.duplicate {
+            return Ok(id);
+        }
+    }
+    tracing::error!("no free workshop code after ten tries");
+    Err(AppError::Internal)
+}
+
+/// A new workshop of `by` with the title, language, joining rules and agenda of the owner's
+/// workshop, and a fresh code; nobody in it and nothing run. `template`: the copy is a
+/// template. Answers its id.
+#[tracing::instrument(skip_all, fields(user = %by.user_id))]
+pub async fn copy(
+    db: &Db,
+    owner: &Owner,
+    by: &SignedIn,
+    template: bool,
+) -> Result<String, AppError> {
+    let w = owner.workshop();
+    let agenda = activities(db, &w.workshop_id).await?;
+    // As in `create`: a code already taken undoes the copy, which then draws again.
+    for _ in 0..10 {
+        let id = new_id();
+        let row = args![
+            &id,
+            &by.user_id,
+            &w.title,
+            &w.language,
+            new_join_code(),
+            now_ms(),
+            i64::from(w.joining_locked),
+            i64::from(w.anonymous_allowed),
+            i64::from(template)
+        ];
+        let agenda = agenda.clone();
+        let copied = db
+            .write(move |conn| {
+                async move {
+                    let mut insert = sqlx::query(
+                        "insert into workshop (workshop_id, owner_id, title, language, code,
+                            created_at, updated_at, joining_locked, anonymous_allowed, template)
+                         values ($1, $2, $3, $4, $5, $6, $6, $7, $8, $9)",
+                    );
+                    for arg in row {
+                        insert = arg.bind_to(insert);
+                    }
+                    match insert.execute(&mut *conn).await {
+                        Err(e)
+                            if e.as_database_error()
+                                .is_some_and(|d| d.is_unique_violation()) =>
+                        {
+                            return Ok(Outcome::Undo(None));
+                        }
+                        done => done?,
+                    };
+                    for (position, a) in (0i64..).zip(&agenda) {
+                        insert_activity(conn, &id, position, &a.prompt, &a.settings).await?;
+                    }
+                    Ok(Outcome::Keep(Some(id)))
+                }
+                .boxed()
+            })
+            .await?;
+        if let Some(id) = copied {
             return Ok(id);
         }
     }
@@ -196,7 +263,7 @@ pub async fn insert_participant(
 /// The workshops a person runs (all of them for an administrator), newest first.
 pub async fn owned(db: &Db, me: &SignedIn) -> Result<Vec<WorkshopSummary>, AppError> {
     let rows = sqlx::query(
-        "select w.workshop_id, w.title, w.code,
+        "select w.workshop_id, w.title, w.code, w.template,
                 (select count(*) from workshop_activity a where a.workshop_id = w.workshop_id) as activities,
                 (select count(*) from workshop_participant p
                   where p.workshop_id = w.workshop_id and p.removed_at is null) as participants
@@ -214,6 +281,7 @@ pub async fn owned(db: &Db, me: &SignedIn) -> Result<Vec<WorkshopSummary>, AppEr
                 code: r.try_get("code")?,
                 activities: r.try_get("activities")?,
                 participants: r.try_get("participants")?,
+                template: r.try_get::<i64, _>("template")? != 0,
             })
         })
         .collect()
@@ -222,22 +290,7 @@ pub async fn owned(db: &Db, me: &SignedIn) -> Result<Vec<WorkshopSummary>, AppEr
 /// The whole workshop, for its owner: agenda in order, and who is in the room.
 pub async fn workshop(db: &Db, owner: &Owner, join_url: String) -> Result<Workshop, AppError> {
     let w = owner.workshop();
-    let participants = sqlx::query(
-        "select participant_id, nickname, joined_at from workshop_participant
-         where workshop_id = $1 and removed_at is null order by joined_at",
-    )
-    .bind(&w.workshop_id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok(Participant {
-            participant_id: r.try_get("participant_id")?,
-            nickname: r.try_get("nickname")?,
-            joined_at: r.try_get("joined_at")?,
-        })
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
+    let participants = participants(db, &w.workshop_id).await?;
     let activities = activities(db, &w.workshop_id).await?;
     Ok(Workshop {
         workshop_id: w.workshop_id.clone(),
@@ -246,6 +299,7 @@ pub async fn workshop(db: &Db, owner: &Owner, join_url: String) -> Result<Worksh
         code: w.code.clone(),
         joining_locked: w.joining_locked,
         anonymous_allowed: w.anonymous_allowed,
+        template: w.template,
         stage: super::stage::Stage::new(
             &w.title,
             &w.code,
@@ -257,6 +311,26 @@ pub async fn workshop(db: &Db, owner: &Owner, join_url: String) -> Result<Worksh
         activities,
         participants,
     })
+}
+
+/// Who is in the workshop (not who was sent out), in the order they joined.
+pub async fn participants(db: &Db, workshop_id: &str) -> Result<Vec<Participant>, AppError> {
+    sqlx::query(
+        "select participant_id, nickname, joined_at from workshop_participant
+         where workshop_id = $1 and removed_at is null order by joined_at",
+    )
+    .bind(workshop_id)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Participant {
+            participant_id: r.try_get("participant_id")?,
+            nickname: r.try_get("nickname")?,
+            joined_at: r.try_get("joined_at")?,
+        })
+    })
+    .collect()
 }
 
 pub async fn activities(db: &Db, workshop_id: &str) -> Result<Vec<Activity>, AppError> {

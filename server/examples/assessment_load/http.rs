@@ -7,49 +7,7 @@ use app::assessment::round_api::StartResponse;
 use leptos::server_fn::ServerFn;
 use std::sync::Arc;
 
-pub fn client() -> reqwest::Client {
-    reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(4)
-        .build()
-        .expect("an HTTP client")
-}
-
-/// Posts a form as a page does: from the platform's origin, answered in JSON (`json`) or, as
-/// a browser without JavaScript, with a redirect.
-pub async fn post(
-    c: &reqwest::Client,
-    base: &str,
-    path: &str,
-    form: &[(String, String)],
-    json: bool,
-) -> Result<(u16, String, String), reqwest::Error> {
-    let mut req = c
-        .post(format!("{base}{path}"))
-        .header("origin", base)
-        .form(form);
-    if !json {
-        req = req
-            .header("accept", "text/html")
-            .header("referer", format!("{base}/"));
-    }
-    let res = req.send().await?;
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|l| l.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    Ok((status, location, res.text().await?))
-}
-
-pub fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
-    p.iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
-}
+use crate::platform::{client, pairs, post};
 
 /// Starts a response through the round link, as its page's button does; returns its key.
 pub async fn start(c: &reqwest::Client, base: &str, link: &str) -> Result<String, String> {

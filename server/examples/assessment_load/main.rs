@@ -16,15 +16,17 @@
 //! ```
 
 mod http;
+#[path = "../shared/platform.rs"]
+mod platform;
 mod respondents;
 mod rounds;
 
 use app::assessment::results::RoundResults;
-use http::{client, pairs, post, questionnaire};
+use http::questionnaire;
 use leptos::server_fn::ServerFn;
+use platform::{client, local_base, pairs, percentile, post, sign_in_admin};
 use respondents::{verify, Acked, Crowd};
-use rounds::{compare_rounds, sign_in_admin, start_round};
-use std::time::Duration;
+use rounds::{compare_rounds, start_round};
 use std::time::Instant;
 
 struct Options {
@@ -67,27 +69,10 @@ fn options() -> Options {
     o
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let at = ((sorted.len() as f64 * p).ceil() as usize).clamp(1, sorted.len()) - 1;
-    sorted[at].as_secs_f64() * 1000.0
-}
-
 #[tokio::main]
 async fn main() {
     let o = options();
-    let base = o.url.trim_end_matches('/').to_owned();
-    // It may create the first administrator with a password written here: only ever on a
-    // platform on this machine.
-    let host = base.split("://").nth(1).unwrap_or_default();
-    assert!(
-        host.starts_with("127.0.0.1:")
-            || host.starts_with("localhost:")
-            || host.starts_with("[::1]:"),
-        "the load generator only runs against a server on this machine (127.0.0.1), not {base}"
-    );
+    let base = local_base(&o.url);
     if let Some(file) = &o.verify {
         let acked: Acked = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
         let count: usize = acked.values().map(|a| a.len()).sum();

@@ -1,7 +1,8 @@
 //! Simulated respondents: what each answers, one without JavaScript or one autosaving, and a
 //! crowd of them on one round's link.
 
-use crate::http::{client, pairs, post, response_view, start};
+use crate::http::{response_view, start};
+use crate::platform::{client, pairs, post};
 use app::assessment::model::{Answer, Answers, ItemKind, Template};
 use app::assessment::respond_api::{answer_field, SaveAnswer, SaveSection, SubmitResponse};
 use app::assessment::round::fields_of;

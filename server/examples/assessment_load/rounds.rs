@@ -1,8 +1,8 @@
 //! The platform side of a run: the load's administrator, its rounds, and the comparison of
 //! many rounds.
 
-use crate::http::{pairs, post, questionnaire};
-use crate::percentile;
+use crate::http::questionnaire;
+use crate::platform::{pairs, percentile, post};
 use crate::respondents::Crowd;
 use app::assessment::compare::RoundComparison;
 use app::assessment::results::RoundResults;
@@ -10,7 +10,6 @@ use app::assessment::round::{MyAssessments, Round};
 use app::assessment::round_api::{
     GetRound, ListMyAssessments, SetRoundLink, StartRound, TemplateChoices,
 };
-use app::identity::api::{CreateFirstAdmin, SignIn};
 use app::registry::api::LoadRegistry;
 use app::registry::model::{Registry, Translated};
 use leptos::server_fn::ServerFn;
@@ -18,30 +17,8 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 use std::time::Instant;
 
-pub const ADMIN_EMAIL: &str = "load-admin@example.org";
-pub const ADMIN_PASSWORD: &str = "a passphrase for the load generator";
-
 /// Rounds started by this run, so that each has a name of its own.
 pub static ROUNDS: AtomicUsize = AtomicUsize::new(0);
-
-/// Signs in the load's administrator, creating it on a new platform.
-pub async fn sign_in_admin(admin: &reqwest::Client, base: &str) {
-    let setup = pairs(&[
-        ("email", ADMIN_EMAIL),
-        ("display_name", "Load Admin"),
-        ("password", ADMIN_PASSWORD),
-    ]);
-    let (status, _, _) = post(admin, base, CreateFirstAdmin::PATH, &setup, true)
-        .await
-        .expect("the server answers");
-    if status != 200 {
-        let sign_in = pairs(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)]);
-        let (status, _, body) = post(admin, base, SignIn::PATH, &sign_in, true)
-            .await
-            .expect("the server answers");
-        assert_eq!(status, 200, "signing in the load's administrator: {body}");
-    }
-}
 
 /// Starts a round of the first template in a region with its link on, and returns the link's
 /// code and the round's id.

@@ -1,0 +1,199 @@
+//! After a workshop: every activity's outcome, for its results page and its JSON file, and
+//! everyone's answers as a CSV table. Pure over the agenda, the people and the events' fold,
+//! so the page and the files cannot disagree.
+
+use super::model::{Activity, Participant, Settings};
+use super::run::{Answer, Live, Results};
+use crate::error::AppError;
+use crate::files::Cell;
+use leptos::prelude::*;
+use leptos::server_fn::codec::{ByteStream, GetUrl, Streaming};
+use serde::{Deserialize, Serialize};
+
+#[cfg(feature = "ssr")]
+use {
+    super::{event_store, store},
+    crate::files::{csv, download, file_stem},
+    crate::ssr,
+};
+
+/// One activity's outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    pub activity: Activity,
+    /// How many in the room answered it.
+    pub answered: usize,
+    /// Whether the room saw its results.
+    pub revealed: bool,
+    pub results: Results,
+}
+
+/// A workshop's outcome, activity by activity, in the agenda's order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkshopResults {
+    pub workshop_id: String,
+    pub title: String,
+    pub language: String,
+    /// Who is in the room (not who was sent out).
+    pub participants: usize,
+    pub activities: Vec<Outcome>,
+}
+
+impl WorkshopResults {
+    pub fn new(
+        workshop_id: &str,
+        title: &str,
+        language: &str,
+        participants: usize,
+        agenda: &[Activity],
+        live: &Live,
+    ) -> WorkshopResults {
+        WorkshopResults {
+            workshop_id: workshop_id.to_owned(),
+            title: title.to_owned(),
+            language: language.to_owned(),
+            participants,
+            activities: agenda
+                .iter()
+                .map(|activity| Outcome {
+                    answered: live
+                        .answers
+                        .get(&activity.activity_id)
+                        .map_or(0, |a| a.len()),
+                    revealed: live.is_revealed(&activity.activity_id),
+                    results: live.results(activity),
+                    activity: activity.clone(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// An answer in words: the options chosen, each statement with its score, or the words.
+pub fn answer_text(settings: &Settings, answer: &Answer) -> String {
+    match (settings, answer) {
+        (Settings::Poll { options, .. }, Answer::Poll { choices }) => choices
+            .iter()
+            .filter_map(|c| options.get(*c).cloned())
+            .collect::<Vec<_>>()
+            .join("; "),
+        (Settings::Rating { statements, .. }, Answer::Rating { scores }) => statements
+            .iter()
+            .zip(scores)
+            .filter_map(|(s, score)| score.map(|n| format!("{s}: {n}")))
+            .collect::<Vec<_>>()
+            .join("; "),
+        (_, Answer::Words { words }) => words.join("; "),
+        _ => String::new(),
+    }
+}
+
+/// Everyone's answers as a table: one row per answer, in the agenda's order and then the order
+/// in which people joined. A rating's scores also get one number column per statement of the
+/// widest rating, so that a spreadsheet can average them.
+pub fn answers_table(
+    agenda: &[Activity],
+    people: &[Participant],
+    live: &Live,
+    anonymous: &str,
+) -> (Vec<String>, Vec<Vec<Cell>>) {
+    let widest = agenda
+        .iter()
+        .map(|a| match &a.settings {
+            Settings::Rating { statements, .. } => statements.len(),
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0);
+    let mut header: Vec<String> = ["activity", "prompt", "kind", "participant", "answer"]
+        .map(str::to_owned)
+        .to_vec();
+    header.extend((1..=widest).map(|n| format!("score {n}")));
+    let mut rows = Vec::new();
+    for (n, activity) in (1u32..).zip(agenda) {
+        let Some(answers) = live.answers.get(&activity.activity_id) else {
+            continue;
+        };
+        for person in people {
+            let Some(answer) = answers.get(&person.participant_id) else {
+                continue;
+            };
+            let mut row = vec![
+                Cell::Number(f64::from(n)),
+                Cell::Text(activity.prompt.clone()),
+                Cell::Text(activity.settings.kind().to_owned()),
+                Cell::Text(
+                    person
+                        .nickname
+                        .clone()
+                        .unwrap_or_else(|| anonymous.to_owned()),
+                ),
+                Cell::Text(answer_text(&activity.settings, answer)),
+            ];
+            if let Answer::Rating { scores } = answer {
+                row.extend(
+                    scores
+                        .iter()
+                        .map(|s| s.map_or(Cell::Empty, |v| Cell::Number(f64::from(v)))),
+                );
+            }
+            rows.push(row);
+        }
+    }
+    (header, rows)
+}
+
+/// The workshop's outcome, for whoever runs it.
+#[server(endpoint = "workshop/results")]
+pub async fn get_workshop_results(workshop_id: String) -> Result<WorkshopResults, AppError> {
+    let db = ssr::db()?;
+    let owner = store::require_owner(&db, &workshop_id).await?;
+    let w = owner.workshop();
+    Ok(WorkshopResults::new(
+        &w.workshop_id,
+        &w.title,
+        &w.language,
+        store::participants(&db, &w.workshop_id).await?.len(),
+        &store::activities(&db, &w.workshop_id).await?,
+        &event_store::live(&db, &w.workshop_id).await?,
+    ))
+}
+
+/// The workshop as a file, for whoever runs it: `csv`, everyone's answers; `json`, every
+/// activity's outcome (what the results page shows).
+#[server(endpoint = "workshop/export", input = GetUrl, output = Streaming)]
+pub async fn export_workshop(
+    workshop_id: String,
+    format: String,
+) -> Result<ByteStream<AppError>, AppError> {
+    let db = ssr::db()?;
+    let owner = store::require_owner(&db, &workshop_id).await?;
+    let w = owner.workshop();
+    let agenda = store::activities(&db, &w.workshop_id).await?;
+    let people = store::participants(&db, &w.workshop_id).await?;
+    let live = event_store::live(&db, &w.workshop_id).await?;
+    let stem = file_stem(&w.title, "workshop");
+    let bytes = match format.as_str() {
+        "csv" => {
+            download("text/csv; charset=utf-8", &format!("{stem}-answers.csv"));
+            let (header, rows) = answers_table(&agenda, &people, &live, "anonymous");
+            csv(&header, &rows).into_bytes()
+        }
+        "json" => {
+            download("application/json", &format!("{stem}-results.json"));
+            let results = WorkshopResults::new(
+                &w.workshop_id,
+                &w.title,
+                &w.language,
+                people.len(),
+                &agenda,
+                &live,
+            );
+            serde_json::to_vec_pretty(&results).map_err(|_| AppError::Internal)?
+        }
+        _ => return Err(AppError::BadRequest),
+    };
+    Ok(ByteStream::from(futures::stream::once(async move {
+        leptos::server_fn::Bytes::from(bytes)
+    })))
+}
