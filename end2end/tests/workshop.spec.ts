@@ -64,3 +64,31 @@ test('a facilitator prepares an agenda and participants join by its code on thei
   await room.close();
   await late.close();
 });
+
+test('a facilitator keeps a workshop as a template and starts a new workshop from it', async ({ page }, info) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto('/workshops');
+  const title = `Peer review ${info.project.name} ${Date.now()}`;
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Create the workshop' }).click();
+  await page.getByLabel('Kind of activity').selectOption('word_cloud');
+  await page.getByLabel('Question or instruction').fill('One word for the cluster');
+  await page.getByRole('button', { name: 'Add to the agenda' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: 'One word for the cluster' })).toBeVisible();
+
+  // The template keeps the agenda, and has no room of its own.
+  await page.getByRole('button', { name: 'Save as a template' }).click();
+  await expect(page.getByText('This is a template')).toBeVisible();
+  await expect(page.getByRole('heading', { level: 3, name: 'One word for the cluster' })).toBeVisible();
+  await expect(page.locator('strong.code')).toHaveCount(0);
+  await expectAccessible(page);
+
+  // Listed among the templates, it starts a workshop with the same agenda and a code.
+  await page.goto('/workshops');
+  const card = page.locator('li.card').filter({ hasText: title }).filter({ has: page.getByRole('button', { name: 'Start a workshop from this template' }) });
+  await card.getByRole('button', { name: 'Start a workshop from this template' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(page.getByText('This is a template')).toHaveCount(0);
+  await expect(page.locator('strong.code')).toHaveText(/^[A-Z2-9]{6}$/);
+  await expect(page.getByRole('heading', { level: 3, name: 'One word for the cluster' })).toBeVisible();
+});

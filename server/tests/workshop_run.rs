@@ -6,7 +6,7 @@ mod common;
 
 use app::db::Engine;
 use app::error::Problem;
-use app::workshop::api::RemoveParticipant;
+use app::workshop::api::{ControlWorkshop, RemoveParticipant};
 use app::workshop::model::Settings;
 use app::workshop::run::Results;
 use common::live::{
@@ -477,4 +477,63 @@ async fn on_postgresql_a_vote_sent_to_one_process_reaches_a_presenter_on_another
     one.stop().await;
     two.stop().await;
     db.drop_db().await;
+}
+
+#[tokio::test]
+async fn a_timer_counts_down_on_every_screen_until_stopped_or_the_next_activity() {
+    on_each_engine(async |app, _| {
+        let owner = Browser::new();
+        let (id, code, activities) = prepared(app, &owner).await;
+        let ana = Browser::new();
+        join(app, &ana.client, &code, "Ana").await;
+        let timer = |action: &'static str, minutes: &'static str| {
+            let id = id.clone();
+            let owner = &owner.client;
+            async move {
+                let form = [
+                    ("workshop_id", id.as_str()),
+                    ("action", action),
+                    ("minutes", minutes),
+                ];
+                app.call_with(owner, ControlWorkshop::PATH, &form).await
+            }
+        };
+        let left = async || {
+            let presenter = stage(app, &owner.client, &id)
+                .await
+                .shown
+                .and_then(|s| s.timer_left);
+            let screen = room(app, &ana.client, &code).await.unwrap().screen.unwrap();
+            (presenter, screen.shown.and_then(|s| s.timer_left))
+        };
+
+        // Only for an activity on the screens, and only of a length that makes sense.
+        let (status, body) = timer("timer", "2").await;
+        assert_eq!(
+            (status, problem(&body, "action")),
+            (422, Problem::ActivityClosed)
+        );
+        control(app, &owner.client, &id, "show", &activities[0]).await;
+        for wrong in ["0:05", "two", "1:75", "600"] {
+            let (status, body) = timer("timer", wrong).await;
+            assert_eq!(status, 422, "{wrong}: {body}");
+            assert!(
+                matches!(problem(&body, "minutes"), Problem::OutOfRange),
+                "{wrong}: {body}"
+            );
+        }
+
+        assert_eq!(timer("timer", "1:30").await.0, 200);
+        let (presenter, phone) = left().await;
+        assert!(matches!(presenter, Some(88..=90)), "{presenter:?}");
+        assert!(matches!(phone, Some(88..=90)), "{phone:?}");
+        assert_eq!(timer("stop_timer", "").await.0, 200);
+        assert_eq!(left().await, (None, None));
+
+        // The next activity starts without the last one's timer.
+        assert_eq!(timer("timer", "5").await.0, 200);
+        control(app, &owner.client, &id, "show", &activities[1]).await;
+        assert_eq!(left().await, (None, None));
+    })
+    .await;
 }

@@ -16,7 +16,7 @@ use {
     super::event_store,
     super::model::{is_join_code, parse_activity, ActivityForm, Settings, CHOICES_MAX, TITLE_MAX},
     super::run::{check_answer, Event},
-    super::stage::{shown_from, Screen},
+    super::stage::{shown_from, Row, Screen},
     super::store::{self, require_owner, Seat},
     crate::assessment::round::normalise_code,
     crate::db::new_id,
@@ -107,6 +107,7 @@ pub async fn get_stage(workshop_id: String) -> Result<Stage, AppError> {
         store::participant_count(&db, &w.workshop_id).await?,
         &store::activities(&db, &w.workshop_id).await?,
         &event_store::live(&db, &w.workshop_id).await?,
+        crate::db::now_ms(),
     ))
 }
 
@@ -324,7 +325,13 @@ async fn screen(
         Some(activity) => {
             let activities = store::activities(db, &workshop.workshop_id).await?;
             let revealed = event_store::revealed(db, activity).await?;
-            let shown = shown_from(&activities, current, workshop.answers_open, revealed);
+            let row = Row {
+                current,
+                open: workshop.answers_open,
+                revealed,
+                timer_ends: workshop.timer_ends,
+            };
+            let shown = shown_from(&activities, row, crate::db::now_ms());
             let id = &workshop.workshop_id;
             let mine = event_store::answer_of(db, id, activity, participant).await?;
             let answers = if revealed {
@@ -346,12 +353,13 @@ async fn screen(
 
 /// The facilitator runs the workshop: `show` an activity on every screen (`activity_id`; none:
 /// the waiting screen), `open` or `close` the shown one for answers, `reveal` its results to the
-/// room.
+/// room, start a `timer` of `minutes` (`5`, `1:30`) for it on every screen, or `stop_timer`.
 #[server(endpoint = "workshop/control")]
 pub async fn control_workshop(
     workshop_id: String,
     action: String,
     #[server(default)] activity_id: String,
+    #[server(default)] minutes: String,
 ) -> Result<(), AppError> {
     let db = ssr::db()?;
     let owner = require_owner(&db, &workshop_id).await?;
@@ -382,6 +390,18 @@ pub async fn control_workshop(
             }
         }
         "reveal" => Event::Reveal { activity: shown()? },
+        "timer" => {
+            shown()?;
+            let seconds = super::model::timer_seconds(&minutes)
+                .map_err(|p| AppError::field("minutes", p).keeping("minutes", &minutes))?;
+            Event::Timer {
+                ends_at: Some(crate::db::now_ms() + i64::from(seconds) * 1000),
+            }
+        }
+        "stop_timer" => {
+            shown()?;
+            Event::Timer { ends_at: None }
+        }
         _ => return Err(AppError::field("action", Problem::UnknownChoice)),
     };
     let stored = event_store::append(&db, &w.workshop_id, &new_id(), event).await?;

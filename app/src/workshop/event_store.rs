@@ -16,7 +16,7 @@ const INSERT_EVENT: &str = "insert into workshop_event
 fn numbering(event: &Event) -> &'static str {
     match event {
         Event::Show { .. } => {
-            "update workshop set last_seq = last_seq + 1, current_activity = $2,
+            "update workshop set last_seq = last_seq + 1, current_activity = $2, timer_ends = null,
                answers_open = coalesce(
                  (select 1 - revealed from workshop_activity where activity_id = $2), 0)
              where workshop_id = $1 returning last_seq"
@@ -31,6 +31,10 @@ fn numbering(event: &Event) -> &'static str {
         }
         Event::Remove { .. } => {
             "update workshop set last_seq = last_seq + 1 where workshop_id = $1 returning last_seq"
+        }
+        Event::Timer { .. } => {
+            "update workshop set last_seq = last_seq + 1, timer_ends = $2
+             where workshop_id = $1 and current_activity is not null returning last_seq"
         }
         Event::Answer { .. } => {
             "update workshop set last_seq = last_seq + 1
@@ -53,7 +57,7 @@ fn subjects(event: &Event) -> (Option<String>, Option<String>) {
         Event::Reveal { activity } => (None, Some(activity.clone())),
         // Stored as a facilitator's command (no participant): it changes the screens, and the
         // one sent out learns of it.
-        Event::SetOpen { .. } | Event::Remove { .. } => (None, None),
+        Event::SetOpen { .. } | Event::Remove { .. } | Event::Timer { .. } => (None, None),
     }
 }
 
@@ -87,6 +91,7 @@ pub async fn append(
                     query.bind(activity.clone())
                 }
                 Event::Remove { .. } => query,
+                Event::Timer { ends_at } => query.bind(*ends_at),
             }
             .fetch_optional(&mut *conn)
             .await?;
@@ -298,12 +303,14 @@ pub async fn insert_history(
         live.apply(seq, event);
     }
     sqlx::query(
-        "update workshop set last_seq = $1, current_activity = $2, answers_open = $3
-         where workshop_id = $4",
+        "update workshop set last_seq = $1, current_activity = $2, answers_open = $3,
+           timer_ends = $4
+         where workshop_id = $5",
     )
     .bind(live.seq)
     .bind(live.current.clone())
     .bind(i64::from(live.open))
+    .bind(live.timer_ends)
     .bind(workshop_id)
     .execute(&mut *conn)
     .await?;

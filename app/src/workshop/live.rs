@@ -440,6 +440,7 @@ async fn presenter_loop(
                 people,
                 &activities,
                 &live,
+                crate::db::now_ms(),
             );
             let json = serde_json::to_string(&stage).map_err(|_| AppError::Internal)?;
             if socket.send(Message::Text(json.into())).await.is_err() {

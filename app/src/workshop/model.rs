@@ -204,16 +204,7 @@ pub fn parse_activity(form: &ActivityForm, checks: &mut Checks) -> Option<(Strin
             anonymous: form.anonymous,
         }),
         "timer" => checks
-            .check(
-                "minutes",
-                minutes(form.minutes).and_then(|s| {
-                    if (TIMER_SECONDS_MIN..=TIMER_SECONDS_MAX).contains(&s) {
-                        Ok(s)
-                    } else {
-                        Err(Problem::OutOfRange)
-                    }
-                }),
-            )
+            .check("minutes", timer_seconds(form.minutes))
             .map(|seconds| Settings::Timer { seconds }),
         _ => {
             checks.fail("kind", Problem::UnknownChoice);
@@ -261,6 +252,18 @@ fn whole_number(raw: &str, min: u32, max: u32) -> Result<u32, Problem> {
     } else {
         Err(Problem::OutOfRange)
     }
+}
+
+/// A timer's length typed as minutes (`5`) or minutes and seconds (`1:30`), in seconds, within
+/// [`TIMER_SECONDS_MIN`] and [`TIMER_SECONDS_MAX`].
+pub fn timer_seconds(raw: &str) -> Result<u32, Problem> {
+    minutes(raw).and_then(|s| {
+        if (TIMER_SECONDS_MIN..=TIMER_SECONDS_MAX).contains(&s) {
+            Ok(s)
+        } else {
+            Err(Problem::OutOfRange)
+        }
+    })
 }
 
 /// A duration typed as minutes (`5`) or minutes and seconds (`1:30`), in seconds.

@@ -31,6 +31,10 @@ pub enum Event {
     },
     /// The facilitator sent a participant out: their answers no longer count.
     Remove { participant: String },
+    /// The facilitator started a timer for the shown activity, ending at `ends_at`
+    /// (milliseconds since the epoch), or stopped it (`None`). Showing another activity stops
+    /// it too.
+    Timer { ends_at: Option<i64> },
 }
 
 /// A participant's answer to one activity.
@@ -135,6 +139,8 @@ pub struct Live {
     pub current: Option<String>,
     pub open: bool,
     pub revealed: Vec<String>,
+    /// When the timer of the shown activity ends, if one runs.
+    pub timer_ends: Option<i64>,
     /// Per activity, per participant, the latest answer.
     pub answers: BTreeMap<String, BTreeMap<String, Answer>>,
 }
@@ -151,8 +157,14 @@ impl Live {
             Event::Show { activity } => {
                 self.open = activity.as_deref().is_some_and(|a| !self.is_revealed(a));
                 self.current = activity.clone();
+                self.timer_ends = None;
             }
             Event::SetOpen { open } => self.open = *open && self.current.is_some(),
+            Event::Timer { ends_at } => {
+                if self.current.is_some() {
+                    self.timer_ends = *ends_at;
+                }
+            }
             Event::Reveal { activity } => {
                 if !self.revealed.contains(activity) {
                     self.revealed.push(activity.clone());

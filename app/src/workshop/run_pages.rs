@@ -54,6 +54,7 @@ pub fn RunPanel(
             .ok()
             .and_then(|n| agenda.get(n).cloned())
     };
+    let timer_id = workshop_id.clone();
     let button = move |action: &'static str, activity: Option<String>, label: String| {
         let workshop_id = workshop_id.clone();
         view! {
@@ -99,13 +100,70 @@ pub fn RunPanel(
                 t_string!(i18n, run_waiting_screen).to_string(),
             )
         });
-        view! { <div class="actions">{start}{previous}{next}{open}{reveal}{waiting}</div> }
+        let timer = shown.as_ref().map(|s| match s.timer_left {
+            Some(_) => button("stop_timer", None, t_string!(i18n, run_timer_stop).to_string()).into_any(),
+            None => view! { <TimerForm workshop_id=timer_id.clone() settings=s.activity.settings.clone() control /> }.into_any(),
+        });
+        view! {
+            <div class="actions">{start}{previous}{next}{open}{reveal}{waiting}</div>
+            {timer}
+        }
     };
     view! {
         <h2>{t!(i18n, run_title)}</h2>
         <FormNotice error />
         {controls}
         <StageView stage=stage.into() />
+    }
+}
+
+/// Starts a timer for the shown activity on every screen: a timer activity's own length, or
+/// two minutes, unless the facilitator types another.
+#[component]
+fn TimerForm(
+    workshop_id: String,
+    settings: Settings,
+    control: ServerAction<ControlWorkshop>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let length = match settings {
+        Settings::Timer { seconds } => clock(seconds),
+        _ => "2".to_owned(),
+    };
+    view! {
+        <ActionForm action=control attr:class="timer-form">
+            <input type="hidden" name="workshop_id" value=workshop_id />
+            <input type="hidden" name="action" value="timer" />
+            <div class="field">
+                <label for="field-timer-minutes">{t!(i18n, run_timer_minutes)}</label>
+                <input id="field-timer-minutes" name="minutes" value=length inputmode="numeric" size="5" />
+                <FieldProblem name="minutes" error=action_error(control) />
+            </div>
+            <button type="submit" class="button">{t!(i18n, run_timer_start)}</button>
+        </ActionForm>
+    }
+}
+
+/// The facilitator's timer on a screen: the seconds left when the screen was read, counted down
+/// by the page itself; without JavaScript a reload shows the time left.
+#[component]
+fn Countdown(left: u32) -> impl IntoView {
+    let i18n = use_i18n();
+    let left = RwSignal::new(left);
+    Effect::new(move |_| {
+        let tick = move || left.update(|s| *s = s.saturating_sub(1));
+        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
+            on_cleanup(move || handle.clear());
+        }
+    });
+    move || {
+        match left.get() {
+        0 => view! { <p class="timer" role="timer">{t!(i18n, run_time_up)}</p> }.into_any(),
+        s => view! {
+            <p class="timer" role="timer">{t!(i18n, run_time_left)} " " <strong>{clock(s)}</strong></p>
+        }
+        .into_any(),
+    }
     }
 }
 
@@ -141,6 +199,7 @@ fn ShownView(shown: Shown, results: Results) -> impl IntoView {
     view! {
         <p class="muted">{t!(i18n, run_position, n, of)} " · " {status}</p>
         <h3 class="prompt">{shown.activity.prompt.clone()}</h3>
+        {shown.timer_left.map(|left| view! { <Countdown left /> })}
         <ResultsView settings=shown.activity.settings.clone() results revealed=shown.revealed />
     }
 }
@@ -327,6 +386,7 @@ pub fn ScreenView(
     view! {
         <p class="muted">{t!(i18n, run_position, n, of)}</p>
         <h2 class="prompt">{shown.activity.prompt.clone()}</h2>
+        {shown.timer_left.map(|left| view! { <Countdown left /> })}
         {counted}
         {form}
         {closed}

@@ -15,6 +15,14 @@ pub struct Shown {
     pub of: usize,
     pub open: bool,
     pub revealed: bool,
+    /// The seconds left on the facilitator's timer when the screen was read (0: time is up),
+    /// if one was started for this activity. The page counts down from there by itself.
+    pub timer_left: Option<u32>,
+}
+
+/// Seconds from `now` to `ends` (milliseconds), rounded up: a timer shows 0 only once it ended.
+fn seconds_left(ends: i64, now: i64) -> u32 {
+    u32::try_from(((ends - now).max(0) as u64).div_ceil(1000)).unwrap_or(u32::MAX)
 }
 
 /// The presenter's screen, also the live part of the facilitator's page.
@@ -31,8 +39,8 @@ pub struct Stage {
     pub results: Results,
 }
 
-/// The shown activity, if any, in the agenda.
-fn shown(activities: &[Activity], live: &Live) -> Option<Shown> {
+/// The shown activity, if any, in the agenda, at `now` (milliseconds since the epoch).
+fn shown(activities: &[Activity], live: &Live, now: i64) -> Option<Shown> {
     let current = live.current.as_deref()?;
     let (n, activity) = activities
         .iter()
@@ -44,10 +52,12 @@ fn shown(activities: &[Activity], live: &Live) -> Option<Shown> {
         of: activities.len(),
         open: live.open,
         revealed: live.is_revealed(current),
+        timer_left: live.timer_ends.map(|ends| seconds_left(ends, now)),
     })
 }
 
 impl Stage {
+    /// The stage at `now` (milliseconds since the epoch).
     pub fn new(
         title: &str,
         code: &str,
@@ -55,8 +65,9 @@ impl Stage {
         participants: i64,
         activities: &[Activity],
         live: &Live,
+        now: i64,
     ) -> Stage {
-        let shown = shown(activities, live);
+        let shown = shown(activities, live, now);
         let results = shown
             .as_ref()
             .map_or(Results::Nothing, |s| live.results(&s.activity));
@@ -120,16 +131,28 @@ impl Screen {
     }
 }
 
-/// The shown activity, for a participant's screen, from what the workshop row says.
-pub fn shown_from(
-    activities: &[Activity],
-    current: Option<&str>,
-    open: bool,
-    revealed: bool,
-) -> Option<Shown> {
+/// What the workshop's row says of its screens: the shown activity, whether it takes answers
+/// and was revealed, and when its timer ends.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Row<'a> {
+    pub current: Option<&'a str>,
+    pub open: bool,
+    pub revealed: bool,
+    pub timer_ends: Option<i64>,
+}
+
+/// The shown activity, for a participant's screen at `now`, from what the workshop row says.
+pub fn shown_from(activities: &[Activity], row: Row<'_>, now: i64) -> Option<Shown> {
+    let Row {
+        current,
+        open,
+        revealed,
+        timer_ends,
+    } = row;
     let live = Live {
         current: current.map(str::to_owned),
         open,
+        timer_ends,
         revealed: if revealed {
             current.map(str::to_owned).into_iter().collect()
         } else {
@@ -137,7 +160,7 @@ pub fn shown_from(
         },
         ..Live::default()
     };
-    shown(activities, &live)
+    shown(activities, &live, now)
 }
 
 #[cfg(test)]
@@ -159,7 +182,15 @@ mod tests {
         let answers = [Answer::Poll { choices: vec![1] }];
         let hidden = Screen::new(
             3,
-            shown_from(&activities, Some("a1"), true, false),
+            shown_from(
+                &activities,
+                Row {
+                    current: Some("a1"),
+                    open: true,
+                    ..Row::default()
+                },
+                0,
+            ),
             None,
             &answers,
             "c".into(),
@@ -172,7 +203,15 @@ mod tests {
         assert_eq!(hidden.results, None);
         let revealed = Screen::new(
             4,
-            shown_from(&activities, Some("a1"), false, true),
+            shown_from(
+                &activities,
+                Row {
+                    current: Some("a1"),
+                    revealed: true,
+                    ..Row::default()
+                },
+                0,
+            ),
             None,
             &answers,
             "c".into(),
@@ -191,10 +230,72 @@ mod tests {
                 activity: Some("a1".into()),
             },
         );
-        let stage = Stage::new("W", "ABCDEF", String::new(), 2, &activities, &live);
+        let stage = Stage::new("W", "ABCDEF", String::new(), 2, &activities, &live, 0);
         assert_eq!(
             stage.shown.map(|s| (s.position, s.of, s.open)),
             Some((1, 1, true))
         );
+    }
+
+    #[test]
+    fn a_timer_counts_whole_seconds_up_and_stops_with_the_next_activity() {
+        let activities = vec![
+            Activity {
+                activity_id: "a1".into(),
+                prompt: "Break".into(),
+                settings: Settings::Timer { seconds: 300 },
+            },
+            Activity {
+                activity_id: "a2".into(),
+                prompt: "Next".into(),
+                settings: Settings::WordCloud { per_person: 1 },
+            },
+        ];
+        let mut live = Live::default();
+        // Without an activity shown, a timer does not start.
+        live.apply(
+            1,
+            &Event::Timer {
+                ends_at: Some(10_000),
+            },
+        );
+        assert_eq!(live.timer_ends, None);
+        live.apply(
+            2,
+            &Event::Show {
+                activity: Some("a1".into()),
+            },
+        );
+        live.apply(
+            3,
+            &Event::Timer {
+                ends_at: Some(10_000),
+            },
+        );
+        let left = |live: &Live, now| {
+            Stage::new("W", "ABCDEF", String::new(), 0, &activities, live, now)
+                .shown
+                .and_then(|s| s.timer_left)
+        };
+        assert_eq!(left(&live, 0), Some(10));
+        assert_eq!(left(&live, 8_999), Some(2));
+        assert_eq!(left(&live, 9_001), Some(1));
+        assert_eq!(left(&live, 10_000), Some(0));
+        assert_eq!(left(&live, 99_000), Some(0));
+        live.apply(4, &Event::Timer { ends_at: None });
+        assert_eq!(left(&live, 0), None);
+        live.apply(
+            5,
+            &Event::Timer {
+                ends_at: Some(10_000),
+            },
+        );
+        live.apply(
+            6,
+            &Event::Show {
+                activity: Some("a2".into()),
+            },
+        );
+        assert_eq!(left(&live, 0), None);
     }
 }

@@ -29,10 +29,12 @@ pub struct WorkshopRow {
     pub last_seq: i64,
     /// A template: never run, its code opens no room.
     pub template: bool,
+    /// When the shown activity's timer ends, if one runs.
+    pub timer_ends: Option<i64>,
 }
 
 const WORKSHOP_COLUMNS: &str = "workshop_id, owner_id, title, language, code, joining_locked, \
-     anonymous_allowed, current_activity, answers_open, last_seq, template";
+     anonymous_allowed, current_activity, answers_open, last_seq, template, timer_ends";
 
 fn workshop_row(r: &AnyRow) -> Result<WorkshopRow, AppError> {
     Ok(WorkshopRow {
@@ -47,6 +49,7 @@ fn workshop_row(r: &AnyRow) -> Result<WorkshopRow, AppError> {
         answers_open: r.try_get::<i64, _>("answers_open")? != 0,
         last_seq: r.try_get("last_seq")?,
         template: r.try_get::<i64, _>("template")? != 0,
+        timer_ends: r.try_get("timer_ends")?,
     })
 }
 
@@ -307,6 +310,7 @@ pub async fn workshop(db: &Db, owner: &Owner, join_url: String) -> Result<Worksh
             participants.len() as i64,
             &activities,
             &super::event_store::live(db, &w.workshop_id).await?,
+            now_ms(),
         ),
         activities,
         participants,
