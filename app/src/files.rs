@@ -24,10 +24,12 @@ pub fn inert(s: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// The table as CSV (RFC 4180, CRLF line ends), with a byte-order mark so that spreadsheets
-/// read it as UTF-8.
+/// read it as UTF-8. A field with a semicolon or a tab is quoted too: a spreadsheet set up for
+/// a language whose list separator is `;` (Croatian, German…) would otherwise split it, and
+/// a part after the split could start a formula.
 pub fn csv(header: &[String], rows: &[Vec<Cell>]) -> String {
     fn field(out: &mut String, s: &str) {
-        if s.contains([',', '"', '\n', '\r']) {
+        if s.contains([',', ';', '\t', '"', '\n', '\r']) {
             out.push('"');
             out.push_str(&s.replace('"', "\"\""));
             out.push('"');
@@ -64,9 +66,11 @@ pub fn csv(header: &[String], rows: &[Vec<Cell>]) -> String {
 pub fn download(content_type: &str, file_name: &str) {
     if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
         let disposition = format!("attachment; filename=\"{file_name}\"");
+        // What people answered stays out of shared caches and off the disk's cache.
         for (name, value) in [
             (http::header::CONTENT_TYPE, content_type),
             (http::header::CONTENT_DISPOSITION, disposition.as_str()),
+            (http::header::CACHE_CONTROL, "private, no-store"),
         ] {
             if let Ok(value) = http::HeaderValue::from_str(value) {
                 response.insert_header(name, value);
@@ -118,6 +122,19 @@ mod tests {
         assert_eq!(
             csv(&header, &rows),
             "\u{feff}respondent,B1\r\n\"Ana, \"\"Zadar\"\"\",3\r\n\"'=HYPERLINK(\"\"x\"\")\",\r\n\"two\nlines\",2.5\r\n"
+        );
+    }
+
+    #[test]
+    fn csv_quotes_semicolons_so_that_no_part_of_a_field_becomes_a_formula() {
+        let header = vec!["participant".to_owned()];
+        let rows = vec![
+            vec![Cell::Text("a;=cmd|' /C calc'!A0;".into())],
+            vec![Cell::Text("x\t=1".into())],
+        ];
+        assert_eq!(
+            csv(&header, &rows),
+            "\u{feff}participant\r\n\"a;=cmd|' /C calc'!A0;\"\r\n\"x\t=1\"\r\n"
         );
     }
 

@@ -73,10 +73,16 @@ test('a facilitator runs a poll and a word cloud while phones answer and the pro
   await expect(phone.getByText('(correct)')).toBeVisible();
   await expect(phone.getByText('Answers are closed for this activity.')).toBeVisible();
 
-  // Next: a word cloud; spellings of one word merge.
+  // Next: a word cloud, with three minutes for it on every screen; spellings of one word merge.
   await page.getByRole('button', { name: 'Next' }).click();
   await expect(page.getByText('Activity 2 of 2 · taking answers')).toBeVisible();
+  await page.getByLabel('Timer, in minutes').fill('3');
+  await page.getByRole('button', { name: 'Start the timer' }).click();
+  await expect(page.getByRole('button', { name: 'Stop the timer' })).toBeVisible();
   await fresh(phone);
+  await expect(phone.getByRole('timer')).toContainText(/Time left: [23]:[0-5]\d/);
+  await fresh(projector);
+  await expect(projector.getByRole('timer')).toContainText(/Time left: [23]:[0-5]\d/);
   await phone.getByLabel('Your words').fill('Trust\ntrust\nSkills');
   await phone.getByRole('button', { name: 'Send' }).click();
   await expect(phone.getByText('Your answer is counted.')).toBeVisible();
@@ -99,6 +105,6 @@ test('a facilitator runs a poll and a word cloud while phones answer and the pro
   const lines = (await csv.text()).trim().split('\r\n');
   expect(lines.slice(1)).toEqual([
     '1,Which action first?,poll,Ana,A policy board',
-    '2,One word for the region,word_cloud,Ana,Trust; Skills',
+    '2,One word for the region,word_cloud,Ana,"Trust; Skills"',
   ]);
 });

@@ -50,8 +50,13 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         assert_eq!(seeded.workshop_code.len(), 6);
         assert_eq!(
             app.count("select count(*) from workshop_activity").await,
-            5 + 3,
-            "a workshop is prepared, with its agenda, and another was run"
+            5 + 3 + 3,
+            "a workshop is prepared, with its agenda, another was run, and kept as a template"
+        );
+        assert_eq!(
+            app.count("select count(*) from workshop where template = 1")
+                .await,
+            1
         );
         assert_eq!(
             app.count("select count(*) from workshop_event where participant_id is not null")

@@ -120,7 +120,7 @@ async fn the_facilitator_reads_every_outcome_and_downloads_the_answers_and_nobod
                 "1,Which instrument first?,poll,Ana,Cluster grants",
                 "1,Which instrument first?,poll,'=cmd(),Training",
                 "2,How do you see the cluster?,rating,Ana,Trust between firms: 4,4,",
-                "3,One word for the region,word_cloud,'=cmd(),Trust; Wine",
+                "3,One word for the region,word_cloud,'=cmd(),\"Trust; Wine\"",
             ]
         );
 

@@ -391,17 +391,18 @@ pub async fn control_workshop(
         }
         "reveal" => Event::Reveal { activity: shown()? },
         "timer" => {
-            shown()?;
+            let activity = shown()?;
             let seconds = super::model::timer_seconds(&minutes)
                 .map_err(|p| AppError::field("minutes", p).keeping("minutes", &minutes))?;
             Event::Timer {
+                activity,
                 ends_at: Some(crate::db::now_ms() + i64::from(seconds) * 1000),
             }
         }
-        "stop_timer" => {
-            shown()?;
-            Event::Timer { ends_at: None }
-        }
+        "stop_timer" => Event::Timer {
+            activity: shown()?,
+            ends_at: None,
+        },
         _ => return Err(AppError::field("action", Problem::UnknownChoice)),
     };
     let stored = event_store::append(&db, &w.workshop_id, &new_id(), event).await?;

@@ -1,5 +1,5 @@
-//! The demo's workshops: a focus group prepared and ready to run, and a peer-review debrief that
-//! was run, with a room of twelve and its results.
+//! The demo's workshops: a focus group prepared and ready to run, a peer-review debrief that
+//! was run, with a room of twelve and its results, and the debrief kept as a template.
 
 use super::event_store::insert_history;
 use super::model::{Scale, Settings};
@@ -7,7 +7,7 @@ use super::run::{Answer, Event};
 use super::store::{insert_participant, insert_prepared};
 use crate::error::AppError;
 
-/// Adds both workshops for `facilitator` through the demo's transaction; answers the join code
+/// Adds the workshops for `facilitator` through the demo's transaction; answers the join code
 /// of the one ready to run.
 pub async fn add(tx: &mut sqlx::AnyConnection, facilitator: &str) -> Result<String, AppError> {
     let ready = insert_prepared(
@@ -16,6 +16,7 @@ pub async fn add(tx: &mut sqlx::AnyConnection, facilitator: &str) -> Result<Stri
         "Smart specialisation focus group, Zagreb",
         "en",
         &focus_group(),
+        false,
     )
     .await?;
     let done = insert_prepared(
@@ -24,6 +25,16 @@ pub async fn add(tx: &mut sqlx::AnyConnection, facilitator: &str) -> Result<Stri
         "Peer review debrief, Ljubljana",
         "en",
         &debrief(),
+        false,
+    )
+    .await?;
+    insert_prepared(
+        tx,
+        facilitator,
+        "Peer review debrief",
+        "en",
+        &debrief(),
+        true,
     )
     .await?;
     let mut people = Vec::new();

@@ -34,7 +34,7 @@ fn numbering(event: &Event) -> &'static str {
         }
         Event::Timer { .. } => {
             "update workshop set last_seq = last_seq + 1, timer_ends = $2
-             where workshop_id = $1 and current_activity is not null returning last_seq"
+             where workshop_id = $1 and current_activity = $3 returning last_seq"
         }
         Event::Answer { .. } => {
             "update workshop set last_seq = last_seq + 1
@@ -57,7 +57,8 @@ fn subjects(event: &Event) -> (Option<String>, Option<String>) {
         Event::Reveal { activity } => (None, Some(activity.clone())),
         // Stored as a facilitator's command (no participant): it changes the screens, and the
         // one sent out learns of it.
-        Event::SetOpen { .. } | Event::Remove { .. } | Event::Timer { .. } => (None, None),
+        Event::Timer { activity, .. } => (None, Some(activity.clone())),
+        Event::SetOpen { .. } | Event::Remove { .. } => (None, None),
     }
 }
 
@@ -91,7 +92,7 @@ pub async fn append(
                     query.bind(activity.clone())
                 }
                 Event::Remove { .. } => query,
-                Event::Timer { ends_at } => query.bind(*ends_at),
+                Event::Timer { activity, ends_at } => query.bind(*ends_at).bind(activity.clone()),
             }
             .fetch_optional(&mut *conn)
             .await?;

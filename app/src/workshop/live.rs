@@ -31,6 +31,8 @@ const RESYNC: Duration = Duration::from_secs(5);
 /// The browser sends nothing on these sockets; anything longer than this is refused by the
 /// WebSocket layer itself.
 const FRAME_MAX: usize = 1024;
+/// What the WebSocket layer reads from a socket at once.
+const READ_BUFFER: usize = 4 * 1024;
 /// Events read per catch-up.
 const BATCH: i64 = 5_000;
 /// A participant changes an answer now and then; a script sends many.
@@ -46,13 +48,27 @@ pub struct Beat {
     pub joins: u64,
 }
 
-/// The workshops that have sockets open in this process, each with a channel that carries its
-/// latest [`Beat`]. A channel keeps only the latest value, so a busy workshop coalesces by
-/// itself: a socket that was busy sending finds one beat, not a queue.
+/// The workshops that have sockets open in this process, each with two channels: one carries
+/// its latest [`Beat`] (presenters follow it), the other only the sequence number of its last
+/// change of the screens (participants follow it, so an answer wakes no participant's socket).
+/// A channel keeps only the latest value, so a busy workshop coalesces by itself: a socket that
+/// was busy sending finds one beat, not a queue.
 #[derive(Debug)]
 pub struct Hub {
-    rooms: Mutex<HashMap<String, watch::Sender<Beat>>>,
+    rooms: Mutex<HashMap<String, Room>>,
     answers: DefaultKeyedRateLimiter<String>,
+}
+
+#[derive(Debug)]
+struct Room {
+    beats: watch::Sender<Beat>,
+    screens: watch::Sender<i64>,
+}
+
+impl Room {
+    fn followed(&self) -> bool {
+        self.beats.receiver_count() + self.screens.receiver_count() > 0
+    }
 }
 
 impl Default for Hub {
@@ -76,38 +92,65 @@ impl Hub {
         self.answers.check_key(&participant_id.to_owned()).is_ok()
     }
 
-    fn room(&self, workshop_id: &str) -> watch::Receiver<Beat> {
+    /// A receiver from the workshop's room, made if need be, taken by `pick`.
+    fn room<T>(&self, workshop_id: &str, pick: impl FnOnce(&Room) -> T) -> T {
         let mut rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        rooms.retain(|_, tx| tx.receiver_count() > 0);
-        rooms
-            .entry(workshop_id.to_owned())
-            .or_insert_with(|| watch::channel(Beat::default()).0)
-            .subscribe()
+        rooms.retain(|_, room| room.followed());
+        let room = rooms.entry(workshop_id.to_owned()).or_insert_with(|| Room {
+            beats: watch::channel(Beat::default()).0,
+            screens: watch::channel(0).0,
+        });
+        pick(room)
     }
 
-    /// A receiver of the workshop's beats, starting from where the database says it stands.
-    /// The channel exists before the database is read, so no beat falls between the two.
-    pub async fn subscribe(
-        &self,
-        db: &Db,
-        workshop_id: &str,
-    ) -> Result<watch::Receiver<Beat>, AppError> {
-        let rx = self.room(workshop_id);
+    /// Brings the workshop's channels up to where the database says it stands. Called after a
+    /// receiver is made, so no beat falls between the two.
+    async fn catch_up_one(&self, db: &Db, workshop_id: &str) -> Result<(), AppError> {
         let (seq, screen) = event_store::heads(db, workshop_id).await?;
         self.send(workshop_id, |beat| {
             beat.seq = beat.seq.max(seq);
             beat.screen = beat.screen.max(screen);
         });
+        Ok(())
+    }
+
+    /// A receiver of the workshop's beats (a presenter's).
+    pub async fn subscribe(
+        &self,
+        db: &Db,
+        workshop_id: &str,
+    ) -> Result<watch::Receiver<Beat>, AppError> {
+        let rx = self.room(workshop_id, |room| room.beats.subscribe());
+        self.catch_up_one(db, workshop_id).await?;
+        Ok(rx)
+    }
+
+    /// A receiver of the sequence number of the workshop's last change of the screens (a
+    /// participant's).
+    pub async fn subscribe_screens(
+        &self,
+        db: &Db,
+        workshop_id: &str,
+    ) -> Result<watch::Receiver<i64>, AppError> {
+        let rx = self.room(workshop_id, |room| room.screens.subscribe());
+        self.catch_up_one(db, workshop_id).await?;
         Ok(rx)
     }
 
     fn send(&self, workshop_id: &str, change: impl FnOnce(&mut Beat)) {
         let rooms = self.rooms.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(tx) = rooms.get(workshop_id) {
-            tx.send_if_modified(|beat| {
+        if let Some(room) = rooms.get(workshop_id) {
+            let mut screen = 0;
+            room.beats.send_if_modified(|beat| {
                 let before = *beat;
                 change(beat);
+                screen = beat.screen;
                 *beat != before
+            });
+            room.screens.send_if_modified(|last| {
+                let newer = screen > *last;
+                *last = (*last).max(screen);
+                newer
             });
         }
     }
@@ -290,12 +333,14 @@ pub async fn participant(
     if !seat.still_in().await {
         return refuse(StatusCode::FORBIDDEN, "join the workshop first");
     }
-    let Ok(beats) = context.hub.subscribe(db, &workshop.workshop_id).await else {
+    let Ok(screens) = context
+        .hub
+        .subscribe_screens(db, &workshop.workshop_id)
+        .await
+    else {
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, "try again");
     };
-    upgrade
-        .max_message_size(FRAME_MAX)
-        .on_upgrade(move |socket| participant_loop(socket, beats, seat, since))
+    sized(upgrade).on_upgrade(move |socket| participant_loop(socket, screens, seat, since))
 }
 
 /// Whose seat a participant's socket serves.
@@ -318,12 +363,12 @@ impl Seated {
 /// change: the socket of someone sent out closes.
 async fn participant_loop(
     mut socket: WebSocket,
-    mut beats: watch::Receiver<Beat>,
+    mut screens: watch::Receiver<i64>,
     seat: Seated,
     mut sent: i64,
 ) {
     loop {
-        let screen = beats.borrow_and_update().screen;
+        let screen = *screens.borrow_and_update();
         if screen > sent {
             if !seat.still_in().await {
                 let _ = socket
@@ -344,10 +389,21 @@ async fn participant_loop(
             sent = screen;
         }
         tokio::select! {
-            changed = beats.changed() => if changed.is_err() { return },
+            changed = screens.changed() => if changed.is_err() { return },
             incoming = socket.recv() => if !still_open(&mut socket, incoming).await { return },
         }
     }
+}
+
+/// The WebSocket layer's settings for the platform's sockets: they receive nothing but pings,
+/// and send a few small messages, so small buffers (the default is 128 KiB to read alone, per
+/// socket) let a room of thousands fit in memory.
+fn sized(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
+    upgrade
+        .max_message_size(FRAME_MAX)
+        .max_frame_size(FRAME_MAX)
+        .read_buffer_size(READ_BUFFER)
+        .write_buffer_size(0)
 }
 
 /// Whether a socket stays open after what the browser sent: pings are answered by the
@@ -397,14 +453,12 @@ pub async fn presenter(
     let Ok(beats) = context.hub.subscribe(&db, &workshop.workshop_id).await else {
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, "try again");
     };
-    upgrade
-        .max_message_size(FRAME_MAX)
-        .on_upgrade(move |socket| async move {
-            let join_url = join_url(&context, &workshop.code);
-            if let Err(e) = presenter_loop(socket, beats, db, workshop, join_url, since).await {
-                tracing::warn!(error = %e, "a presenter's socket ended on an error");
-            }
-        })
+    sized(upgrade).on_upgrade(move |socket| async move {
+        let join_url = join_url(&context, &workshop.code);
+        if let Err(e) = presenter_loop(socket, beats, db, workshop, join_url, since).await {
+            tracing::warn!(error = %e, "a presenter's socket ended on an error");
+        }
+    })
 }
 
 async fn presenter_loop(

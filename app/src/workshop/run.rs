@@ -34,7 +34,10 @@ pub enum Event {
     /// The facilitator started a timer for the shown activity, ending at `ends_at`
     /// (milliseconds since the epoch), or stopped it (`None`). Showing another activity stops
     /// it too.
-    Timer { ends_at: Option<i64> },
+    Timer {
+        activity: String,
+        ends_at: Option<i64>,
+    },
 }
 
 /// A participant's answer to one activity.
@@ -160,8 +163,8 @@ impl Live {
                 self.timer_ends = None;
             }
             Event::SetOpen { open } => self.open = *open && self.current.is_some(),
-            Event::Timer { ends_at } => {
-                if self.current.is_some() {
+            Event::Timer { activity, ends_at } => {
+                if self.current.as_ref() == Some(activity) {
                     self.timer_ends = *ends_at;
                 }
             }

@@ -22,7 +22,7 @@ pub struct Shown {
 
 /// Seconds from `now` to `ends` (milliseconds), rounded up: a timer shows 0 only once it ended.
 fn seconds_left(ends: i64, now: i64) -> u32 {
-    u32::try_from(((ends - now).max(0) as u64).div_ceil(1000)).unwrap_or(u32::MAX)
+    u32::try_from((ends.saturating_sub(now).max(0) as u64).div_ceil(1000)).unwrap_or(u32::MAX)
 }
 
 /// The presenter's screen, also the live part of the facilitator's page.
@@ -252,10 +252,11 @@ mod tests {
             },
         ];
         let mut live = Live::default();
-        // Without an activity shown, a timer does not start.
+        // Only the shown activity's timer starts.
         live.apply(
             1,
             &Event::Timer {
+                activity: "a1".into(),
                 ends_at: Some(10_000),
             },
         );
@@ -269,6 +270,7 @@ mod tests {
         live.apply(
             3,
             &Event::Timer {
+                activity: "a1".into(),
                 ends_at: Some(10_000),
             },
         );
@@ -282,11 +284,18 @@ mod tests {
         assert_eq!(left(&live, 9_001), Some(1));
         assert_eq!(left(&live, 10_000), Some(0));
         assert_eq!(left(&live, 99_000), Some(0));
-        live.apply(4, &Event::Timer { ends_at: None });
+        live.apply(
+            4,
+            &Event::Timer {
+                activity: "a1".into(),
+                ends_at: None,
+            },
+        );
         assert_eq!(left(&live, 0), None);
         live.apply(
             5,
             &Event::Timer {
+                activity: "a1".into(),
                 ends_at: Some(10_000),
             },
         );

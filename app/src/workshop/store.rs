@@ -212,13 +212,15 @@ pub struct Prepared {
     pub activities: Vec<String>,
 }
 
-/// Inserts a prepared workshop with its agenda through `conn` (the demo's transaction).
+/// Inserts a prepared workshop with its agenda through `conn` (the demo's transaction);
+/// `template`: as a template.
 pub async fn insert_prepared(
     conn: &mut sqlx::AnyConnection,
     owner_id: &str,
     title: &str,
     language: &str,
     agenda: &[(&str, Settings)],
+    template: bool,
 ) -> Result<Prepared, AppError> {
     let (id, code, now) = (new_id(), new_join_code(), now_ms());
     sqlx::query(INSERT_WORKSHOP)
@@ -230,6 +232,12 @@ pub async fn insert_prepared(
         .bind(now)
         .execute(&mut *conn)
         .await?;
+    if template {
+        sqlx::query("update workshop set template = 1 where workshop_id = $1")
+            .bind(&id)
+            .execute(&mut *conn)
+            .await?;
+    }
     let mut activities = Vec::new();
     for (position, (prompt, settings)) in agenda.iter().enumerate() {
         activities.push(insert_activity(conn, &id, position as i64, prompt, settings).await?);

@@ -80,11 +80,11 @@ pub async fn sign_in_admin(admin: &reqwest::Client, base: &str) {
 /// password written here, so only ever a platform on this machine.
 pub fn local_base(url: &str) -> String {
     let base = url.trim_end_matches('/').to_owned();
-    let host = base.split("://").nth(1).unwrap_or_default();
+    let host = reqwest::Url::parse(&base)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned));
     assert!(
-        host.starts_with("127.0.0.1:")
-            || host.starts_with("localhost:")
-            || host.starts_with("[::1]:"),
+        matches!(host.as_deref(), Some("127.0.0.1" | "localhost" | "[::1]")),
         "the load generator only runs against a server on this machine (127.0.0.1), not {base}"
     );
     base
