@@ -53,7 +53,10 @@ test('a facilitator prepares an agenda and participants join by its code on thei
   await page.reload();
   await expect(page.getByRole('heading', { level: 3, name: 'Ana' })).toBeVisible();
   await page.getByLabel('Lock joining: nobody new may join').check();
+  const saved = page.waitForResponse((r) => r.url().includes('/api/workshop/set_joining'));
   await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await saved;
+  await page.reload();
   await expect(page.getByLabel('Lock joining: nobody new may join')).toBeChecked();
   const late = await browser.newContext({ viewport: page.viewportSize() });
   const latePhone = await late.newPage();
