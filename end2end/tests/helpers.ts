@@ -45,6 +45,17 @@ async function checkWithAxe(page: Page) {
 }
 
 /** An e-mail no other test (or project) uses. */
+/** Whether the test's browser runs the application's script. */
+export const scripted = () => test.info().project.use.javaScriptEnabled !== false;
+
+/** Without JavaScript a page shows what changed once it is loaded again; with it, the live
+ * socket must bring the change to the page as it is. */
+export async function fresh(page: Page) {
+  if (!scripted()) {
+    await page.reload();
+  }
+}
+
 export function uniqueEmail(info: TestInfo, name: string) {
   return `${name}-${info.project.name}-${Date.now()}@e2e.example.org`;
 }

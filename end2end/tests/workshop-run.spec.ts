@@ -1,13 +1,5 @@
-import { expect, Page, test } from '@playwright/test';
-import { ADMIN, expectAccessible, signIn } from './helpers';
-
-/** Without JavaScript a page shows what changed once it is loaded again; with it, the live
- * socket must bring the change to the page as it is. */
-async function fresh(page: Page) {
-  if (test.info().project.use.javaScriptEnabled === false) {
-    await page.reload();
-  }
-}
+import { expect, test } from '@playwright/test';
+import { ADMIN, expectAccessible, fresh, signIn } from './helpers';
 
 test('a facilitator runs a poll and a word cloud while phones answer and the projector follows', async ({ page, browser }, info) => {
   await signIn(page, ADMIN.email, ADMIN.password);
@@ -18,7 +10,7 @@ test('a facilitator runs a poll and a word cloud while phones answer and the pro
   await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await page.getByLabel('Kind of activity').selectOption('poll');
   await page.getByLabel('Question or instruction').fill('Which action first?');
-  await page.getByLabel('Options or statements').fill('Vouchers\nA policy board');
+  await page.getByLabel('Options, statements or items').fill('Vouchers\nA policy board');
   await page.getByLabel('Poll: number of the correct option').fill('2');
   await page.getByRole('button', { name: 'Add to the agenda' }).click();
   await expect(page.getByRole('heading', { level: 3, name: 'Which action first?' })).toBeVisible();

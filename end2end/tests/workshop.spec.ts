@@ -15,12 +15,12 @@ test('a facilitator prepares an agenda and participants join by its code on thei
   // A poll with one option is refused at its field, and what was typed stays.
   await page.getByLabel('Kind of activity').selectOption('poll');
   await page.getByLabel('Question or instruction').fill('Which instrument first?');
-  await page.getByLabel('Options or statements').fill('Vouchers');
+  await page.getByLabel('Options, statements or items').fill('Vouchers');
   await page.getByRole('button', { name: 'Add to the agenda' }).click();
   await expect(page.getByText('Please give at least 2, one per line.')).toBeVisible();
   await expect(page.getByLabel('Question or instruction')).toHaveValue('Which instrument first?');
   await expectAccessible(page);
-  await page.getByLabel('Options or statements').fill('Vouchers\nCluster grants');
+  await page.getByLabel('Options, statements or items').fill('Vouchers\nCluster grants');
   await page.getByRole('button', { name: 'Add to the agenda' }).click();
   const agenda = page.getByRole('list').filter({ hasText: 'Vouchers · Cluster grants' });
   await expect(agenda).toBeVisible();

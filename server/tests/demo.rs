@@ -50,7 +50,7 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         assert_eq!(seeded.workshop_code.len(), 6);
         assert_eq!(
             app.count("select count(*) from workshop_activity").await,
-            5 + 3 + 3,
+            7 + 6 + 6,
             "a workshop is prepared, with its agenda, another was run, and kept as a template"
         );
         assert_eq!(
@@ -61,13 +61,13 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         assert_eq!(
             app.count("select count(*) from workshop_event where participant_id is not null")
                 .await,
-            3 * 12,
-            "twelve people answered each of the run workshop's three activities"
+            6 * 12,
+            "twelve people answered each of the run workshop's six activities"
         );
         assert_eq!(
             app.count("select count(*) from workshop_activity where revealed = 1")
                 .await,
-            3
+            6
         );
     })
     .await;

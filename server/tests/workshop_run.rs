@@ -243,8 +243,9 @@ async fn answers_count_once_per_command_the_latest_one_counts_and_only_while_ope
             }
         );
 
-        // A form bigger than any screen sends is not read.
-        let many: Vec<(String, &str)> = (0..13).map(|n| (n.to_string(), "x")).collect();
+        // A form bigger than any screen sends (two values for each of a matrix's 12 items) is
+        // not read.
+        let many: Vec<(String, &str)> = (0..25).map(|n| (n.to_string(), "x")).collect();
         let many: Vec<(&str, &str)> = many.iter().map(|(k, v)| (&k[..], *v)).collect();
         let (status, body) = answer(app, &ivo.client, &code, cloud, "ivo-7", &many).await;
         assert_eq!(

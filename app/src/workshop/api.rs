@@ -28,12 +28,12 @@ use {
     leptos_i18n::Locale as _,
 };
 
-/// How long a participant's cookie keeps them in a workshop: long enough to come back to a
-/// workshop reopened weeks later.
 /// The most an answer's values may hold together, in bytes: ten words of forty letters fit.
 #[cfg(feature = "ssr")]
 const ANSWER_MAX: usize = 2_000;
 
+/// How long a participant's cookie keeps them in a workshop: long enough to come back to a
+/// workshop reopened weeks later.
 #[cfg(feature = "ssr")]
 const SEAT_SECONDS: i64 = 60 * 24 * 60 * 60;
 
@@ -125,6 +125,10 @@ pub async fn add_activity(
     #[server(default)] scale: String,
     #[server(default)] per_person: String,
     #[server(default)] minutes: String,
+    #[server(default)] dots: String,
+    #[server(default)] stacking: Option<String>,
+    #[server(default)] x_axis: String,
+    #[server(default)] y_axis: String,
 ) -> Result<(), AppError> {
     let db = ssr::db()?;
     let owner = require_owner(&db, &workshop_id).await?;
@@ -135,6 +139,9 @@ pub async fn add_activity(
         ("correct", &correct),
         ("per_person", &per_person),
         ("minutes", &minutes),
+        ("dots", &dots),
+        ("x_axis", &x_axis),
+        ("y_axis", &y_axis),
     ] {
         checks.keep(name, typed);
     }
@@ -148,6 +155,10 @@ pub async fn add_activity(
         scale: &scale,
         per_person: &per_person,
         minutes: &minutes,
+        dots: &dots,
+        stacking: stacking.is_some(),
+        x_axis: &x_axis,
+        y_axis: &y_axis,
     };
     let activity = parse_activity(&form, &mut checks);
     checks.finish()?;
@@ -439,7 +450,9 @@ pub async fn answer_activity(
         return Err(AppError::field("command_id", Problem::UnknownChoice));
     }
     // No form of a screen sends more; a bigger one is not read.
-    if values.len() > CHOICES_MAX || values.values().map(String::len).sum::<usize>() > ANSWER_MAX {
+    if values.len() > 2 * CHOICES_MAX
+        || values.values().map(String::len).sum::<usize>() > ANSWER_MAX
+    {
         return Err(AppError::field(
             "values",
             Problem::TooLong { max: ANSWER_MAX },
@@ -450,11 +463,11 @@ pub async fn answer_activity(
         .into_iter()
         .find(|a| a.activity_id == activity_id)
         .ok_or_else(|| AppError::field("activity", Problem::ActivityClosed))?;
-    let typed: Vec<String> = match &activity.settings {
-        Settings::Rating { statements, .. } => (0..statements.len())
+    let typed: Vec<String> = match activity.settings.slots() {
+        Some(slots) => (0..slots)
             .map(|n| values.get(&n.to_string()).cloned().unwrap_or_default())
             .collect(),
-        _ => values.into_values().collect(),
+        None => values.into_values().collect(),
     };
     let answer = check_answer(&activity.settings, &typed).map_err(|p| {
         let error = AppError::field("values", p);

@@ -1,5 +1,6 @@
 //! The demo's workshops: a focus group prepared and ready to run, a peer-review debrief that
-//! was run, with a room of twelve and its results, and the debrief kept as a template.
+//! was run, with a room of twelve and its results for every kind of activity that takes
+//! answers, and the debrief kept as a template.
 
 use super::event_store::insert_history;
 use super::model::{Scale, Settings};
@@ -41,11 +42,9 @@ pub async fn add(tx: &mut sqlx::AnyConnection, facilitator: &str) -> Result<Stri
     for name in ROOM {
         people.push(insert_participant(tx, &done.workshop_id, name).await?);
     }
-    let (cloud, rating, poll) = (
-        &done.activities[0],
-        &done.activities[1],
-        &done.activities[2],
-    );
+    let [cloud, rating, poll, ranking, dots, matrix] = &done.activities[..] else {
+        return Err(AppError::Internal);
+    };
     let mut events = vec![Event::Show {
         activity: Some(cloud.clone()),
     }];
@@ -92,9 +91,45 @@ pub async fn add(tx: &mut sqlx::AnyConnection, facilitator: &str) -> Result<Stri
     events.push(Event::Reveal {
         activity: poll.clone(),
     });
+    let orders: [[u8; 4]; 4] = [[1, 2, 3, 4], [2, 1, 3, 4], [1, 3, 2, 4], [2, 1, 4, 3]];
+    let spreads: [[u8; 4]; 4] = [[2, 1, 0, 0], [0, 1, 1, 1], [3, 0, 0, 0], [1, 0, 2, 0]];
+    let drivers: [(u8, u8); 4] = [(5, 2), (4, 4), (3, 5), (2, 3)];
+    for (activity, given) in [(ranking, 0usize), (dots, 1), (matrix, 2)] {
+        events.push(Event::Show {
+            activity: Some(activity.clone()),
+        });
+        for (n, who) in people.iter().enumerate() {
+            let given = match given {
+                0 => Answer::Ranking {
+                    places: orders[n % 4].to_vec(),
+                },
+                1 => Answer::Dots {
+                    dots: spreads[n % 4].to_vec(),
+                },
+                _ => Answer::Matrix {
+                    // Every fifth item left out; the rest spread one point around the
+                    // driver's place.
+                    points: drivers
+                        .iter()
+                        .zip(n..)
+                        .map(|((x, y), k)| (k % 5 != 0).then(|| (nudge(*x, k), nudge(*y, k / 2))))
+                        .collect(),
+                },
+            };
+            events.push(answer(who, activity, given));
+        }
+        events.push(Event::Reveal {
+            activity: activity.clone(),
+        });
+    }
     events.push(Event::Show { activity: None });
     insert_history(tx, &done.workshop_id, &events).await?;
     Ok(ready.code)
+}
+
+/// `point` moved by -1, 0 or +1 as `by` goes on, kept on the matrix's scale.
+fn nudge(point: u8, by: usize) -> u8 {
+    (point + (by % 3) as u8).saturating_sub(1).clamp(1, 5)
 }
 
 /// The debrief's room: nicknames, two who joined anonymously.
@@ -143,6 +178,27 @@ fn focus_group() -> Vec<(&'static str, Settings)> {
                 correct: None,
             },
         ),
+        (
+            "Which strengths should the strategy build on? Three dots each",
+            Settings::Dots {
+                items: lines(&[
+                    "Wood and furniture",
+                    "Health tourism",
+                    "Digital services",
+                    "Food processing",
+                ]),
+                dots: 3,
+                stacking: false,
+            },
+        ),
+        (
+            "Place the trends that will shape the region",
+            Settings::Matrix {
+                items: lines(&["Energy prices", "Young people leaving", "Remote work"]),
+                x: "Impact".to_owned(),
+                y: "Uncertainty".to_owned(),
+            },
+        ),
         ("Coffee break", Settings::Timer { seconds: 600 }),
         (
             "Your questions for the panel",
@@ -179,6 +235,43 @@ fn debrief() -> Vec<(&'static str, Settings)> {
                 ]),
                 multiple: false,
                 correct: None,
+            },
+        ),
+        (
+            "Put the review's recommendations in order",
+            Settings::Ranking {
+                items: lines(&[
+                    "Set up the cluster policy board",
+                    "Fund joint research projects",
+                    "Train cluster managers",
+                    "Map the value chains",
+                ]),
+            },
+        ),
+        (
+            "Where should the first money go? Three dots each",
+            Settings::Dots {
+                items: lines(&[
+                    "Innovation vouchers",
+                    "A shared testing lab",
+                    "Export missions",
+                    "Skills academy",
+                ]),
+                dots: 3,
+                stacking: true,
+            },
+        ),
+        (
+            "Place the drivers of the region's next decade",
+            Settings::Matrix {
+                items: lines(&[
+                    "Energy prices",
+                    "Skilled people leaving",
+                    "EU cohesion funding",
+                    "Digital platforms",
+                ]),
+                x: "Impact".to_owned(),
+                y: "Uncertainty".to_owned(),
             },
         ),
     ]

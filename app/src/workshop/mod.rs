@@ -2,6 +2,7 @@
 //! join it from their phones by its six-letter code, with no account, and answer the activity
 //! the facilitator shows while the presenter's screen follows the results live.
 
+pub mod activities;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod demo;

@@ -19,6 +19,10 @@ pub const ACTIVITIES_MAX: usize = 50;
 pub const NICKNAME_MAX: usize = 30;
 /// How many words one person may add to a word cloud.
 pub const WORDS_PER_PERSON_MAX: u8 = 10;
+/// How many dots one person may place in a dot vote.
+pub const DOTS_MAX: u8 = 20;
+/// The name of a 2×2 matrix's axis, in letters.
+pub const AXIS_MAX: usize = 40;
 pub const TIMER_SECONDS_MIN: u32 = 10;
 pub const TIMER_SECONDS_MAX: u32 = 3 * 60 * 60;
 /// A join code: six letters of the respondents' code alphabet, about 594 million codes, short enough to
@@ -52,6 +56,22 @@ pub enum Settings {
     },
     /// Short entries, up to `per_person` from each participant.
     WordCloud { per_person: u8 },
+    /// The items put in order by each participant, best first; results as average rank.
+    Ranking { items: Vec<String> },
+    /// `dots` dots per person spread over the items, several on one item when `stacking`; the
+    /// counts stay hidden from every screen until the facilitator reveals them.
+    Dots {
+        items: Vec<String>,
+        dots: u8,
+        stacking: bool,
+    },
+    /// Each item placed on two axes (such as impact and uncertainty), 1 to 5 on each; results
+    /// as every item's mean position with its spread.
+    Matrix {
+        items: Vec<String>,
+        x: String,
+        y: String,
+    },
     /// Questions from the room, upvoted and moderated; `anonymous`: askers may leave their
     /// name off.
     Questions { anonymous: bool },
@@ -60,7 +80,16 @@ pub enum Settings {
 }
 
 /// The kinds of activity, by the name the agenda form sends.
-pub const KINDS: [&str; 5] = ["poll", "rating", "word_cloud", "questions", "timer"];
+pub const KINDS: [&str; 8] = [
+    "poll",
+    "rating",
+    "word_cloud",
+    "ranking",
+    "dots",
+    "matrix",
+    "questions",
+    "timer",
+];
 
 impl Settings {
     pub fn kind(&self) -> &'static str {
@@ -68,17 +97,33 @@ impl Settings {
             Settings::Poll { .. } => "poll",
             Settings::Rating { .. } => "rating",
             Settings::WordCloud { .. } => "word_cloud",
+            Settings::Ranking { .. } => "ranking",
+            Settings::Dots { .. } => "dots",
+            Settings::Matrix { .. } => "matrix",
             Settings::Questions { .. } => "questions",
             Settings::Timer { .. } => "timer",
         }
     }
 
-    /// Whether participants answer it from their screens (polls, ratings, word clouds).
+    /// Whether participants answer it from their screens.
     pub fn takes_answers(&self) -> bool {
-        matches!(
-            self,
-            Settings::Poll { .. } | Settings::Rating { .. } | Settings::WordCloud { .. }
-        )
+        !matches!(self, Settings::Questions { .. } | Settings::Timer { .. })
+    }
+
+    /// Whether its results stay hidden from every screen until the facilitator reveals them.
+    pub fn sealed(&self) -> bool {
+        matches!(self, Settings::Dots { .. })
+    }
+
+    /// How many values its answer form sends, each in its place (one per statement or item,
+    /// two per item of a matrix); `None` where the form sends a list (a poll's choices, words).
+    pub fn slots(&self) -> Option<usize> {
+        match self {
+            Settings::Rating { statements, .. } => Some(statements.len()),
+            Settings::Ranking { items } | Settings::Dots { items, .. } => Some(items.len()),
+            Settings::Matrix { items, .. } => Some(2 * items.len()),
+            _ => None,
+        }
     }
 }
 
@@ -157,6 +202,10 @@ pub struct ActivityForm<'a> {
     pub scale: &'a str,
     pub per_person: &'a str,
     pub minutes: &'a str,
+    pub dots: &'a str,
+    pub stacking: bool,
+    pub x_axis: &'a str,
+    pub y_axis: &'a str,
 }
 
 /// Reads the agenda form into an activity's prompt and settings, recording each field's
@@ -200,6 +249,26 @@ pub fn parse_activity(form: &ActivityForm, checks: &mut Checks) -> Option<(Strin
             .map(|n| Settings::WordCloud {
                 per_person: n as u8,
             }),
+        "ranking" => checks
+            .check("lines", choices(form.lines, 2))
+            .map(|items| Settings::Ranking { items }),
+        "dots" => {
+            let items = checks.check("lines", choices(form.lines, 2));
+            let dots = checks.check("dots", whole_number(form.dots, 1, u32::from(DOTS_MAX)));
+            items.zip(dots).map(|(items, dots)| Settings::Dots {
+                items,
+                dots: dots as u8,
+                stacking: form.stacking,
+            })
+        }
+        "matrix" => {
+            let items = checks.check("lines", choices(form.lines, 1));
+            let x = checks.check("x_axis", bounded_text(form.x_axis, AXIS_MAX));
+            let y = checks.check("y_axis", bounded_text(form.y_axis, AXIS_MAX));
+            items
+                .zip(x.zip(y))
+                .map(|(items, (x, y))| Settings::Matrix { items, x, y })
+        }
         "questions" => Some(Settings::Questions {
             anonymous: form.anonymous,
         }),
@@ -430,11 +499,73 @@ mod tests {
         for kind in KINDS {
             let two_lines = ActivityForm {
                 lines: "Firms\nResearch",
+                dots: "3",
+                x_axis: "Impact",
+                y_axis: "Uncertainty",
                 ..form(kind, "2", "5")
             };
             let settings = parsed(two_lines).unwrap().1;
             assert_eq!(settings.kind(), kind);
         }
+    }
+
+    #[test]
+    fn dot_votes_rankings_and_matrices_check_their_items_dots_and_axes() {
+        let form = |kind, lines, dots, x_axis| ActivityForm {
+            kind,
+            prompt: "Go",
+            lines,
+            dots,
+            stacking: true,
+            x_axis,
+            y_axis: "Uncertainty",
+            ..ActivityForm::default()
+        };
+        assert_eq!(
+            parsed(form("dots", "Vouchers\nGrants", "5", "")).unwrap().1,
+            Settings::Dots {
+                items: vec!["Vouchers".into(), "Grants".into()],
+                dots: 5,
+                stacking: true,
+            }
+        );
+        assert_eq!(
+            problem(form("dots", "Vouchers\nGrants", "21", ""), "dots"),
+            Problem::OutOfRange
+        );
+        assert_eq!(
+            problem(form("ranking", "Only one", "", ""), "lines"),
+            Problem::TooFewChoices { min: 2 }
+        );
+        assert_eq!(
+            parsed(form("matrix", "Energy prices", "", " Impact "))
+                .unwrap()
+                .1,
+            Settings::Matrix {
+                items: vec!["Energy prices".into()],
+                x: "Impact".into(),
+                y: "Uncertainty".into(),
+            }
+        );
+        assert_eq!(
+            problem(form("matrix", "Energy prices", "", ""), "x_axis"),
+            Problem::Required
+        );
+        let dots = Settings::Dots {
+            items: vec!["A".into()],
+            dots: 1,
+            stacking: false,
+        };
+        assert!(dots.sealed() && dots.takes_answers());
+        assert_eq!(
+            Settings::Matrix {
+                items: vec!["A".into(), "B".into()],
+                x: "x".into(),
+                y: "y".into()
+            }
+            .slots(),
+            Some(4)
+        );
     }
 
     #[test]

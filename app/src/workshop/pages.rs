@@ -24,6 +24,9 @@ pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
         "poll" => t_string!(i18n, activity_poll),
         "rating" => t_string!(i18n, activity_rating),
         "word_cloud" => t_string!(i18n, activity_word_cloud),
+        "ranking" => t_string!(i18n, activity_ranking),
+        "dots" => t_string!(i18n, activity_dots),
+        "matrix" => t_string!(i18n, activity_matrix),
         "questions" => t_string!(i18n, activity_questions),
         _ => t_string!(i18n, activity_timer),
     }
@@ -336,6 +339,20 @@ fn settings_text(i18n: I18nContext<Locale>, settings: &Settings) -> String {
         Settings::WordCloud { per_person } => {
             t_string!(i18n, activity_words_each, n = *per_person).to_string()
         }
+        Settings::Ranking { items } => items.join(" · "),
+        Settings::Dots {
+            items,
+            dots,
+            stacking,
+        } => {
+            let each = if *stacking {
+                t_string!(i18n, activity_dots_stacking, n = *dots)
+            } else {
+                t_string!(i18n, activity_dots_each, n = *dots)
+            };
+            format!("{} ({each})", items.join(" · "))
+        }
+        Settings::Matrix { items, x, y } => format!("{} ({x} × {y})", items.join(" · ")),
         Settings::Questions { anonymous: true } => {
             t_string!(i18n, activity_questions_anonymous).to_string()
         }
@@ -442,6 +459,16 @@ fn AddActivityForm(workshop_id: String, action: ServerAction<AddActivity>) -> im
                         <option value="agreement">{t!(i18n, activity_scale_agreement)}</option>
                     </select>
                 </div>
+            </fieldset>
+            <fieldset>
+                <legend>{t!(i18n, workshop_settings_dots_matrix)}</legend>
+                <Field name="dots" kind="number" value="3" label=t_string!(i18n, field_activity_dots).to_string() error />
+                <div class="field checkbox">
+                    <input type="checkbox" id="field-stacking" name="stacking" value="on" />
+                    <label for="field-stacking">{t!(i18n, field_activity_stacking)}</label>
+                </div>
+                <Field name="x_axis" value=t_string!(i18n, activity_matrix_impact).to_string() label=t_string!(i18n, field_activity_x_axis).to_string() error />
+                <Field name="y_axis" value=t_string!(i18n, activity_matrix_uncertainty).to_string() label=t_string!(i18n, field_activity_y_axis).to_string() error />
             </fieldset>
             <fieldset>
                 <legend>{t!(i18n, workshop_settings_other)}</legend>

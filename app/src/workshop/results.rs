@@ -2,6 +2,7 @@
 //! everyone's answers as a CSV table. Pure over the agenda, the people and the events' fold,
 //! so the page and the files cannot disagree.
 
+use super::activities::{dots, matrix, ranking};
 use super::model::{Activity, Participant, Settings};
 use super::run::{Answer, Live, Results};
 use crate::error::AppError;
@@ -56,10 +57,7 @@ impl WorkshopResults {
             activities: agenda
                 .iter()
                 .map(|activity| Outcome {
-                    answered: live
-                        .answers
-                        .get(&activity.activity_id)
-                        .map_or(0, |a| a.len()),
+                    answered: live.answered(&activity.activity_id),
                     revealed: live.is_revealed(&activity.activity_id),
                     results: live.results(activity),
                     activity: activity.clone(),
@@ -84,6 +82,13 @@ pub fn answer_text(settings: &Settings, answer: &Answer) -> String {
             .collect::<Vec<_>>()
             .join("; "),
         (_, Answer::Words { words }) => words.join("; "),
+        (Settings::Ranking { items }, Answer::Ranking { places }) => {
+            ranking::answer_text(items, places)
+        }
+        (Settings::Dots { items, .. }, Answer::Dots { dots }) => dots::answer_text(items, dots),
+        (Settings::Matrix { items, .. }, Answer::Matrix { points }) => {
+            matrix::answer_text(items, points)
+        }
         _ => String::new(),
     }
 }

@@ -2,6 +2,7 @@
 //! keeps, and the results, a pure fold over the events. Shared by the server (which checks and
 //! stores) and the browser (which shows).
 
+use super::activities::{dots, matrix, ranking};
 use super::model::{Activity, Scale, Settings};
 use crate::error::Problem;
 use crate::text::bounded_text;
@@ -50,6 +51,12 @@ pub enum Answer {
     Rating { scores: Vec<Option<u8>> },
     /// Words, each at most [`WORD_MAX`] letters.
     Words { words: Vec<String> },
+    /// Every item's place, from 1, in the order of the items.
+    Ranking { places: Vec<u8> },
+    /// The dots on every item, in the order of the items.
+    Dots { dots: Vec<u8> },
+    /// Every item's point on the two axes, in the order of the items (`None`: left out).
+    Matrix { points: Vec<Option<(u8, u8)>> },
 }
 
 /// The lowest and highest score of a scale.
@@ -129,6 +136,13 @@ pub fn check_answer(settings: &Settings, values: &[String]) -> Result<Answer, Pr
             }
             Ok(Answer::Words { words })
         }
+        Settings::Ranking { items } => ranking::check(items, values),
+        Settings::Dots {
+            items,
+            dots,
+            stacking,
+        } => dots::check(items, *dots, *stacking, values),
+        Settings::Matrix { items, .. } => matrix::check(items, values),
         Settings::Questions { .. } | Settings::Timer { .. } => Err(Problem::UnknownChoice),
     }
 }
@@ -198,6 +212,11 @@ impl Live {
         self.revealed.iter().any(|a| a == activity_id)
     }
 
+    /// How many in the room answered an activity.
+    pub fn answered(&self, activity_id: &str) -> usize {
+        self.answers.get(activity_id).map_or(0, BTreeMap::len)
+    }
+
     /// The results of one activity so far.
     pub fn results(&self, activity: &Activity) -> Results {
         let empty = BTreeMap::new();
@@ -231,6 +250,24 @@ pub enum Results {
     /// Words merged ignoring case, most frequent first, each with its count.
     Words {
         words: Vec<(String, u32)>,
+    },
+    /// Every item's average place, best first.
+    Ranking {
+        standings: Vec<ranking::Standing>,
+        voters: u32,
+    },
+    /// The dots on every item, in the order of the items.
+    Dots {
+        counts: Vec<u32>,
+        voters: u32,
+    },
+    /// Results kept from the room until the facilitator reveals them: only how many answered.
+    Sealed {
+        voters: u32,
+    },
+    /// Every item's mean position and spread (`None`: nobody placed it).
+    Matrix {
+        places: Vec<Option<matrix::Place>>,
     },
     /// An activity that takes no answers.
     Nothing,
@@ -304,6 +341,9 @@ pub fn results<'a>(settings: &Settings, answers: impl Iterator<Item = &'a Answer
             words.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
             Results::Words { words }
         }
+        Settings::Ranking { items } => ranking::results(items, answers),
+        Settings::Dots { items, .. } => dots::results(items, answers),
+        Settings::Matrix { items, .. } => matrix::results(items, answers),
         Settings::Questions { .. } | Settings::Timer { .. } => Results::Nothing,
     }
 }

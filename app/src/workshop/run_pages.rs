@@ -3,6 +3,7 @@
 //! answers the activity shown. Every form posts without JavaScript; with it, the live socket
 //! brings each change without a reload.
 
+use super::activities::{bar, dots, matrix, ranking, scale_points, share};
 use super::api::{get_stage, AnswerActivity, ControlWorkshop};
 use super::model::{clock, Settings};
 use super::run::{scale_bounds, Answer, Results};
@@ -204,25 +205,6 @@ fn ShownView(shown: Shown, results: Results) -> impl IntoView {
     }
 }
 
-/// A bar of `share` (0–1) of the width, drawn as SVG (no inline style under the pages'
-/// content policy).
-fn bar(share: f64) -> impl IntoView {
-    let width = format!("{:.1}", (share * 100.0).clamp(0.0, 100.0));
-    view! {
-        <svg class="bar" viewBox="0 0 100 10" preserveAspectRatio="none" aria-hidden="true">
-            <rect width=width height="10" />
-        </svg>
-    }
-}
-
-fn share(part: u32, whole: u32) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        f64::from(part) / f64::from(whole)
-    }
-}
-
 /// An activity's results: bars per option, per statement the spread and mean, the words by
 /// how often they were given. `revealed`: a poll's correct option is marked.
 #[component]
@@ -302,6 +284,18 @@ pub fn ResultsView(settings: Settings, results: Results, revealed: bool) -> impl
                 })
                 .collect_view();
             view! { <ul class="cloud">{cloud}</ul> }.into_any()
+        }
+        (Settings::Ranking { items }, Results::Ranking { standings, voters }) => {
+            view! { <ranking::Outcome items standings voters /> }.into_any()
+        }
+        (Settings::Dots { items, .. }, Results::Dots { counts, voters }) => {
+            view! { <dots::Outcome items counts voters /> }.into_any()
+        }
+        (_, Results::Sealed { voters }) => {
+            view! { <p class="muted">{t!(i18n, run_sealed, n = voters)}</p> }.into_any()
+        }
+        (Settings::Matrix { items, x, y }, Results::Matrix { places }) => {
+            view! { <matrix::Outcome items x y places /> }.into_any()
         }
         (Settings::Timer { seconds }, _) => {
             view! { <p class="timer">{clock(seconds)}</p> }.into_any()
@@ -460,21 +454,10 @@ fn AnswerForm(
                 .enumerate()
                 .map(|(n, statement)| {
                     let given = scores.get(n).copied().flatten();
-                    let points = (low..=high)
-                        .map(|point| {
-                            let id = format!("score-{n}-{point}");
-                            view! {
-                                <span class="point">
-                                    <input type="radio" id=id.clone() name=format!("values[{n}]") value=point.to_string() checked=given == Some(point) />
-                                    <label for=id>{point}</label>
-                                </span>
-                            }
-                        })
-                        .collect_view();
                     view! {
                         <fieldset class="scale">
                             <legend>{statement}</legend>
-                            {points}
+                            {scale_points(format!("values[{n}]"), &format!("score-{n}"), low, high, given)}
                         </fieldset>
                     }
                 })
@@ -496,6 +479,34 @@ fn AnswerForm(
                 </div>
             }
             .into_any()
+        }
+        (Settings::Ranking { items }, mine) => {
+            let places = match mine {
+                Some(Answer::Ranking { places }) => Some(places),
+                _ => None,
+            };
+            view! { <ranking::Inputs items places /> }.into_any()
+        }
+        (
+            Settings::Dots {
+                items,
+                dots,
+                stacking,
+            },
+            mine,
+        ) => {
+            let placed = match mine {
+                Some(Answer::Dots { dots }) => Some(dots),
+                _ => None,
+            };
+            view! { <dots::Inputs items dots stacking placed /> }.into_any()
+        }
+        (Settings::Matrix { items, x, y }, mine) => {
+            let points = match mine {
+                Some(Answer::Matrix { points }) => Some(points),
+                _ => None,
+            };
+            view! { <matrix::Inputs items x y points /> }.into_any()
         }
         _ => ().into_any(),
     };

@@ -158,27 +158,38 @@ pub async fn stage(app: &TestApp, who: &reqwest::Client, id: &str) -> Stage {
 /// option), a rating and a word cloud; answers its id, code and activity ids.
 pub async fn prepared(app: &TestApp, owner: &Browser) -> (String, String, Vec<String>) {
     app.sign_up(&owner.client, "facilitator@example.org").await;
-    let id = create(app, &owner.client, "Cluster policy focus group").await;
-    let activities = [
-        vec![
+    let activities: [&[(&str, &str)]; 3] = [
+        &[
             ("kind", "poll"),
             ("prompt", "Which instrument first?"),
             ("lines", "Vouchers\nCluster grants\nTraining"),
             ("correct", "2"),
         ],
-        vec![
+        &[
             ("kind", "rating"),
             ("prompt", "How do you see the cluster?"),
             ("lines", "Trust between firms\nLinks to research"),
             ("scale", "agreement"),
         ],
-        vec![
+        &[
             ("kind", "word_cloud"),
             ("prompt", "One word for the region"),
             ("per_person", "2"),
         ],
     ];
-    for fields in &activities {
+    agenda(app, owner, "Cluster policy focus group", &activities).await
+}
+
+/// A workshop of `owner`'s with these activities (each the agenda form's fields); answers its
+/// id, code and activity ids.
+pub async fn agenda(
+    app: &TestApp,
+    owner: &Browser,
+    title: &str,
+    activities: &[&[(&str, &str)]],
+) -> (String, String, Vec<String>) {
+    let id = create(app, &owner.client, title).await;
+    for fields in activities {
         let mut form = vec![("workshop_id", id.as_str())];
         form.extend_from_slice(fields);
         let (status, body) = app

@@ -1,0 +1,102 @@
+import { expect, Page, test } from '@playwright/test';
+import { ADMIN, expectAccessible, fresh, scripted, signIn } from './helpers';
+
+async function addActivity(page: Page, kind: string, prompt: string, fields: Record<string, string>) {
+  await page.getByLabel('Kind of activity').selectOption(kind);
+  await page.getByLabel('Question or instruction').fill(prompt);
+  for (const [label, value] of Object.entries(fields)) {
+    await page.getByLabel(label).fill(value);
+  }
+  await page.getByRole('button', { name: 'Add to the agenda' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: prompt })).toBeVisible();
+}
+
+test('a phone ranks items, spreads dots that stay hidden until revealed and places drivers on a 2×2 matrix', async ({ page, browser }, info) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto('/workshops');
+  const title = `Scenarios ${info.project.name} ${Date.now()}`;
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Create the workshop' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  const items = 'Vouchers\nGrants\nTraining';
+  await addActivity(page, 'ranking', 'Which instrument matters most?', { 'Options, statements or items': items });
+  await page.getByLabel('Dot voting: people may put several dots on one item').check();
+  await addActivity(page, 'dots', 'Where should the money go?', {
+    'Options, statements or items': items,
+    'Dot voting: dots per person': '3',
+  });
+  await addActivity(page, 'matrix', 'Place the drivers', {
+    'Options, statements or items': 'Energy prices\nSkills',
+  });
+  await expect(page.getByText('Energy prices · Skills (Impact × Uncertainty)')).toBeVisible();
+  const code = (await page.locator('strong.code').textContent())!.trim();
+
+  const room = await browser.newContext({ viewport: page.viewportSize() });
+  const phone = await room.newPage();
+  await phone.goto(`/live/${code}`);
+  if (scripted()) {
+    await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  }
+  await phone.getByLabel('Your name in the room').fill('Ana');
+  await phone.getByRole('button', { name: 'Join' }).click();
+  await expect(phone.getByText('The facilitator has not started an activity yet.')).toBeVisible();
+
+  // Ranking: tapped into order with JavaScript, a place chosen per item without.
+  await page.getByRole('button', { name: 'Start with the first activity' }).click();
+  await expect(page.getByText('Activity 1 of 3 · taking answers')).toBeVisible();
+  await fresh(phone);
+  await expect(phone.getByRole('heading', { level: 2, name: 'Which instrument matters most?' })).toBeVisible();
+  if (scripted()) {
+    await phone.getByRole('button', { name: 'Move up: Training' }).click();
+    await phone.getByRole('button', { name: 'Move up: Training' }).click();
+    await expect(phone.locator('.ranking .item')).toHaveText(['Training', 'Vouchers', 'Grants']);
+  } else {
+    await phone.getByLabel('Training').selectOption('1');
+    await phone.getByLabel('Vouchers').selectOption('2');
+    await phone.getByLabel('Grants').selectOption('3');
+  }
+  await expectAccessible(phone);
+  await phone.getByRole('button', { name: 'Send' }).click();
+  await expect(phone.getByText('Your answer is counted.')).toBeVisible();
+  await fresh(page);
+  await expect(page.locator('.ranked li').first()).toContainText('Training — average place 1.0');
+
+  // Dot voting: the count stays hidden from the facilitator's screen until revealed.
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('Activity 2 of 3 · taking answers')).toBeVisible();
+  await fresh(phone);
+  await expect(phone.getByText('You have 3 dots')).toBeVisible();
+  await phone.getByLabel('Grants').fill('2');
+  await phone.getByLabel('Training').fill('2');
+  await phone.getByRole('button', { name: 'Send' }).click();
+  await expect(phone.getByText('Please give at most 3.')).toBeVisible();
+  await phone.getByLabel('Grants').fill('2');
+  await phone.getByLabel('Training').fill('1');
+  await phone.getByRole('button', { name: 'Send' }).click();
+  await expect(phone.getByText('Your answer is counted.')).toBeVisible();
+  await fresh(page);
+  await expect(page.getByText('People who placed dots so far: 1.')).toBeVisible();
+  await expect(page.getByText('dots: 2')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Reveal results' }).click();
+  await expect(page.getByText('Grants — dots: 2')).toBeVisible();
+  await fresh(phone);
+  await expect(phone.getByText('Grants — dots: 2')).toBeVisible();
+
+  // The 2×2 matrix: every item on both axes, drawn and tabulated.
+  await page.getByRole('button', { name: 'Next' }).click();
+  await expect(page.getByText('Activity 3 of 3 · taking answers')).toBeVisible();
+  await fresh(phone);
+  const energy = phone.getByRole('group', { name: '1. Energy prices' });
+  await energy.getByRole('group', { name: 'Impact' }).getByRole('radio', { name: '5' }).check();
+  await energy.getByRole('group', { name: 'Uncertainty' }).getByRole('radio', { name: '2' }).check();
+  await expectAccessible(phone);
+  await phone.getByRole('button', { name: 'Send' }).click();
+  await expect(phone.getByText('Your answer is counted.')).toBeVisible();
+  await fresh(page);
+  const row = page.getByRole('row', { name: /Energy prices/ });
+  await expect(row).toContainText('5.0 ± 0.0');
+  await expect(row).toContainText('2.0 ± 0.0');
+  await expect(page.getByRole('img', { name: /placed by Impact and Uncertainty/ })).toBeVisible();
+  await expectAccessible(page);
+  await room.close();
+});
