@@ -80,6 +80,8 @@ pub enum Problem {
     ActivityClosed,
     /// A template keeps an agenda; workshops started from it are run, never the template.
     TemplateNotRun,
+    /// A participant upvoted their own question.
+    OwnQuestion,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

@@ -100,3 +100,62 @@ test('a phone ranks items, spreads dots that stay hidden until revealed and plac
   await expectAccessible(page);
   await room.close();
 });
+
+test('phones ask questions that the facilitator approves, the room upvotes them and the facilitator marks them answered', async ({ page, browser }, info) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto('/workshops');
+  const title = `Panel ${info.project.name} ${Date.now()}`;
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Create the workshop' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await page.getByLabel('Questions and answers: people may ask without their nickname').check();
+  await page.getByLabel('Questions and answers: show a question only once I approve it').check();
+  await addActivity(page, 'questions', 'Ask the panel', {});
+  const code = (await page.locator('strong.code').textContent())!.trim();
+
+  const phones: Page[] = [];
+  for (const name of ['Ana', 'Ivo']) {
+    const context = await browser.newContext({ viewport: page.viewportSize() });
+    const phone = await context.newPage();
+    await phone.goto(`/live/${code}`);
+    if (scripted()) {
+      await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
+    }
+    await phone.getByLabel('Your name in the room').fill(name);
+    await phone.getByRole('button', { name: 'Join' }).click();
+    await expect(phone.getByText(`You are in, as ${name}.`)).toBeVisible();
+    phones.push(phone);
+  }
+  const [ana, ivo] = phones;
+  await page.getByRole('button', { name: 'Start with the first activity' }).click();
+  await expect(page.getByText('Activity 1 of 1 · taking answers')).toBeVisible();
+
+  // Ana asks; her question waits for the facilitator, and only she sees it.
+  await fresh(ana);
+  await ana.getByLabel('Your question').fill('Who pays for the pilot actions?');
+  await ana.getByRole('button', { name: 'Ask', exact: true }).click();
+  await expect(ana.getByText('waiting for the facilitator')).toBeVisible();
+  await expectAccessible(ana);
+  await fresh(ivo);
+  await expect(ivo.getByText('Who pays for the pilot actions?')).toHaveCount(0);
+
+  // The facilitator approves it: it reaches every phone, and Ivo upvotes it.
+  await fresh(page);
+  await page.getByRole('button', { name: 'Show: Who pays for the pilot actions?' }).click();
+  await fresh(ivo);
+  await ivo.getByRole('button', { name: 'Upvote: Who pays for the pilot actions?' }).click();
+  await expect(ivo.getByRole('button', { name: 'Take back my upvote: Who pays for the pilot actions?' })).toHaveAttribute('aria-pressed', 'true');
+  await expectAccessible(ivo);
+  await fresh(page);
+  await expect(page.locator('.stage .questions li').first()).toContainText('▲ 1');
+  await expect(page.locator('.stage .questions li').first()).toContainText('Ana');
+
+  // Marked answered, it says so on the phones.
+  await page.getByRole('button', { name: 'Mark answered: Who pays for the pilot actions?' }).click();
+  await fresh(ana);
+  await expect(ana.locator('.questions li').first()).toContainText('answered');
+  await expectAccessible(page);
+  for (const phone of phones) {
+    await phone.context().close();
+  }
+});

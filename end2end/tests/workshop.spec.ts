@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, expectAccessible, signIn } from './helpers';
+import { ADMIN, expectAccessible, fresh, signIn } from './helpers';
 
 test('a facilitator prepares an agenda and participants join by its code on their phones', async ({ page, browser }, info) => {
   await signIn(page, ADMIN.email, ADMIN.password);
@@ -64,6 +64,13 @@ test('a facilitator prepares an agenda and participants join by its code on thei
   await expect(latePhone.getByText('This workshop takes no newcomers at the moment.')).toBeVisible();
   await phone.reload();
   await expect(phone.getByText('You are in, as Ana.')).toBeVisible();
+
+  // Sent out, Ana's phone says so: at once with JavaScript, at the next load without.
+  await page.getByRole('button', { name: 'Send out' }).click();
+  await expect(page.getByRole('heading', { level: 3, name: 'Ana' })).toHaveCount(0);
+  await fresh(phone);
+  await expect(phone.getByText('You may not do that.')).toBeVisible();
+  await expect(phone.getByText('You are in, as Ana.')).toHaveCount(0);
   await room.close();
   await late.close();
 });

@@ -1,11 +1,14 @@
-//! The activities that order, spread and place items, on SQLite and on PostgreSQL: rankings,
-//! dot votes and 2×2 matrices set up from the agenda form, answered from participants' forms,
-//! checked, counted, and (dot votes) kept from every screen until the facilitator reveals them.
+//! The activities that order, spread and place items, and questions and answers, on SQLite and
+//! on PostgreSQL: rankings, dot votes and 2×2 matrices set up from the agenda form, answered
+//! from participants' forms, checked, counted, and (dot votes) kept from every screen until the
+//! facilitator reveals them; questions asked, upvoted and moderated.
 
 mod common;
 
 use app::error::Problem;
+use app::workshop::activities::questions::State;
 use app::workshop::api::AddActivity;
+use app::workshop::questions_api::{AskQuestion, ModerateQuestion, VoteQuestion};
 use app::workshop::run::Results;
 use common::live::{agenda, answer, control, stage, Browser};
 use common::on_each_engine;
@@ -143,6 +146,161 @@ async fn rankings_dot_votes_and_matrices_are_checked_counted_and_dots_stay_seale
         );
         let skills = places[1].clone().expect("Ivo placed it");
         assert_eq!((skills.placed, skills.x, skills.y), (1, 5.0, 5.0));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn questions_are_asked_upvoted_once_each_and_moderated_and_the_room_sees_only_what_it_may() {
+    on_each_engine(async |app, _| {
+        let owner = Browser::new();
+        app.sign_up(&owner.client, "facilitator@example.org").await;
+        let activity: &[(&str, &str)] = &[
+            ("kind", "questions"),
+            ("prompt", "Ask the panel"),
+            ("anonymous", "on"),
+            ("moderated", "on"),
+        ];
+        let (id, code, activities) = agenda(app, &owner, "Panel", &[activity]).await;
+        let qa = activities[0].as_str();
+        let (ana, ivo) = (Browser::new(), Browser::new());
+        join(app, &ana.client, &code, "Ana").await;
+        join(app, &ivo.client, &code, "Ivo").await;
+        let ask = async |who: &Browser, command: &str, text: &str, anonymous: bool| {
+            let mut form = vec![
+                ("code", code.as_str()),
+                ("activity_id", qa),
+                ("command_id", command),
+                ("text", text),
+            ];
+            if anonymous {
+                form.push(("anonymous", "on"));
+            }
+            app.call_with(&who.client, AskQuestion::PATH, &form).await
+        };
+        let vote = async |who: &Browser, command: &str, question: &str, up: &str| {
+            let form = [
+                ("code", code.as_str()),
+                ("activity_id", qa),
+                ("command_id", command),
+                ("question_id", question),
+                ("up", up),
+            ];
+            app.call_with(&who.client, VoteQuestion::PATH, &form).await
+        };
+        let moderate = async |who: &Browser, question: &str, state: &str| {
+            let form = [
+                ("workshop_id", id.as_str()),
+                ("activity_id", qa),
+                ("question_id", question),
+                ("state", state),
+            ];
+            app.call_with(&who.client, ModerateQuestion::PATH, &form)
+                .await
+        };
+        let seen_by = async |who: &Browser| {
+            let screen = room(app, &who.client, &code).await.unwrap().screen.unwrap();
+            match screen.results {
+                Some(Results::Questions { questions }) => questions,
+                other => panic!("a board of questions, not {other:?}"),
+            }
+        };
+        let all = async || match stage(app, &owner.client, &id).await.results {
+            Results::Questions { questions } => questions,
+            other => panic!("a board of questions, not {other:?}"),
+        };
+        let refusal = |(status, body): (u16, String), field| (status, problem(&body, field));
+
+        // Only while the activity is on the screens.
+        assert_eq!(
+            refusal(ask(&ana, "a0", "Who pays?", false).await, "activity"),
+            (422, Problem::ActivityClosed)
+        );
+        control(app, &owner.client, &id, "show", qa).await;
+        assert_eq!(
+            ask(&ana, "a1", "Who pays for the pilots?", false).await.0,
+            200
+        );
+        assert_eq!(
+            ask(&ana, "a1", "Who pays for the pilots?", false).await.0,
+            200,
+            "a retry"
+        );
+        assert_eq!(ask(&ivo, "i1", "Can small firms apply?", true).await.0, 200);
+        assert_eq!(
+            refusal(ask(&ana, "a2", " ", false).await, "text"),
+            (422, Problem::Required)
+        );
+
+        // Moderated: each asker sees their own question waiting, the room nothing else.
+        let mine = seen_by(&ana).await;
+        assert_eq!(mine.len(), 1);
+        assert!(
+            mine[0].mine && mine[0].state == State::Waiting && mine[0].by.as_deref() == Some("Ana")
+        );
+        let questions = all().await;
+        assert_eq!(questions.len(), 2, "the facilitator sees every question");
+        let by = |text: &str| {
+            questions
+                .iter()
+                .find(|q| q.text.starts_with(text))
+                .unwrap()
+                .id
+                .clone()
+        };
+        let (pilots, firms) = (by("Who pays"), by("Can small"));
+        assert_eq!(
+            questions.iter().find(|q| q.id == firms).unwrap().by,
+            None,
+            "asked without a name"
+        );
+
+        // Only the facilitator moderates.
+        assert_eq!(moderate(&ana, &pilots, "shown").await.0, 401);
+        assert_eq!(moderate(&owner, &pilots, "shown").await.0, 200);
+        assert_eq!(moderate(&owner, &firms, "shown").await.0, 200);
+        assert_eq!(moderate(&owner, "no-such-question", "shown").await.0, 404);
+        assert_eq!(
+            refusal(moderate(&owner, &pilots, "waiting").await, "state"),
+            (422, Problem::UnknownChoice)
+        );
+
+        // An upvote counts once, never on one's own question, and can be taken back.
+        assert_eq!(vote(&ivo, "v1", &pilots, "1").await.0, 200);
+        assert_eq!(vote(&ivo, "v2", &pilots, "1").await.0, 200);
+        assert_eq!(
+            refusal(vote(&ana, "v3", &pilots, "1").await, "question"),
+            (422, Problem::OwnQuestion)
+        );
+        assert_eq!(vote(&ana, "v4", "no-such-question", "1").await.0, 404);
+        assert_eq!(
+            refusal(vote(&ana, "v5", &firms, "2").await, "up"),
+            (422, Problem::UnknownChoice)
+        );
+        let room_view = seen_by(&ivo).await;
+        assert_eq!(room_view[0].id, pilots, "the most upvoted first");
+        assert!(room_view[0].voted && room_view[0].votes == 1);
+        assert_eq!(vote(&ivo, "v6", &pilots, "0").await.0, 200);
+        assert_eq!(seen_by(&ivo).await[0].votes, 0);
+
+        // Answered questions stay, after the open ones; hidden ones leave the room's screens.
+        assert_eq!(moderate(&owner, &pilots, "answered").await.0, 200);
+        assert_eq!(moderate(&owner, &firms, "hidden").await.0, 200);
+        let room_view = seen_by(&ana).await;
+        assert_eq!(room_view.len(), 1);
+        assert_eq!(room_view[0].state, State::Answered);
+        assert_eq!(all().await.len(), 2);
+
+        // Ten questions each at most.
+        for n in 0..9 {
+            let (status, body) =
+                ask(&ivo, &format!("i-{n}"), &format!("Question {n}"), false).await;
+            assert_eq!(status, 200, "{body}");
+        }
+        assert_eq!(
+            refusal(ask(&ivo, "i-10", "One more", false).await, "text"),
+            (422, Problem::TooManyChoices { max: 10 })
+        );
     })
     .await;
 }

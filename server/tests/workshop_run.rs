@@ -399,6 +399,9 @@ async fn live_sockets_bring_screen_changes_to_participants_and_results_to_presen
             200
         );
         assert_eq!(close_code(&mut later).await, 1008);
+        // Coming back, they are told the same at once, so their page stops trying.
+        let mut back = socket(app, &ana, &participant_path, here).await.unwrap();
+        assert_eq!(close_code(&mut back).await, 1008);
 
         // The browser speaks on a socket that only listens: it is closed, with the reason.
         projector.send(Message::text("vote twice")).await.unwrap();

@@ -147,6 +147,7 @@ pub fn problem_text_in(locale: Locale, problem: &Problem) -> String {
         Problem::JoiningLocked => td_string!(locale, problem_joining_locked).to_string(),
         Problem::ActivityClosed => td_string!(locale, problem_activity_closed).to_string(),
         Problem::TemplateNotRun => td_string!(locale, problem_template_not_run).to_string(),
+        Problem::OwnQuestion => td_string!(locale, problem_own_question).to_string(),
     }
 }
 

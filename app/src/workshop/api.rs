@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 use {
     super::event_store,
     super::model::{is_join_code, parse_activity, ActivityForm, Settings, CHOICES_MAX, TITLE_MAX},
-    super::run::{check_answer, Event},
+    super::run::{check_answer, Event, Results},
     super::stage::{shown_from, Row, Screen},
     super::store::{self, require_owner, Seat},
     crate::assessment::round::normalise_code,
@@ -121,6 +121,7 @@ pub async fn add_activity(
     #[server(default)] lines: String,
     #[server(default)] multiple: Option<String>,
     #[server(default)] anonymous: Option<String>,
+    #[server(default)] moderated: Option<String>,
     #[server(default)] correct: String,
     #[server(default)] scale: String,
     #[server(default)] per_person: String,
@@ -151,6 +152,7 @@ pub async fn add_activity(
         lines: &lines,
         multiple: multiple.is_some(),
         anonymous: anonymous.is_some(),
+        moderated: moderated.is_some(),
         correct: &correct,
         scale: &scale,
         per_person: &per_person,
@@ -210,16 +212,64 @@ pub async fn remove_participant(
 ) -> Result<(), AppError> {
     let db = ssr::db()?;
     let owner = require_owner(&db, &workshop_id).await?;
-    store::remove_participant(&db, &owner, &participant_id).await?;
-    // An event too: the presenters' fold drops their answers, and their own screen learns of it.
+    // One event sends them out (their cookie no longer opens the room) and drops their answers
+    // from the presenters' fold; their own screen learns of it. `NotFound` when they are not
+    // in this workshop.
     let event = Event::Remove {
         participant: participant_id,
     };
-    let stored = event_store::append(&db, &workshop_id, &new_id(), event).await?;
+    let stored = event_store::append(&db, &owner.workshop().workshop_id, &new_id(), event).await?;
     let context = ssr::context()?;
     context.hub.event(&workshop_id, stored.seq, true);
     context.hub.people_changed(&db, &workshop_id).await?;
     Ok(())
+}
+
+/// Who sends a command from their screen: the workshop, their seat, and the command's id as
+/// stored.
+#[cfg(feature = "ssr")]
+pub(super) struct Participant {
+    pub workshop: store::WorkshopRow,
+    pub participant_id: String,
+    pub nickname: Option<String>,
+    /// The screen's command id, prefixed with the participant's: nobody can spend another's.
+    pub command_id: String,
+}
+
+/// The participant this browser is in the workshop of `code`, once their command is within
+/// their limit and its id (`command_id`, the screen's) well formed.
+#[cfg(feature = "ssr")]
+pub(super) async fn participant(
+    db: &crate::db::Db,
+    context: &ssr::ServerContext,
+    code: &str,
+    command_id: &str,
+) -> Result<Participant, AppError> {
+    let workshop = by_typed_code(db, code).await?.ok_or(AppError::NotFound)?;
+    let Some(Seat::In {
+        participant_id,
+        nickname,
+    }) = held_seat(db, &workshop).await?.1
+    else {
+        return Err(AppError::Forbidden);
+    };
+    if !context.hub.answer_allowed(&participant_id) {
+        return Err(AppError::RateLimited);
+    }
+    if command_id.is_empty()
+        || command_id.len() > 64
+        || !command_id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(AppError::field("command_id", Problem::UnknownChoice));
+    }
+    Ok(Participant {
+        command_id: format!("{participant_id}:{command_id}"),
+        workshop,
+        participant_id,
+        nickname,
+    })
 }
 
 /// The workshop a code as typed opens, if any.
@@ -353,13 +403,17 @@ async fn screen(
             (shown, mine, answers)
         }
     };
-    Ok(Screen::new(
-        workshop.last_seq,
-        shown,
-        mine,
-        &answers,
-        new_id(),
-    ))
+    let mut screen = Screen::new(workshop.last_seq, shown, mine, &answers, new_id());
+    if let Some(shown) = &screen.shown {
+        if let Settings::Questions { .. } = shown.activity.settings {
+            let id = &shown.activity.activity_id;
+            let board = event_store::board(db, &workshop.workshop_id, id).await?;
+            screen.results = Some(Results::Questions {
+                questions: board.lines(Some(participant)),
+            });
+        }
+    }
+    Ok(screen)
 }
 
 /// The facilitator runs the workshop: `show` an activity on every screen (`activity_id`; none:
@@ -434,21 +488,12 @@ pub async fn answer_activity(
 ) -> Result<(), AppError> {
     let db = ssr::db()?;
     let context = ssr::context()?;
-    let workshop = by_typed_code(&db, &code).await?.ok_or(AppError::NotFound)?;
-    let Some(Seat::In { participant_id, .. }) = held_seat(&db, &workshop).await?.1 else {
-        return Err(AppError::Forbidden);
-    };
-    if !context.hub.answer_allowed(&participant_id) {
-        return Err(AppError::RateLimited);
-    }
-    if command_id.is_empty()
-        || command_id.len() > 64
-        || !command_id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return Err(AppError::field("command_id", Problem::UnknownChoice));
-    }
+    let Participant {
+        workshop,
+        participant_id,
+        command_id,
+        ..
+    } = participant(&db, &context, &code, &command_id).await?;
     // No form of a screen sends more; a bigger one is not read.
     if values.len() > 2 * CHOICES_MAX
         || values.values().map(String::len).sum::<usize>() > ANSWER_MAX
@@ -476,14 +521,11 @@ pub async fn answer_activity(
             _ => error,
         }
     })?;
-    let participant = participant_id.clone();
     let event = Event::Answer {
         participant: participant_id,
         activity: activity_id,
         answer,
     };
-    // A command id counts per participant: nobody can spend another's.
-    let command_id = format!("{participant}:{command_id}");
     let stored = event_store::append(&db, &workshop.workshop_id, &command_id, event).await?;
     if !stored.repeated {
         context.hub.event(&workshop.workshop_id, stored.seq, false);

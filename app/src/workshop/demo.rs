@@ -202,7 +202,10 @@ fn focus_group() -> Vec<(&'static str, Settings)> {
         ("Coffee break", Settings::Timer { seconds: 600 }),
         (
             "Your questions for the panel",
-            Settings::Questions { anonymous: true },
+            Settings::Questions {
+                anonymous: true,
+                moderated: true,
+            },
         ),
     ]
 }

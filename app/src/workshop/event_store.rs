@@ -1,6 +1,7 @@
 //! The events of running workshops: numbered by the workshop's sequence in the statement that
 //! checks them, stored, and read back in order to fold (see [`super::run`]).
 
+use super::activities::questions::Board;
 use super::run::{Answer, Event, Live};
 use crate::db::{bad_value, now_ms, Db, Outcome};
 use crate::error::{AppError, Problem};
@@ -36,10 +37,13 @@ fn numbering(event: &Event) -> &'static str {
             "update workshop set last_seq = last_seq + 1, timer_ends = $2
              where workshop_id = $1 and current_activity = $3 returning last_seq"
         }
-        Event::Answer { .. } => {
+        Event::Answer { .. } | Event::Ask { .. } | Event::Vote { .. } => {
             "update workshop set last_seq = last_seq + 1
              where workshop_id = $1 and current_activity = $2 and answers_open = 1
              returning last_seq"
+        }
+        Event::Moderate { .. } => {
+            "update workshop set last_seq = last_seq + 1 where workshop_id = $1 returning last_seq"
         }
     }
 }
@@ -59,6 +63,11 @@ fn subjects(event: &Event) -> (Option<String>, Option<String>) {
         // one sent out learns of it.
         Event::Timer { activity, .. } => (None, Some(activity.clone())),
         Event::SetOpen { .. } | Event::Remove { .. } => (None, None),
+        // Questions, upvotes and their moderation change every screen, so they are stored as
+        // the screens' changes are (no participant beside them; the event names the asker).
+        Event::Ask { activity, .. }
+        | Event::Vote { activity, .. }
+        | Event::Moderate { activity, .. } => (None, Some(activity.clone())),
     }
 }
 
@@ -88,9 +97,11 @@ pub async fn append(
             let numbered: Option<i64> = match &event {
                 Event::Show { activity } => query.bind(activity.clone()),
                 Event::SetOpen { open } => query.bind(i64::from(*open)),
-                Event::Reveal { activity } | Event::Answer { activity, .. } => {
-                    query.bind(activity.clone())
-                }
+                Event::Reveal { activity }
+                | Event::Answer { activity, .. }
+                | Event::Ask { activity, .. }
+                | Event::Vote { activity, .. } => query.bind(activity.clone()),
+                Event::Moderate { .. } => query,
                 Event::Remove { .. } => query,
                 Event::Timer { activity, ends_at } => query.bind(*ends_at).bind(activity.clone()),
             }
@@ -118,6 +129,22 @@ pub async fn append(
             .bind(now_ms())
             .execute(&mut *conn)
             .await?;
+            // Sent out in the transaction of the event that drops their answers: the seat and
+            // the results never disagree.
+            if let Event::Remove { participant } = &event {
+                let sent_out = sqlx::query(
+                    "update workshop_participant set removed_at = $1
+                     where participant_id = $2 and workshop_id = $3 and removed_at is null",
+                )
+                .bind(now_ms())
+                .bind(participant)
+                .bind(&workshop_id)
+                .execute(&mut *conn)
+                .await?;
+                if sent_out.rows_affected() == 0 {
+                    return Err(AppError::NotFound);
+                }
+            }
             if let Event::Reveal { activity } = &event {
                 sqlx::query(
                     "update workshop_activity set revealed = 1
@@ -250,6 +277,23 @@ pub async fn answers(
         }
     }
     Ok(latest.into_values().collect())
+}
+
+/// The questions of one activity of questions and answers.
+pub async fn board(db: &Db, workshop_id: &str, activity_id: &str) -> Result<Board, AppError> {
+    let rows = sqlx::query(
+        "select body from workshop_event
+         where workshop_id = $1 and activity_id = $2 and participant_id is null order by seq",
+    )
+    .bind(workshop_id)
+    .bind(activity_id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut board = Board::default();
+    for r in &rows {
+        board.apply(&event_of(&r.try_get::<String, _>("body")?)?);
+    }
+    Ok(board)
 }
 
 /// Whether the facilitator revealed the results of this activity.

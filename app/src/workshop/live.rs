@@ -330,8 +330,17 @@ pub async fn participant(
         workshop_id: workshop.workshop_id.clone(),
         token_hash: token_hash(&token),
     };
-    if !seat.still_in().await {
-        return refuse(StatusCode::FORBIDDEN, "join the workshop first");
+    match store::seat(db, &seat.workshop_id, &seat.token_hash).await {
+        Ok(Some(Seat::In { .. })) => {}
+        // Sent out: told so on the socket itself, which a browser can read (a refused upgrade
+        // reads as a lost connection), so that their page stops reconnecting.
+        Ok(Some(Seat::Removed)) => {
+            return sized(upgrade).on_upgrade(|mut socket| async move {
+                let _ = socket.send(Message::Close(Some(sent_out()))).await;
+            })
+        }
+        Ok(None) => return refuse(StatusCode::FORBIDDEN, "join the workshop first"),
+        Err(_) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, "try again"),
     }
     let Ok(screens) = context
         .hub
@@ -341,6 +350,14 @@ pub async fn participant(
         return refuse(StatusCode::INTERNAL_SERVER_ERROR, "try again");
     };
     sized(upgrade).on_upgrade(move |socket| participant_loop(socket, screens, seat, since))
+}
+
+/// Why a participant's socket closes once they were sent out.
+fn sent_out() -> CloseFrame {
+    CloseFrame {
+        code: 1008,
+        reason: "you are no longer in this workshop".into(),
+    }
 }
 
 /// Whose seat a participant's socket serves.
@@ -371,12 +388,7 @@ async fn participant_loop(
         let screen = *screens.borrow_and_update();
         if screen > sent {
             if !seat.still_in().await {
-                let _ = socket
-                    .send(Message::Close(Some(CloseFrame {
-                        code: 1008,
-                        reason: "you are no longer in this workshop".into(),
-                    })))
-                    .await;
+                let _ = socket.send(Message::Close(Some(sent_out()))).await;
                 return;
             }
             if socket

@@ -12,6 +12,7 @@ pub mod event_store;
 pub mod live;
 pub mod model;
 pub mod pages;
+pub mod questions_api;
 pub mod results;
 pub mod results_page;
 pub mod room_pages;

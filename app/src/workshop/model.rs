@@ -73,8 +73,12 @@ pub enum Settings {
         y: String,
     },
     /// Questions from the room, upvoted and moderated; `anonymous`: askers may leave their
-    /// name off.
-    Questions { anonymous: bool },
+    /// name off; `moderated`: a question waits for the facilitator before the room sees it.
+    Questions {
+        anonymous: bool,
+        #[serde(default)]
+        moderated: bool,
+    },
     /// A countdown everyone sees.
     Timer { seconds: u32 },
 }
@@ -197,6 +201,7 @@ pub struct ActivityForm<'a> {
     pub lines: &'a str,
     pub multiple: bool,
     pub anonymous: bool,
+    pub moderated: bool,
     /// The number (from 1) of the poll's correct option, or empty.
     pub correct: &'a str,
     pub scale: &'a str,
@@ -254,7 +259,12 @@ pub fn parse_activity(form: &ActivityForm, checks: &mut Checks) -> Option<(Strin
             .map(|items| Settings::Ranking { items }),
         "dots" => {
             let items = checks.check("lines", choices(form.lines, 2));
-            let dots = checks.check("dots", whole_number(form.dots, 1, u32::from(DOTS_MAX)));
+            // Without stacking nobody can place more dots than there are items.
+            let most = match &items {
+                Some(items) if !form.stacking => items.len().min(usize::from(DOTS_MAX)) as u32,
+                _ => u32::from(DOTS_MAX),
+            };
+            let dots = checks.check("dots", whole_number(form.dots, 1, most));
             items.zip(dots).map(|(items, dots)| Settings::Dots {
                 items,
                 dots: dots as u8,
@@ -271,6 +281,7 @@ pub fn parse_activity(form: &ActivityForm, checks: &mut Checks) -> Option<(Strin
         }
         "questions" => Some(Settings::Questions {
             anonymous: form.anonymous,
+            moderated: form.moderated,
         }),
         "timer" => checks
             .check("minutes", timer_seconds(form.minutes))
@@ -499,7 +510,7 @@ mod tests {
         for kind in KINDS {
             let two_lines = ActivityForm {
                 lines: "Firms\nResearch",
-                dots: "3",
+                dots: "2",
                 x_axis: "Impact",
                 y_axis: "Uncertainty",
                 ..form(kind, "2", "5")
@@ -532,6 +543,17 @@ mod tests {
         assert_eq!(
             problem(form("dots", "Vouchers\nGrants", "21", ""), "dots"),
             Problem::OutOfRange
+        );
+        assert_eq!(
+            problem(
+                ActivityForm {
+                    stacking: false,
+                    ..form("dots", "Vouchers\nGrants", "3", "")
+                },
+                "dots"
+            ),
+            Problem::OutOfRange,
+            "one dot per item, so no more dots than items"
         );
         assert_eq!(
             problem(form("ranking", "Only one", "", ""), "lines"),

@@ -353,11 +353,20 @@ fn settings_text(i18n: I18nContext<Locale>, settings: &Settings) -> String {
             format!("{} ({each})", items.join(" · "))
         }
         Settings::Matrix { items, x, y } => format!("{} ({x} × {y})", items.join(" · ")),
-        Settings::Questions { anonymous: true } => {
-            t_string!(i18n, activity_questions_anonymous).to_string()
-        }
-        Settings::Questions { anonymous: false } => {
-            t_string!(i18n, activity_questions_named).to_string()
+        Settings::Questions {
+            anonymous,
+            moderated,
+        } => {
+            let names = if *anonymous {
+                t_string!(i18n, activity_questions_anonymous)
+            } else {
+                t_string!(i18n, activity_questions_named)
+            };
+            if *moderated {
+                format!("{names}; {}", t_string!(i18n, activity_questions_moderated))
+            } else {
+                names.to_string()
+            }
         }
         Settings::Timer { seconds } => clock(*seconds),
     }
@@ -476,6 +485,10 @@ fn AddActivityForm(workshop_id: String, action: ServerAction<AddActivity>) -> im
                 <div class="field checkbox">
                     <input type="checkbox" id="field-anonymous-questions" name="anonymous" value="on" />
                     <label for="field-anonymous-questions">{t!(i18n, field_activity_anonymous)}</label>
+                </div>
+                <div class="field checkbox">
+                    <input type="checkbox" id="field-moderated" name="moderated" value="on" />
+                    <label for="field-moderated">{t!(i18n, field_activity_moderated)}</label>
                 </div>
                 <Field name="minutes" value="5:00" label=t_string!(i18n, field_activity_minutes).to_string() hint=t_string!(i18n, field_activity_minutes_hint).to_string() error />
             </fieldset>

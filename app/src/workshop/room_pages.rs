@@ -3,6 +3,7 @@
 
 use super::api::{open_room, AnswerActivity, JoinWorkshop};
 use super::model::Room;
+use super::questions_api::{AskQuestion, VoteQuestion};
 use super::run_pages::ScreenView;
 use super::socket::follow;
 use crate::i18n::*;
@@ -62,6 +63,8 @@ pub fn LivePage() -> impl IntoView {
     let params = use_params_map();
     let code = Memo::new(move |_| params.with(|p| p.get("code")).unwrap_or_default());
     let answer = ServerAction::<AnswerActivity>::new();
+    let ask = ServerAction::<AskQuestion>::new();
+    let vote = ServerAction::<VoteQuestion>::new();
     // Joining from the room's own address comes back to it: the room is read again then too.
     let join = ServerAction::<JoinWorkshop>::new();
     // The screen's sequence number as the page last read it; a live message past it reads the
@@ -73,6 +76,8 @@ pub fn LivePage() -> impl IntoView {
             (
                 code.get(),
                 answer.version().get(),
+                ask.version().get(),
+                vote.version().get(),
                 join.version().get(),
                 changes.get(),
             )
@@ -96,6 +101,8 @@ pub fn LivePage() -> impl IntoView {
                         changes.update(|n| *n += 1);
                     }
                 },
+                // Sent out: the room read again says so.
+                move || changes.update(|n| *n += 1),
             )
         };
         match page.get_value() {
@@ -113,7 +120,7 @@ pub fn LivePage() -> impl IntoView {
                             start(room.code.clone());
                         }
                     }
-                    view! { <RoomView room answer join /> }
+                    view! { <RoomView room answer ask vote join /> }
                 })
             })}
         </Suspense>
@@ -124,6 +131,8 @@ pub fn LivePage() -> impl IntoView {
 fn RoomView(
     room: Room,
     answer: ServerAction<AnswerActivity>,
+    ask: ServerAction<AskQuestion>,
+    vote: ServerAction<VoteQuestion>,
     join: ServerAction<JoinWorkshop>,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -134,7 +143,7 @@ fn RoomView(
                 .unwrap_or_else(|| t_string!(i18n, workshop_anonymous).to_string());
             view! {
                 <p class="muted">{t!(i18n, live_joined_as, who)}</p>
-                <ScreenView code=room.code.clone() screen answer />
+                <ScreenView code=room.code.clone() screen answer ask vote />
             }
             .into_any()
         }

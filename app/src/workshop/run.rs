@@ -2,6 +2,7 @@
 //! keeps, and the results, a pure fold over the events. Shared by the server (which checks and
 //! stores) and the browser (which shows).
 
+use super::activities::questions::{self, Board, Question};
 use super::activities::{dots, matrix, ranking};
 use super::model::{Activity, Scale, Settings};
 use crate::error::Problem;
@@ -38,6 +39,29 @@ pub enum Event {
     Timer {
         activity: String,
         ends_at: Option<i64>,
+    },
+    /// A participant asked a question (`by`: their nickname, `None` when asked without it);
+    /// `waiting` where the facilitator moderates.
+    Ask {
+        participant: String,
+        activity: String,
+        question: String,
+        text: String,
+        by: Option<String>,
+        waiting: bool,
+    },
+    /// A participant upvoted a question (`up`), or took their upvote back.
+    Vote {
+        participant: String,
+        activity: String,
+        question: String,
+        up: bool,
+    },
+    /// The facilitator showed, hid, or marked a question answered.
+    Moderate {
+        activity: String,
+        question: String,
+        state: questions::State,
     },
 }
 
@@ -160,6 +184,57 @@ pub struct Live {
     pub timer_ends: Option<i64>,
     /// Per activity, per participant, the latest answer.
     pub answers: BTreeMap<String, BTreeMap<String, Answer>>,
+    /// Per activity of questions and answers, its questions.
+    pub boards: BTreeMap<String, Board>,
+}
+
+impl Event {
+    /// The activity of questions and answers a board event belongs to.
+    pub fn board_activity(&self) -> Option<&str> {
+        match self {
+            Event::Ask { activity, .. }
+            | Event::Vote { activity, .. }
+            | Event::Moderate { activity, .. } => Some(activity),
+            _ => None,
+        }
+    }
+}
+
+impl Board {
+    /// Folds one event of its activity in.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Ask {
+                participant,
+                question,
+                text,
+                by,
+                waiting,
+                ..
+            } => self.ask(Question {
+                id: question.clone(),
+                asker: participant.clone(),
+                by: by.clone(),
+                text: text.clone(),
+                voters: Default::default(),
+                state: if *waiting {
+                    questions::State::Waiting
+                } else {
+                    questions::State::Shown
+                },
+            }),
+            Event::Vote {
+                participant,
+                question,
+                up,
+                ..
+            } => self.vote(participant, question, *up),
+            Event::Moderate {
+                question, state, ..
+            } => self.moderate(question, *state),
+            _ => {}
+        }
+    }
 }
 
 impl Live {
@@ -205,6 +280,14 @@ impl Live {
                     .or_default()
                     .insert(participant.clone(), answer.clone());
             }
+            Event::Ask { .. } | Event::Vote { .. } | Event::Moderate { .. } => {
+                if let Some(activity) = event.board_activity() {
+                    self.boards
+                        .entry(activity.to_owned())
+                        .or_default()
+                        .apply(event);
+                }
+            }
         }
     }
 
@@ -217,8 +300,27 @@ impl Live {
         self.answers.get(activity_id).map_or(0, BTreeMap::len)
     }
 
-    /// The results of one activity so far.
+    /// The results of one activity as the room's screens may show them: a sealed activity's
+    /// only as how many answered, until the facilitator reveals them.
+    pub fn room_results(&self, activity: &Activity) -> Results {
+        if activity.settings.sealed() && !self.is_revealed(&activity.activity_id) {
+            Results::Sealed {
+                voters: self.answered(&activity.activity_id) as u32,
+            }
+        } else {
+            self.results(activity)
+        }
+    }
+
+    /// The results of one activity so far, sealed or not: for the facilitator's results page
+    /// and downloads only.
     pub fn results(&self, activity: &Activity) -> Results {
+        if let Settings::Questions { .. } = activity.settings {
+            let board = self.boards.get(&activity.activity_id);
+            return Results::Questions {
+                questions: board.map(|b| b.lines(None)).unwrap_or_default(),
+            };
+        }
         let empty = BTreeMap::new();
         let answers = self.answers.get(&activity.activity_id).unwrap_or(&empty);
         results(&activity.settings, answers.values())
@@ -268,6 +370,11 @@ pub enum Results {
     /// Every item's mean position and spread (`None`: nobody placed it).
     Matrix {
         places: Vec<Option<matrix::Place>>,
+    },
+    /// The questions as the facilitator sees them (every one, with its state); screens show
+    /// only those the room may see.
+    Questions {
+        questions: Vec<questions::Line>,
     },
     /// An activity that takes no answers.
     Nothing,

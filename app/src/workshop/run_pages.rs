@@ -3,9 +3,10 @@
 //! answers the activity shown. Every form posts without JavaScript; with it, the live socket
 //! brings each change without a reload.
 
-use super::activities::{bar, dots, matrix, ranking, scale_points, share};
+use super::activities::{bar, dots, matrix, questions, ranking, scale_points, share};
 use super::api::{get_stage, AnswerActivity, ControlWorkshop};
 use super::model::{clock, Settings};
+use super::questions_api::{AskQuestion, ModerateQuestion, VoteQuestion};
 use super::run::{scale_bounds, Answer, Results};
 use super::socket::follow;
 use super::stage::{Screen, Shown, Stage};
@@ -32,6 +33,7 @@ fn follow_stage(workshop_id: String, stage: RwSignal<Stage>) {
                 stage.set(next);
             }
         },
+        || (),
     );
 }
 
@@ -56,6 +58,7 @@ pub fn RunPanel(
             .and_then(|n| agenda.get(n).cloned())
     };
     let timer_id = workshop_id.clone();
+    let moderated_id = workshop_id.clone();
     let button = move |action: &'static str, activity: Option<String>, label: String| {
         let workshop_id = workshop_id.clone();
         view! {
@@ -110,11 +113,21 @@ pub fn RunPanel(
             {timer}
         }
     };
+    let moderate = ServerAction::<ModerateQuestion>::new();
+    let moderation = move || {
+        stage.with(|s| match (&s.shown, &s.results) {
+            (Some(shown), Results::Questions { questions }) => Some(view! {
+                <questions::Moderation workshop_id=moderated_id.clone() activity_id=shown.activity.activity_id.clone() lines=questions.clone() moderate />
+            }),
+            _ => None,
+        })
+    };
     view! {
         <h2>{t!(i18n, run_title)}</h2>
         <FormNotice error />
         {controls}
         <StageView stage=stage.into() />
+        {moderation}
     }
 }
 
@@ -297,6 +310,9 @@ pub fn ResultsView(settings: Settings, results: Results, revealed: bool) -> impl
         (Settings::Matrix { items, x, y }, Results::Matrix { places }) => {
             view! { <matrix::Outcome items x y places /> }.into_any()
         }
+        (_, Results::Questions { questions }) => {
+            view! { <questions::Wall lines=questions /> }.into_any()
+        }
         (Settings::Timer { seconds }, _) => {
             view! { <p class="timer">{clock(seconds)}</p> }.into_any()
         }
@@ -352,12 +368,34 @@ pub fn ScreenView(
     code: String,
     screen: Screen,
     answer: ServerAction<AnswerActivity>,
+    ask: ServerAction<AskQuestion>,
+    vote: ServerAction<VoteQuestion>,
 ) -> impl IntoView {
     let i18n = use_i18n();
     let Some(shown) = screen.shown else {
         return view! { <p>{t!(i18n, live_waiting)}</p> }.into_any();
     };
     let (n, of) = (shown.position, shown.of);
+    if let (Settings::Questions { anonymous, .. }, Some(Results::Questions { questions })) =
+        (&shown.activity.settings, &screen.results)
+    {
+        return view! {
+            <p class="muted">{t!(i18n, run_position, n, of)}</p>
+            <h2 class="prompt">{shown.activity.prompt.clone()}</h2>
+            {shown.timer_left.map(|left| view! { <Countdown left /> })}
+            <questions::Participate
+                code
+                activity_id=shown.activity.activity_id.clone()
+                lines=questions.clone()
+                open=shown.open
+                anonymous_allowed=*anonymous
+                command_id=screen.command_id.clone()
+                ask
+                vote
+            />
+        }
+        .into_any();
+    }
     let counted = screen.mine.is_some().then(
         || view! { <p class="notice notice-ok" role="status">{t!(i18n, live_answer_counted)}</p> },
     );

@@ -2,15 +2,16 @@
 //! to the page, and when the connection drops (a restart, a phone waking up, a weak network)
 //! connects again by itself after 1, 2, 4 … 10 seconds. The path is asked for again at each
 //! connection, so that it carries the sequence number the page last showed and the server
-//! sends only what is newer. Closed when the page that opened it goes away. On the server
-//! (rendering) it does nothing.
+//! sends only what is newer. Closed when the page that opened it goes away, or for good when
+//! the server closes it with 1008 (the visitor may no longer follow: a participant sent out).
+//! On the server (rendering) it does nothing.
 
 #[cfg(feature = "hydrate")]
 mod browser {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::closure::Closure;
     use leptos::wasm_bindgen::JsCast;
-    use leptos::web_sys::{MessageEvent, WebSocket};
+    use leptos::web_sys::{CloseEvent, MessageEvent, WebSocket};
     use send_wrapper::SendWrapper;
     use std::cell::{Cell, RefCell};
     use std::rc::Rc;
@@ -19,10 +20,14 @@ mod browser {
     struct Link {
         path: Box<dyn Fn() -> String>,
         on_message: Box<dyn Fn(String)>,
+        on_refused: Box<dyn Fn()>,
         failures: Cell<u32>,
         closed: Cell<bool>,
         socket: RefCell<Option<WebSocket>>,
     }
+
+    /// The close code of a server that will not let this visitor follow any longer.
+    const REFUSED: u16 = 1008;
 
     fn pause(failures: u32) -> Duration {
         Duration::from_secs(1u64 << failures.min(4)).min(Duration::from_secs(10))
@@ -55,9 +60,16 @@ mod browser {
                 }
             }
         });
-        let on_close = Closure::<dyn Fn()>::new({
+        let on_close = Closure::<dyn Fn(CloseEvent)>::new({
             let link = Rc::clone(&link);
-            move || again(Rc::clone(&link))
+            move |event: CloseEvent| {
+                if event.code() == REFUSED {
+                    link.closed.set(true);
+                    (link.on_refused)();
+                } else {
+                    again(Rc::clone(&link));
+                }
+            }
         });
         socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
@@ -77,10 +89,15 @@ mod browser {
         set_timeout(move || connect(link.take()), pause(failures));
     }
 
-    pub fn follow(path: impl Fn() -> String + 'static, on_message: impl Fn(String) + 'static) {
+    pub fn follow(
+        path: impl Fn() -> String + 'static,
+        on_message: impl Fn(String) + 'static,
+        on_refused: impl Fn() + 'static,
+    ) {
         let link = Rc::new(Link {
             path: Box::new(path),
             on_message: Box::new(on_message),
+            on_refused: Box::new(on_refused),
             failures: Cell::new(0),
             closed: Cell::new(false),
             socket: RefCell::new(None),
@@ -97,9 +114,15 @@ mod browser {
 }
 
 /// Follows the live socket at `path` (asked for at each connection) for as long as the current
-/// page lives; `on_message` gets each text message.
+/// page lives; `on_message` gets each text message, `on_refused` is called once the server
+/// closes it for good.
 #[cfg(feature = "hydrate")]
 pub use browser::follow;
 
 #[cfg(not(feature = "hydrate"))]
-pub fn follow(_path: impl Fn() -> String + 'static, _on_message: impl Fn(String) + 'static) {}
+pub fn follow(
+    _path: impl Fn() -> String + 'static,
+    _on_message: impl Fn(String) + 'static,
+    _on_refused: impl Fn() + 'static,
+) {
+}

@@ -68,15 +68,9 @@ impl Stage {
         now: i64,
     ) -> Stage {
         let shown = shown(activities, live, now);
-        let results = shown.as_ref().map_or(Results::Nothing, |s| {
-            if s.activity.settings.sealed() && !s.revealed {
-                Results::Sealed {
-                    voters: live.answered(&s.activity.activity_id) as u32,
-                }
-            } else {
-                live.results(&s.activity)
-            }
-        });
+        let results = shown
+            .as_ref()
+            .map_or(Results::Nothing, |s| live.room_results(&s.activity));
         Stage {
             seq: live.seq,
             title: title.to_owned(),

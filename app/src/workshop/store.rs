@@ -522,26 +522,6 @@ pub async fn set_joining(
     Ok(())
 }
 
-/// Sends a participant out of the room: their cookie no longer opens it, and they cannot
-/// join again with it. `NotFound` when they are not in this workshop.
-pub async fn remove_participant(
-    db: &Db,
-    owner: &Owner,
-    participant_id: &str,
-) -> Result<(), AppError> {
-    let written = db
-        .run(
-            "update workshop_participant set removed_at = $1
-             where participant_id = $2 and workshop_id = $3 and removed_at is null",
-            args![now_ms(), participant_id, &owner.workshop().workshop_id],
-        )
-        .await?;
-    if written.rows == 0 {
-        return Err(AppError::NotFound);
-    }
-    Ok(())
-}
-
 /// What a participant's token says about them in one workshop.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seat {

@@ -36,17 +36,21 @@ pub fn check(
     Ok(Answer::Dots { dots: placed })
 }
 
-/// The dots on every item, in the agenda's order, and how many people placed any. Dots on
-/// items that are gone (the items changed after they were placed) are not counted.
+/// The dots on every item, in the agenda's order, and how many people placed any. Dots that do
+/// not fit the items (they changed after the dots were placed) are not counted.
 pub fn results<'a>(items: &[String], answers: impl Iterator<Item = &'a Answer>) -> Results {
     let mut counts = vec![0u32; items.len()];
     let mut voters = 0;
     for answer in answers {
-        if let Answer::Dots { dots } = answer {
-            voters += 1;
-            for (count, placed) in counts.iter_mut().zip(dots) {
-                *count += u32::from(*placed);
-            }
+        let Answer::Dots { dots } = answer else {
+            continue;
+        };
+        if dots.len() != items.len() {
+            continue;
+        }
+        voters += 1;
+        for (count, placed) in counts.iter_mut().zip(dots) {
+            *count += u32::from(*placed);
         }
     }
     Results::Dots { counts, voters }
@@ -176,8 +180,8 @@ mod tests {
         assert_eq!(
             results(&instruments(), answers.iter()),
             Results::Dots {
-                counts: vec![3, 1, 5],
-                voters: 3
+                counts: vec![2, 0, 4],
+                voters: 2
             }
         );
         assert_eq!(

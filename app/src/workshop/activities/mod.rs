@@ -1,10 +1,12 @@
 //! The activities whose rules and views sit in a file of their own: each file checks a
 //! participant's answer against the activity's settings, counts the answers into results (a
 //! pure fold, shared by the server and the browser), and draws the answer form and the results.
-//! The older kinds (poll, rating, word cloud) still keep theirs in `run.rs` and `run_pages.rs`.
+//! Questions and answers keeps a board of questions instead of one answer per person. The older
+//! kinds (poll, rating, word cloud) still keep theirs in `run.rs` and `run_pages.rs`.
 
 pub mod dots;
 pub mod matrix;
+pub mod questions;
 pub mod ranking;
 
 use crate::error::Problem;

@@ -41,7 +41,8 @@ pub fn check(items: &[String], values: &[String]) -> Result<Answer, Problem> {
 }
 
 /// Every item's average place, best first (ties: more first places, then the agenda's order).
-/// A ranking that does not fit the items (they changed after it was given) is not counted.
+/// A ranking that does not place the items one to a place (they changed after it was given) is
+/// not counted.
 pub fn results<'a>(items: &[String], answers: impl Iterator<Item = &'a Answer>) -> Results {
     let mut sums = vec![0u32; items.len()];
     let mut firsts = vec![0u32; items.len()];
@@ -50,7 +51,7 @@ pub fn results<'a>(items: &[String], answers: impl Iterator<Item = &'a Answer>) 
         let Answer::Ranking { places } = answer else {
             continue;
         };
-        if places.len() != items.len() || places.iter().any(|p| usize::from(*p) > items.len()) {
+        if !is_order_of(places, items.len()) {
             continue;
         }
         voters += 1;
@@ -74,6 +75,18 @@ pub fn results<'a>(items: &[String], answers: impl Iterator<Item = &'a Answer>) 
             .then(a.item.cmp(&b.item))
     });
     Results::Ranking { standings, voters }
+}
+
+/// Whether `places` gives each of `count` items a different place from 1 to `count`.
+fn is_order_of(places: &[u8], count: usize) -> bool {
+    let mut seen = vec![false; count];
+    places.len() == count
+        && places.iter().all(|p| {
+            usize::from(*p)
+                .checked_sub(1)
+                .and_then(|n| seen.get_mut(n))
+                .is_some_and(|s| !std::mem::replace(s, true))
+        })
 }
 
 /// The items in the order given: `1. Vouchers; 2. Grants`.
@@ -146,7 +159,7 @@ pub fn Inputs(items: Vec<String>, places: Option<Vec<u8>>) -> impl IntoView {
 fn RankedItem(n: usize, order: RwSignal<Vec<usize>>, label: String) -> impl IntoView {
     let i18n = use_i18n();
     let place = Memo::new(move |_| order.with(|o| o.iter().position(|i| *i == n).unwrap_or(0)));
-    let last = order.with_untracked(Vec::len) - 1;
+    let last = order.with_untracked(Vec::len).saturating_sub(1);
     let shift = move |by: isize| {
         let from = place.get_untracked();
         if let Some(to) = from.checked_add_signed(by).filter(|to| *to <= last) {
