@@ -127,6 +127,9 @@ pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
+        // No request of these tests takes a second; one that never ends fails its test, named,
+        // instead of holding the whole run until the suite's time limit.
+        .timeout(Duration::from_secs(60))
         .build()
         .unwrap()
 }
