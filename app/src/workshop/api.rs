@@ -13,11 +13,13 @@ use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
 use {
+    super::agenda_form::{parse_activity, timer_seconds, ActivityForm},
     super::event_store,
-    super::model::{is_join_code, parse_activity, ActivityForm, Settings, CHOICES_MAX, TITLE_MAX},
-    super::run::{check_answer, Event, Results},
+    super::model::{is_join_code, Settings, CHOICES_MAX, TITLE_MAX},
+    super::run::{Event, Results},
     super::stage::{shown_from, Row, Screen},
     super::store::{self, require_owner, Seat},
+    super::tally::check_answer,
     crate::assessment::round::normalise_code,
     crate::db::new_id,
     crate::error::{Checks, Problem},
@@ -112,7 +114,7 @@ pub async fn get_stage(workshop_id: String) -> Result<Stage, AppError> {
 }
 
 /// Adds an activity at the end of the agenda. The fields that count depend on `kind`
-/// (see [`super::model::parse_activity`]).
+/// (see [`super::agenda_form::parse_activity`]).
 #[server(endpoint = "workshop/add_activity")]
 pub async fn add_activity(
     workshop_id: String,
@@ -457,7 +459,7 @@ pub async fn control_workshop(
         "reveal" => Event::Reveal { activity: shown()? },
         "timer" => {
             let activity = shown()?;
-            let seconds = super::model::timer_seconds(&minutes)
+            let seconds = timer_seconds(&minutes)
                 .map_err(|p| AppError::field("minutes", p).keeping("minutes", &minutes))?;
             Event::Timer {
                 activity,

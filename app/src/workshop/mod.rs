@@ -3,6 +3,7 @@
 //! the facilitator shows while the presenter's screen follows the results live.
 
 pub mod activities;
+pub mod agenda_form;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod demo;
@@ -22,3 +23,4 @@ pub mod socket;
 pub mod stage;
 #[cfg(feature = "ssr")]
 pub mod store;
+pub mod tally;

@@ -7,9 +7,10 @@ use super::activities::{bar, dots, matrix, questions, ranking, scale_points, sha
 use super::api::{get_stage, AnswerActivity, ControlWorkshop};
 use super::model::{clock, Settings};
 use super::questions_api::{AskQuestion, ModerateQuestion, VoteQuestion};
-use super::run::{scale_bounds, Answer, Results};
+use super::run::{Answer, Results};
 use super::socket::follow;
 use super::stage::{Screen, Shown, Stage};
+use super::tally::scale_bounds;
 use crate::i18n::*;
 use crate::ui::{action_error, or_error_page, page_data, page_title, FieldProblem, FormNotice};
 use leptos::prelude::*;

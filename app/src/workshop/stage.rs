@@ -111,7 +111,7 @@ impl Screen {
     ) -> Screen {
         let results = match &mut shown {
             Some(s) if s.revealed => {
-                Some(super::run::results(&s.activity.settings, answers.iter()))
+                Some(super::tally::results(&s.activity.settings, answers.iter()))
             }
             Some(s) => {
                 if let Settings::Poll { correct, .. } = &mut s.activity.settings {

@@ -2,7 +2,7 @@
 //! participant's answer against the activity's settings, counts the answers into results (a
 //! pure fold, shared by the server and the browser), and draws the answer form and the results.
 //! Questions and answers keeps a board of questions instead of one answer per person. The older
-//! kinds (poll, rating, word cloud) still keep theirs in `run.rs` and `run_pages.rs`.
+//! kinds (poll, rating, word cloud) still keep theirs in `tally.rs` and `run_pages.rs`.
 
 pub mod dots;
 pub mod matrix;
