@@ -82,6 +82,10 @@ pub enum Problem {
     TemplateNotRun,
     /// A participant upvoted their own question.
     OwnQuestion,
+    /// A participant's dots (of a SWOT quadrant, or of the board) are all placed.
+    NoDotsLeft {
+        max: usize,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

@@ -148,6 +148,9 @@ pub fn problem_text_in(locale: Locale, problem: &Problem) -> String {
         Problem::ActivityClosed => td_string!(locale, problem_activity_closed).to_string(),
         Problem::TemplateNotRun => td_string!(locale, problem_template_not_run).to_string(),
         Problem::OwnQuestion => td_string!(locale, problem_own_question).to_string(),
+        Problem::NoDotsLeft { max } => {
+            td_string!(locale, problem_no_dots_left, max = *max).to_string()
+        }
     }
 }
 
@@ -286,6 +289,26 @@ pub fn FormNotice(error: Signal<Option<AppError>>) -> impl IntoView {
                     {error_text(i18n, &e)}
                 </p>
             }
+        })
+    }
+}
+
+/// The message above forms of buttons after a failed submission: with no field to show a
+/// problem at, it says each problem itself.
+#[component]
+pub fn ButtonNotice(error: Signal<Option<AppError>>) -> impl IntoView {
+    let i18n = use_i18n();
+    move || {
+        error.get().map(|e| {
+            let text = match &e {
+                AppError::Invalid { fields, .. } if !fields.is_empty() => fields
+                    .values()
+                    .map(|p| problem_text(i18n, p))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                _ => error_text(i18n, &e),
+            };
+            view! { <p class="notice notice-error" role="alert">{text}</p> }
         })
     }
 }

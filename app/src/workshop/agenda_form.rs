@@ -95,6 +95,16 @@ pub fn parse_activity(form: &ActivityForm, checks: &mut Checks) -> Option<(Strin
                 .zip(x.zip(y))
                 .map(|(items, (x, y))| Settings::Matrix { items, x, y })
         }
+        "ideas" => {
+            let categories = checks.check("lines", choices(form.lines, 0));
+            let dots = checks.check("dots", board_dots(form.dots));
+            categories
+                .zip(dots)
+                .map(|(categories, dots)| Settings::Ideas { categories, dots })
+        }
+        "swot" => checks
+            .check("dots", board_dots(form.dots))
+            .map(|dots| Settings::Swot { dots }),
         "questions" => Some(Settings::Questions {
             anonymous: form.anonymous,
             moderated: form.moderated,
@@ -131,6 +141,14 @@ fn choices(raw: &str, min: usize) -> Result<Vec<String>, Problem> {
         return Err(Problem::TooManyChoices { max: CHOICES_MAX });
     }
     Ok(lines)
+}
+
+/// The dots each person places on a board's notes: empty or 0 for no dot vote.
+fn board_dots(raw: &str) -> Result<u8, Problem> {
+    if raw.trim().is_empty() {
+        return Ok(0);
+    }
+    whole_number(raw, 0, u32::from(DOTS_MAX)).map(|n| n as u8)
 }
 
 fn correct_option(raw: &str, options: usize) -> Result<Option<usize>, Problem> {

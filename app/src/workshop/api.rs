@@ -407,11 +407,16 @@ async fn screen(
     };
     let mut screen = Screen::new(workshop.last_seq, shown, mine, &answers, new_id());
     if let Some(shown) = &screen.shown {
+        let id = &shown.activity.activity_id;
         if let Settings::Questions { .. } = shown.activity.settings {
-            let id = &shown.activity.activity_id;
             let board = event_store::board(db, &workshop.workshop_id, id).await?;
             screen.results = Some(Results::Questions {
                 questions: board.lines(Some(participant)),
+            });
+        } else if shown.activity.settings.budget().is_some() {
+            let wall = event_store::wall(db, &workshop.workshop_id, id).await?;
+            screen.results = Some(Results::Ideas {
+                sheet: wall.sheet(Some(participant), shown.revealed),
             });
         }
     }
@@ -528,9 +533,6 @@ pub async fn answer_activity(
         activity: activity_id,
         answer,
     };
-    let stored = event_store::append(&db, &workshop.workshop_id, &command_id, event).await?;
-    if !stored.repeated {
-        context.hub.event(&workshop.workshop_id, stored.seq, false);
-    }
+    event_store::record(&db, &workshop.workshop_id, &command_id, event).await?;
     Ok(())
 }

@@ -42,7 +42,7 @@ pub async fn add(tx: &mut sqlx::AnyConnection, facilitator: &str) -> Result<Stri
     for name in ROOM {
         people.push(insert_participant(tx, &done.workshop_id, name).await?);
     }
-    let [cloud, rating, poll, ranking, dots, matrix] = &done.activities[..] else {
+    let [cloud, rating, poll, ranking, dots, matrix, ideas, swot] = &done.activities[..] else {
         return Err(AppError::Internal);
     };
     let mut events = vec![Event::Show {
@@ -122,9 +122,130 @@ pub async fn add(tx: &mut sqlx::AnyConnection, facilitator: &str) -> Result<Stri
             activity: activity.clone(),
         });
     }
+    events.extend(ideas_board(&people, ideas));
+    events.extend(swot_board(&people, swot));
     events.push(Event::Show { activity: None });
     insert_history(tx, &done.workshop_id, &events).await?;
     Ok(ready.code)
+}
+
+/// The debrief's ideas board: notes on what helped and what got in the way, grouped into two
+/// clusters with one duplicate merged, then three dots each, revealed.
+fn ideas_board(people: &[String], activity: &str) -> Vec<Event> {
+    let notes: [(&str, u8); 8] = [
+        ("Reviewers who had run clusters themselves", 0),
+        ("Site visits to the firms", 0),
+        ("An honest self-assessment before the visit", 0),
+        ("Visits to firms", 0),
+        ("Too little time with the ministry", 1),
+        ("No budget line for the follow-up", 1),
+        ("Data on the clusters came late", 1),
+        ("The ministry joined only on the last day", 1),
+    ];
+    let board = |note: &str| format!("{activity}-{note}");
+    let mut events = vec![Event::Show {
+        activity: Some(activity.to_owned()),
+    }];
+    for (n, (text, category)) in notes.iter().enumerate() {
+        events.push(Event::Post {
+            participant: people[n % people.len()].clone(),
+            activity: activity.to_owned(),
+            note: board(&n.to_string()),
+            text: (*text).to_owned(),
+            category: Some(*category),
+        });
+    }
+    for (cluster, name, members) in [
+        ("people", "The people in the room", [0, 2]),
+        ("time", "Time and money", [5, 6]),
+    ] {
+        events.push(Event::Cluster {
+            activity: activity.to_owned(),
+            cluster: board(cluster),
+            name: name.to_owned(),
+        });
+        for member in members {
+            events.push(Event::Group {
+                activity: activity.to_owned(),
+                note: board(&member.to_string()),
+                cluster: Some(board(cluster)),
+            });
+        }
+    }
+    events.push(Event::Merge {
+        activity: activity.to_owned(),
+        note: board("3"),
+        into: board("1"),
+    });
+    events.extend(vote(people, activity, &[1, 4, 0, 5, 1, 7, 4, 2], 3, false));
+    events
+}
+
+/// The debrief's SWOT of the region's cluster policy: two notes a quadrant, two dots each per
+/// quadrant (the favourites go round the quadrants in order), revealed.
+fn swot_board(people: &[String], activity: &str) -> Vec<Event> {
+    let notes: [(&str, u8); 8] = [
+        ("Strong wood and furniture cluster", 0),
+        ("Two universities with applied research", 0),
+        ("Cluster managers change every year", 1),
+        ("Little data on what clusters achieve", 1),
+        ("Cohesion funding for 2028–2034", 2),
+        ("Digital services growing fast", 2),
+        ("Skilled people leaving for the west", 3),
+        ("Energy prices", 3),
+    ];
+    let mut events = vec![Event::Show {
+        activity: Some(activity.to_owned()),
+    }];
+    for (n, (text, quadrant)) in notes.iter().enumerate() {
+        events.push(Event::Post {
+            participant: people[(n + 3) % people.len()].clone(),
+            activity: activity.to_owned(),
+            note: format!("{activity}-{n}"),
+            text: (*text).to_owned(),
+            category: Some(*quadrant),
+        });
+    }
+    events.extend(vote(
+        people,
+        activity,
+        &[0, 2, 4, 6, 0, 3, 5, 7, 1, 2, 4, 6],
+        2,
+        true,
+    ));
+    events
+}
+
+/// The board's dot vote: each person places `dots` dots (in each quadrant where `per_category`),
+/// cycling through the notes named by their number in `favourites`, then the reveal.
+fn vote(
+    people: &[String],
+    activity: &str,
+    favourites: &[usize],
+    dots: u8,
+    per_category: bool,
+) -> Vec<Event> {
+    let budget = super::activities::ideas::Budget { dots, per_category };
+    let mut events = vec![Event::Voting {
+        activity: activity.to_owned(),
+        voting: true,
+    }];
+    for (n, who) in people.iter().enumerate() {
+        for k in 0..usize::from(dots) * if per_category { 4 } else { 1 } {
+            let note = favourites[(n + k) % favourites.len()];
+            events.push(Event::Dot {
+                participant: who.clone(),
+                activity: activity.to_owned(),
+                note: format!("{activity}-{note}"),
+                add: true,
+                budget,
+            });
+        }
+    }
+    events.push(Event::Reveal {
+        activity: activity.to_owned(),
+    });
+    events
 }
 
 /// `point` moved by -1, 0 or +1 as `by` goes on, kept on the matrix's scale.
@@ -198,6 +319,10 @@ fn focus_group() -> Vec<(&'static str, Settings)> {
                 x: "Impact".to_owned(),
                 y: "Uncertainty".to_owned(),
             },
+        ),
+        (
+            "The region's innovation system: strengths, weaknesses, opportunities, threats",
+            Settings::Swot { dots: 2 },
         ),
         ("Coffee break", Settings::Timer { seconds: 600 }),
         (
@@ -276,6 +401,17 @@ fn debrief() -> Vec<(&'static str, Settings)> {
                 x: "Impact".to_owned(),
                 y: "Uncertainty".to_owned(),
             },
+        ),
+        (
+            "What helped the review, and what got in the way?",
+            Settings::Ideas {
+                categories: lines(&["Helped", "Got in the way"]),
+                dots: 3,
+            },
+        ),
+        (
+            "SWOT of the region's cluster policy after the review",
+            Settings::Swot { dots: 2 },
         ),
     ]
 }

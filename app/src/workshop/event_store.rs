@@ -1,6 +1,7 @@
 //! The events of running workshops: numbered by the workshop's sequence in the statement that
 //! checks them, stored, and read back in order to fold (see [`super::run`]).
 
+use super::activities::ideas::Wall;
 use super::activities::questions::Board;
 use super::run::{Answer, Event, Live};
 use crate::db::{bad_value, now_ms, Db, Outcome};
@@ -37,12 +38,21 @@ fn numbering(event: &Event) -> &'static str {
             "update workshop set last_seq = last_seq + 1, timer_ends = $2
              where workshop_id = $1 and current_activity = $3 returning last_seq"
         }
-        Event::Answer { .. } | Event::Ask { .. } | Event::Vote { .. } => {
+        Event::Answer { .. }
+        | Event::Ask { .. }
+        | Event::Vote { .. }
+        | Event::Post { .. }
+        | Event::Dot { .. } => {
             "update workshop set last_seq = last_seq + 1
              where workshop_id = $1 and current_activity = $2 and answers_open = 1
              returning last_seq"
         }
-        Event::Moderate { .. } => {
+        Event::Moderate { .. }
+        | Event::Voting { .. }
+        | Event::Cluster { .. }
+        | Event::Group { .. }
+        | Event::Merge { .. }
+        | Event::Hide { .. } => {
             "update workshop set last_seq = last_seq + 1 where workshop_id = $1 returning last_seq"
         }
     }
@@ -52,7 +62,13 @@ fn numbering(event: &Event) -> &'static str {
 /// activity.
 fn subjects(event: &Event) -> (Option<String>, Option<String>) {
     match event {
+        // A dot, like an answer, changes only its sender's screen until the reveal.
         Event::Answer {
+            participant,
+            activity,
+            ..
+        }
+        | Event::Dot {
             participant,
             activity,
             ..
@@ -67,7 +83,13 @@ fn subjects(event: &Event) -> (Option<String>, Option<String>) {
         // the screens' changes are (no participant beside them; the event names the asker).
         Event::Ask { activity, .. }
         | Event::Vote { activity, .. }
-        | Event::Moderate { activity, .. } => (None, Some(activity.clone())),
+        | Event::Moderate { activity, .. }
+        | Event::Post { activity, .. }
+        | Event::Voting { activity, .. }
+        | Event::Cluster { activity, .. }
+        | Event::Group { activity, .. }
+        | Event::Merge { activity, .. }
+        | Event::Hide { activity, .. } => (None, Some(activity.clone())),
     }
 }
 
@@ -100,9 +122,16 @@ pub async fn append(
                 Event::Reveal { activity }
                 | Event::Answer { activity, .. }
                 | Event::Ask { activity, .. }
-                | Event::Vote { activity, .. } => query.bind(activity.clone()),
-                Event::Moderate { .. } => query,
-                Event::Remove { .. } => query,
+                | Event::Vote { activity, .. }
+                | Event::Post { activity, .. }
+                | Event::Dot { activity, .. } => query.bind(activity.clone()),
+                Event::Moderate { .. }
+                | Event::Remove { .. }
+                | Event::Voting { .. }
+                | Event::Cluster { .. }
+                | Event::Group { .. }
+                | Event::Merge { .. }
+                | Event::Hide { .. } => query,
                 Event::Timer { activity, ends_at } => query.bind(*ends_at).bind(activity.clone()),
             }
             .fetch_optional(&mut *conn)
@@ -164,8 +193,7 @@ pub async fn append(
                     repeated: true,
                 }));
             }
-            let screen = !matches!(event, Event::Answer { .. });
-            let notice = format!("{workshop_id} {seq} {}", u8::from(screen));
+            let notice = format!("{workshop_id} {seq} {}", u8::from(event.changes_screens()));
             super::live::announce(conn, engine, &notice).await?;
             Ok(Outcome::Keep(Appended {
                 seq,
@@ -175,6 +203,24 @@ pub async fn append(
         .boxed()
     })
     .await
+}
+
+/// Numbers and stores an event (see [`append`]), then beats the screens of this process it
+/// changes.
+pub async fn record(
+    db: &Db,
+    workshop_id: &str,
+    command_id: &str,
+    event: Event,
+) -> Result<Appended, AppError> {
+    let screens = event.changes_screens();
+    let stored = append(db, workshop_id, command_id, event).await?;
+    if !stored.repeated {
+        crate::ssr::context()?
+            .hub
+            .event(workshop_id, stored.seq, screens);
+    }
+    Ok(stored)
 }
 
 async fn counted(
@@ -279,21 +325,44 @@ pub async fn answers(
     Ok(latest.into_values().collect())
 }
 
-/// The questions of one activity of questions and answers.
-pub async fn board(db: &Db, workshop_id: &str, activity_id: &str) -> Result<Board, AppError> {
-    let rows = sqlx::query(
+/// The events of one activity of questions and answers, or of one board of notes, and the
+/// workshop's removals, in order.
+async fn board_events(
+    db: &Db,
+    workshop_id: &str,
+    activity_id: &str,
+) -> Result<Vec<Event>, AppError> {
+    sqlx::query(
         "select body from workshop_event
-         where workshop_id = $1 and activity_id = $2 and participant_id is null order by seq",
+         where workshop_id = $1
+           and (activity_id = $2 or (activity_id is null and participant_id is null))
+         order by seq",
     )
     .bind(workshop_id)
     .bind(activity_id)
     .fetch_all(&db.pool)
-    .await?;
+    .await?
+    .iter()
+    .map(|r| event_of(&r.try_get::<String, _>("body")?))
+    .collect()
+}
+
+/// The questions of one activity of questions and answers.
+pub async fn board(db: &Db, workshop_id: &str, activity_id: &str) -> Result<Board, AppError> {
     let mut board = Board::default();
-    for r in &rows {
-        board.apply(&event_of(&r.try_get::<String, _>("body")?)?);
+    for event in board_events(db, workshop_id, activity_id).await? {
+        board.apply(&event);
     }
     Ok(board)
+}
+
+/// The notes of one ideas or SWOT board.
+pub async fn wall(db: &Db, workshop_id: &str, activity_id: &str) -> Result<Wall, AppError> {
+    let mut wall = Wall::default();
+    for event in board_events(db, workshop_id, activity_id).await? {
+        wall.apply(&event);
+    }
+    Ok(wall)
 }
 
 /// Whether the facilitator revealed the results of this activity.

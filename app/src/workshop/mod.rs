@@ -9,6 +9,7 @@ pub mod api;
 pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod event_store;
+pub mod ideas_api;
 #[cfg(feature = "ssr")]
 pub mod live;
 pub mod model;

@@ -2,6 +2,7 @@
 //! keep, and the six-letter code participants join by. Pure, shared by the server and the
 //! browser.
 
+use super::activities::ideas::{Budget, QUADRANTS};
 use crate::assessment::round::is_code_of;
 #[cfg(feature = "ssr")]
 use crate::assessment::round::random_code;
@@ -79,15 +80,23 @@ pub enum Settings {
         #[serde(default)]
         moderated: bool,
     },
+    /// Notes posted by the room, into one of the `categories` where there are any, grouped
+    /// and merged by the facilitator; `dots` per person for the vote on them (0: no vote).
+    Ideas { categories: Vec<String>, dots: u8 },
+    /// An ideas board of four quadrants (strengths, weaknesses, opportunities, threats), with
+    /// `dots` per person in each quadrant (0: no vote).
+    Swot { dots: u8 },
     /// A countdown everyone sees.
     Timer { seconds: u32 },
 }
 
 /// The kinds of activity, by the name the agenda form sends.
-pub const KINDS: [&str; 8] = [
+pub const KINDS: [&str; 10] = [
     "poll",
     "rating",
     "word_cloud",
+    "ideas",
+    "swot",
     "ranking",
     "dots",
     "matrix",
@@ -105,18 +114,56 @@ impl Settings {
             Settings::Dots { .. } => "dots",
             Settings::Matrix { .. } => "matrix",
             Settings::Questions { .. } => "questions",
+            Settings::Ideas { .. } => "ideas",
+            Settings::Swot { .. } => "swot",
             Settings::Timer { .. } => "timer",
         }
     }
 
-    /// Whether participants answer it from their screens.
+    /// Whether participants answer it from their screens, one answer each (boards of notes
+    /// and questions take many contributions instead).
     pub fn takes_answers(&self) -> bool {
-        !matches!(self, Settings::Questions { .. } | Settings::Timer { .. })
+        !matches!(
+            self,
+            Settings::Questions { .. }
+                | Settings::Timer { .. }
+                | Settings::Ideas { .. }
+                | Settings::Swot { .. }
+        )
     }
 
-    /// Whether its results stay hidden from every screen until the facilitator reveals them.
+    /// Whether its results (or its board's dots) stay hidden from every screen until the
+    /// facilitator reveals them.
     pub fn sealed(&self) -> bool {
-        matches!(self, Settings::Dots { .. })
+        match self {
+            Settings::Dots { .. } => true,
+            Settings::Ideas { dots, .. } | Settings::Swot { dots } => *dots > 0,
+            _ => false,
+        }
+    }
+
+    /// A board of notes' dots per person, and whether they count per category.
+    pub fn budget(&self) -> Option<Budget> {
+        match self {
+            Settings::Ideas { dots, .. } => Some(Budget {
+                dots: *dots,
+                per_category: false,
+            }),
+            Settings::Swot { dots } => Some(Budget {
+                dots: *dots,
+                per_category: true,
+            }),
+            _ => None,
+        }
+    }
+
+    /// How many categories a board of notes sorts its notes into (a SWOT board's quadrants).
+    pub fn categories(&self) -> usize {
+        match self {
+            Settings::Ideas { categories, .. } => categories.len(),
+            Settings::Swot { .. } => usize::from(QUADRANTS),
+            _ => 0,
+        }
     }
 
     /// How many values its answer form sends, each in its place (one per statement or item,

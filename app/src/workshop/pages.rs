@@ -28,6 +28,8 @@ pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
         "dots" => t_string!(i18n, activity_dots),
         "matrix" => t_string!(i18n, activity_matrix),
         "questions" => t_string!(i18n, activity_questions),
+        "ideas" => t_string!(i18n, activity_ideas),
+        "swot" => t_string!(i18n, activity_swot),
         _ => t_string!(i18n, activity_timer),
     }
     .to_string()
@@ -368,6 +370,19 @@ fn settings_text(i18n: I18nContext<Locale>, settings: &Settings) -> String {
                 names.to_string()
             }
         }
+        Settings::Ideas { categories, dots } => {
+            let vote = match dots {
+                0 => t_string!(i18n, activity_board_no_vote).to_string(),
+                n => t_string!(i18n, activity_board_dots, n = *n).to_string(),
+            };
+            if categories.is_empty() {
+                vote
+            } else {
+                format!("{} ({vote})", categories.join(" · "))
+            }
+        }
+        Settings::Swot { dots: 0 } => t_string!(i18n, activity_board_no_vote).to_string(),
+        Settings::Swot { dots } => t_string!(i18n, activity_swot_dots, n = *dots).to_string(),
         Settings::Timer { seconds } => clock(*seconds),
     }
 }

@@ -40,21 +40,6 @@ async fn questions_activity(
     }
 }
 
-/// Stores a board event and tells every screen.
-#[cfg(feature = "ssr")]
-async fn store_event(
-    db: &crate::db::Db,
-    workshop_id: &str,
-    command_id: &str,
-    event: Event,
-) -> Result<(), AppError> {
-    let stored = event_store::append(db, workshop_id, command_id, event).await?;
-    if !stored.repeated {
-        ssr::context()?.hub.event(workshop_id, stored.seq, true);
-    }
-    Ok(())
-}
-
 /// A participant asks a question of the activity shown, under their nickname or (`anonymous`,
 /// where the activity allows it) without it. At most [`QUESTIONS_PER_PERSON`] each.
 #[server(endpoint = "workshop/ask")]
@@ -97,7 +82,8 @@ pub async fn ask_question(
         by: if anonymous.is_some() { None } else { nickname },
         waiting: moderated,
     };
-    store_event(&db, &workshop.workshop_id, &command_id, event).await
+    event_store::record(&db, &workshop.workshop_id, &command_id, event).await?;
+    Ok(())
 }
 
 /// A participant upvotes (`up` = `1`) a question the room sees, not their own, or takes their
@@ -138,7 +124,8 @@ pub async fn vote_question(
         question: question_id,
         up,
     };
-    store_event(&db, &workshop.workshop_id, &command_id, event).await
+    event_store::record(&db, &workshop.workshop_id, &command_id, event).await?;
+    Ok(())
 }
 
 /// The facilitator shows a question to the room (`state` = `shown`), hides it (`hidden`), or
@@ -164,5 +151,6 @@ pub async fn moderate_question(
         question: question_id,
         state,
     };
-    store_event(&db, &workshop_id, &new_id(), event).await
+    event_store::record(&db, &workshop_id, &new_id(), event).await?;
+    Ok(())
 }

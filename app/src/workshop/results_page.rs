@@ -3,6 +3,7 @@
 
 use super::pages::kind_label;
 use super::results::{get_workshop_results, Outcome};
+use super::run::Results;
 use super::run_pages::ResultsView;
 use crate::i18n::*;
 use crate::ui::{or_error_page, page_data, page_title};
@@ -62,11 +63,14 @@ fn OutcomeView(n: usize, outcome: Outcome) -> impl IntoView {
         results,
     } = outcome;
     let kind = kind_label(i18n, activity.settings.kind());
-    let body = if activity.settings.takes_answers() {
-        let unseen = (!revealed)
-            .then(|| view! { <p class="muted">{t!(i18n, workshop_results_not_revealed)}</p> });
+    let takes_answers = activity.settings.takes_answers();
+    // Boards of questions and notes take contributions, not one answer each.
+    let board = matches!(results, Results::Questions { .. } | Results::Ideas { .. });
+    let unseen = (!revealed && (takes_answers || activity.settings.sealed()))
+        .then(|| view! { <p class="muted">{t!(i18n, workshop_results_not_revealed)}</p> });
+    let body = if takes_answers || board {
         view! {
-            <p class="muted">{t!(i18n, run_voters, n = answered)}</p>
+            {takes_answers.then(|| view! { <p class="muted">{t!(i18n, run_voters, n = answered)}</p> })}
             {unseen}
             <ResultsView settings=activity.settings results revealed=true />
         }

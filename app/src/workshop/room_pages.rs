@@ -1,10 +1,9 @@
 //! The participant's pages: the join form, and the room a join code opens (who you are in it,
 //! and the screen of the running workshop).
 
-use super::api::{open_room, AnswerActivity, JoinWorkshop};
+use super::api::{open_room, JoinWorkshop};
 use super::model::Room;
-use super::questions_api::{AskQuestion, VoteQuestion};
-use super::run_pages::ScreenView;
+use super::run_pages::{ScreenActions, ScreenView};
 use super::socket::follow;
 use crate::i18n::*;
 use crate::ui::{action_error, or_error_page, page_data, page_title, Field, FormNotice};
@@ -62,9 +61,7 @@ fn JoinForm(
 pub fn LivePage() -> impl IntoView {
     let params = use_params_map();
     let code = Memo::new(move |_| params.with(|p| p.get("code")).unwrap_or_default());
-    let answer = ServerAction::<AnswerActivity>::new();
-    let ask = ServerAction::<AskQuestion>::new();
-    let vote = ServerAction::<VoteQuestion>::new();
+    let actions = ScreenActions::default();
     // Joining from the room's own address comes back to it: the room is read again then too.
     let join = ServerAction::<JoinWorkshop>::new();
     // The screen's sequence number as the page last read it; a live message past it reads the
@@ -75,9 +72,7 @@ pub fn LivePage() -> impl IntoView {
         move || {
             (
                 code.get(),
-                answer.version().get(),
-                ask.version().get(),
-                vote.version().get(),
+                actions.version(),
                 join.version().get(),
                 changes.get(),
             )
@@ -120,7 +115,7 @@ pub fn LivePage() -> impl IntoView {
                             start(room.code.clone());
                         }
                     }
-                    view! { <RoomView room answer ask vote join /> }
+                    view! { <RoomView room actions join /> }
                 })
             })}
         </Suspense>
@@ -128,13 +123,7 @@ pub fn LivePage() -> impl IntoView {
 }
 
 #[component]
-fn RoomView(
-    room: Room,
-    answer: ServerAction<AnswerActivity>,
-    ask: ServerAction<AskQuestion>,
-    vote: ServerAction<VoteQuestion>,
-    join: ServerAction<JoinWorkshop>,
-) -> impl IntoView {
+fn RoomView(room: Room, actions: ScreenActions, join: ServerAction<JoinWorkshop>) -> impl IntoView {
     let i18n = use_i18n();
     let body = match room.screen {
         Some(screen) => {
@@ -143,7 +132,7 @@ fn RoomView(
                 .unwrap_or_else(|| t_string!(i18n, workshop_anonymous).to_string());
             view! {
                 <p class="muted">{t!(i18n, live_joined_as, who)}</p>
-                <ScreenView code=room.code.clone() screen answer ask vote />
+                <ScreenView code=room.code.clone() screen actions />
             }
             .into_any()
         }

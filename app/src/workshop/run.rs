@@ -2,6 +2,7 @@
 //! results they fold into (the answers' own rules and counts are in `tally.rs`). Shared by the
 //! server (which checks and stores) and the browser (which shows).
 
+use super::activities::ideas::{self, Budget, Note, Wall};
 use super::activities::questions::{self, Board, Question};
 use super::activities::{matrix, ranking};
 use super::model::{Activity, Settings};
@@ -59,6 +60,45 @@ pub enum Event {
         question: String,
         state: questions::State,
     },
+    /// A participant posted a note on a board (`category`: its category or SWOT quadrant).
+    Post {
+        participant: String,
+        activity: String,
+        note: String,
+        text: String,
+        category: Option<u8>,
+    },
+    /// A participant placed a dot on a note (`add`), within the board's `budget`, or took one
+    /// back.
+    Dot {
+        participant: String,
+        activity: String,
+        note: String,
+        add: bool,
+        budget: Budget,
+    },
+    /// The facilitator started the board's dot vote (`voting`), or went back to posting.
+    Voting { activity: String, voting: bool },
+    /// The facilitator named a new cluster of the board, or renamed one.
+    Cluster {
+        activity: String,
+        cluster: String,
+        name: String,
+    },
+    /// The facilitator put a note into a cluster, or out of any (`None`).
+    Group {
+        activity: String,
+        note: String,
+        cluster: Option<String>,
+    },
+    /// The facilitator merged a note into another, as its duplicate.
+    Merge {
+        activity: String,
+        note: String,
+        into: String,
+    },
+    /// The facilitator took a note off the board.
+    Hide { activity: String, note: String },
 }
 
 /// A participant's answer to one activity.
@@ -94,16 +134,76 @@ pub struct Live {
     pub answers: BTreeMap<String, BTreeMap<String, Answer>>,
     /// Per activity of questions and answers, its questions.
     pub boards: BTreeMap<String, Board>,
+    /// Per ideas or SWOT board, its notes.
+    pub walls: BTreeMap<String, Wall>,
 }
 
 impl Event {
-    /// The activity of questions and answers a board event belongs to.
+    /// The activity of questions and answers a question's event belongs to.
     pub fn board_activity(&self) -> Option<&str> {
         match self {
             Event::Ask { activity, .. }
             | Event::Vote { activity, .. }
             | Event::Moderate { activity, .. } => Some(activity),
             _ => None,
+        }
+    }
+
+    /// The ideas or SWOT board a note's event belongs to.
+    pub fn wall_activity(&self) -> Option<&str> {
+        match self {
+            Event::Post { activity, .. }
+            | Event::Dot { activity, .. }
+            | Event::Voting { activity, .. }
+            | Event::Cluster { activity, .. }
+            | Event::Group { activity, .. }
+            | Event::Merge { activity, .. }
+            | Event::Hide { activity, .. } => Some(activity),
+            _ => None,
+        }
+    }
+
+    /// Whether it changes what participants' screens show: an answer or a dot changes only
+    /// its sender's (until the results are revealed, which is an event of its own).
+    pub fn changes_screens(&self) -> bool {
+        !matches!(self, Event::Answer { .. } | Event::Dot { .. })
+    }
+}
+
+impl Wall {
+    /// Folds one event of its board in (and a participant's removal).
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Post {
+                participant,
+                note,
+                text,
+                category,
+                ..
+            } => self.post(Note {
+                id: note.clone(),
+                author: participant.clone(),
+                text: text.clone(),
+                category: *category,
+                cluster: None,
+                merged_into: None,
+                hidden: false,
+                dots: Default::default(),
+            }),
+            Event::Dot {
+                participant,
+                note,
+                add,
+                budget,
+                ..
+            } => self.dot(participant, note, *add, *budget),
+            Event::Voting { voting, .. } => self.voting = *voting,
+            Event::Cluster { cluster, name, .. } => self.name_cluster(cluster, name),
+            Event::Group { note, cluster, .. } => self.group(note, cluster.as_deref()),
+            Event::Merge { note, into, .. } => self.merge(note, into),
+            Event::Hide { note, .. } => self.hide(note),
+            Event::Remove { participant } => self.remove(participant),
+            _ => {}
         }
     }
 }
@@ -177,6 +277,9 @@ impl Live {
                 for answers in self.answers.values_mut() {
                     answers.remove(participant);
                 }
+                for wall in self.walls.values_mut() {
+                    wall.remove(participant);
+                }
             }
             Event::Answer {
                 participant,
@@ -196,7 +299,23 @@ impl Live {
                         .apply(event);
                 }
             }
+            _ => {
+                if let Some(activity) = event.wall_activity() {
+                    self.walls
+                        .entry(activity.to_owned())
+                        .or_default()
+                        .apply(event);
+                }
+            }
         }
+    }
+
+    /// A board's notes as `viewer` sees them (`None`: the facilitator), with the dots or not.
+    fn sheet(&self, activity_id: &str, viewer: Option<&str>, dots: bool) -> ideas::Sheet {
+        self.walls
+            .get(activity_id)
+            .map(|w| w.sheet(viewer, dots))
+            .unwrap_or_default()
     }
 
     pub fn is_revealed(&self, activity_id: &str) -> bool {
@@ -211,7 +330,13 @@ impl Live {
     /// The results of one activity as the room's screens may show them: a sealed activity's
     /// only as how many answered, until the facilitator reveals them.
     pub fn room_results(&self, activity: &Activity) -> Results {
-        if activity.settings.sealed() && !self.is_revealed(&activity.activity_id) {
+        let revealed = self.is_revealed(&activity.activity_id);
+        if activity.settings.budget().is_some() {
+            return Results::Ideas {
+                sheet: self.sheet(&activity.activity_id, None, revealed),
+            };
+        }
+        if activity.settings.sealed() && !revealed {
             Results::Sealed {
                 voters: self.answered(&activity.activity_id) as u32,
             }
@@ -227,6 +352,11 @@ impl Live {
             let board = self.boards.get(&activity.activity_id);
             return Results::Questions {
                 questions: board.map(|b| b.lines(None)).unwrap_or_default(),
+            };
+        }
+        if activity.settings.budget().is_some() {
+            return Results::Ideas {
+                sheet: self.sheet(&activity.activity_id, None, true),
             };
         }
         let empty = BTreeMap::new();
@@ -283,6 +413,10 @@ pub enum Results {
     /// only those the room may see.
     Questions {
         questions: Vec<questions::Line>,
+    },
+    /// A board's notes, grouped and merged, with their dots where the screen may show them.
+    Ideas {
+        sheet: ideas::Sheet,
     },
     /// An activity that takes no answers.
     Nothing,

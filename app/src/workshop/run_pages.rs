@@ -3,8 +3,9 @@
 //! answers the activity shown. Every form posts without JavaScript; with it, the live socket
 //! brings each change without a reload.
 
-use super::activities::{bar, dots, matrix, questions, ranking, scale_points, share};
+use super::activities::{bar, dots, ideas_views, matrix, questions, ranking, scale_points, share};
 use super::api::{get_stage, AnswerActivity, ControlWorkshop};
+use super::ideas_api::{BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote};
 use super::model::{clock, Settings};
 use super::questions_api::{AskQuestion, ModerateQuestion, VoteQuestion};
 use super::run::{Answer, Results};
@@ -96,7 +97,9 @@ pub fn RunPanel(
         });
         let reveal = shown
             .as_ref()
-            .filter(|s| !s.revealed && s.activity.settings.takes_answers())
+            .filter(|s| {
+                !s.revealed && (s.activity.settings.takes_answers() || s.activity.settings.sealed())
+            })
             .map(|_| button("reveal", None, t_string!(i18n, run_reveal).to_string()));
         let waiting = shown.is_some().then(|| {
             button(
@@ -115,11 +118,27 @@ pub fn RunPanel(
         }
     };
     let moderate = ServerAction::<ModerateQuestion>::new();
+    let (voting, name, organise) = (
+        ServerAction::<BoardVoting>::new(),
+        ServerAction::<NameCluster>::new(),
+        ServerAction::<OrganiseNote>::new(),
+    );
     let moderation = move || {
         stage.with(|s| match (&s.shown, &s.results) {
             (Some(shown), Results::Questions { questions }) => Some(view! {
                 <questions::Moderation workshop_id=moderated_id.clone() activity_id=shown.activity.activity_id.clone() lines=questions.clone() moderate />
-            }),
+            }.into_any()),
+            (Some(shown), Results::Ideas { sheet }) => Some(view! {
+                <ideas_views::Organise
+                    workshop_id=moderated_id.clone()
+                    activity_id=shown.activity.activity_id.clone()
+                    settings=shown.activity.settings.clone()
+                    sheet=sheet.clone()
+                    voting
+                    name
+                    organise
+                />
+            }.into_any()),
             _ => None,
         })
     };
@@ -314,6 +333,9 @@ pub fn ResultsView(settings: Settings, results: Results, revealed: bool) -> impl
         (_, Results::Questions { questions }) => {
             view! { <questions::Wall lines=questions /> }.into_any()
         }
+        (settings, Results::Ideas { sheet }) => {
+            view! { <ideas_views::Notes settings sheet /> }.into_any()
+        }
         (Settings::Timer { seconds }, _) => {
             view! { <p class="timer">{clock(seconds)}</p> }.into_any()
         }
@@ -362,17 +384,51 @@ fn Presenter(workshop_id: String, stage: Stage) -> impl IntoView {
     }
 }
 
+/// What a participant's screen sends: answers, questions and upvotes, notes and dots.
+#[derive(Clone, Copy)]
+pub struct ScreenActions {
+    pub answer: ServerAction<AnswerActivity>,
+    pub ask: ServerAction<AskQuestion>,
+    pub vote: ServerAction<VoteQuestion>,
+    pub post: ServerAction<PostNote>,
+    pub dot: ServerAction<DotNote>,
+}
+
+impl Default for ScreenActions {
+    fn default() -> ScreenActions {
+        ScreenActions {
+            answer: ServerAction::new(),
+            ask: ServerAction::new(),
+            vote: ServerAction::new(),
+            post: ServerAction::new(),
+            dot: ServerAction::new(),
+        }
+    }
+}
+
+impl ScreenActions {
+    /// Changes whenever any of them completes (the screen is then read again).
+    pub fn version(&self) -> usize {
+        self.answer.version().get()
+            + self.ask.version().get()
+            + self.vote.version().get()
+            + self.post.version().get()
+            + self.dot.version().get()
+    }
+}
+
 /// A participant's screen: the activity shown, the form that answers it while it is open, their
 /// answer, and the results once revealed.
 #[component]
-pub fn ScreenView(
-    code: String,
-    screen: Screen,
-    answer: ServerAction<AnswerActivity>,
-    ask: ServerAction<AskQuestion>,
-    vote: ServerAction<VoteQuestion>,
-) -> impl IntoView {
+pub fn ScreenView(code: String, screen: Screen, actions: ScreenActions) -> impl IntoView {
     let i18n = use_i18n();
+    let ScreenActions {
+        answer,
+        ask,
+        vote,
+        post,
+        dot,
+    } = actions;
     let Some(shown) = screen.shown else {
         return view! { <p>{t!(i18n, live_waiting)}</p> }.into_any();
     };
@@ -393,6 +449,24 @@ pub fn ScreenView(
                 command_id=screen.command_id.clone()
                 ask
                 vote
+            />
+        }
+        .into_any();
+    }
+    if let Some(Results::Ideas { sheet }) = &screen.results {
+        return view! {
+            <p class="muted">{t!(i18n, run_position, n, of)}</p>
+            <h2 class="prompt">{shown.activity.prompt.clone()}</h2>
+            {shown.timer_left.map(|left| view! { <Countdown left /> })}
+            <ideas_views::Participate
+                code
+                activity_id=shown.activity.activity_id.clone()
+                settings=shown.activity.settings.clone()
+                sheet=sheet.clone()
+                open=shown.open
+                command_id=screen.command_id.clone()
+                post
+                dot
             />
         }
         .into_any();

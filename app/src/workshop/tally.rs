@@ -96,7 +96,10 @@ pub fn check_answer(settings: &Settings, values: &[String]) -> Result<Answer, Pr
             stacking,
         } => dots::check(items, *dots, *stacking, values),
         Settings::Matrix { items, .. } => matrix::check(items, values),
-        Settings::Questions { .. } | Settings::Timer { .. } => Err(Problem::UnknownChoice),
+        Settings::Questions { .. }
+        | Settings::Ideas { .. }
+        | Settings::Swot { .. }
+        | Settings::Timer { .. } => Err(Problem::UnknownChoice),
     }
 }
 
@@ -171,7 +174,10 @@ pub fn results<'a>(settings: &Settings, answers: impl Iterator<Item = &'a Answer
         Settings::Ranking { items } => ranking::results(items, answers),
         Settings::Dots { items, .. } => dots::results(items, answers),
         Settings::Matrix { items, .. } => matrix::results(items, answers),
-        Settings::Questions { .. } | Settings::Timer { .. } => Results::Nothing,
+        Settings::Questions { .. }
+        | Settings::Ideas { .. }
+        | Settings::Swot { .. }
+        | Settings::Timer { .. } => Results::Nothing,
     }
 }
 

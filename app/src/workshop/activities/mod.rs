@@ -5,6 +5,8 @@
 //! kinds (poll, rating, word cloud) still keep theirs in `tally.rs` and `run_pages.rs`.
 
 pub mod dots;
+pub mod ideas;
+pub mod ideas_views;
 pub mod matrix;
 pub mod questions;
 pub mod ranking;

@@ -6,7 +6,7 @@
 use crate::error::Problem;
 use crate::i18n::*;
 use crate::text::bounded_text;
-use crate::ui::{action_error, FieldProblem, FormNotice};
+use crate::ui::{action_error, ButtonNotice, FieldProblem, FormNotice};
 use crate::workshop::questions_api::{AskQuestion, ModerateQuestion, VoteQuestion};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -281,7 +281,7 @@ pub fn Participate(
         .collect_view();
     view! {
         {form}
-        <FormNotice error=vote_error />
+        <ButtonNotice error=vote_error />
         <h3>{t!(i18n, qa_room_questions)}</h3>
         <ol class="questions">{rows}</ol>
     }
@@ -337,7 +337,7 @@ pub fn Moderation(
         .collect_view();
     view! {
         <h3>{t!(i18n, qa_moderation)}</h3>
-        <FormNotice error />
+        <ButtonNotice error />
         <ul class="cards">{rows}</ul>
     }
 }

@@ -1,0 +1,126 @@
+import { expect, Page, test } from '@playwright/test';
+import { ADMIN, expectAccessible, fresh, scripted, signIn } from './helpers';
+
+async function join(page: Page, code: string, name: string) {
+  const context = await page.context().browser()!.newContext({ viewport: page.viewportSize() });
+  const phone = await context.newPage();
+  await phone.goto(`/live/${code}`);
+  if (scripted()) {
+    await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  }
+  await phone.getByLabel('Your name in the room').fill(name);
+  await phone.getByRole('button', { name: 'Join' }).click();
+  await expect(phone.getByText(`You are in, as ${name}.`)).toBeVisible();
+  return phone;
+}
+
+test('phones post notes on an ideas board that the facilitator clusters and merges, then dot them and see the dots once revealed', async ({ page }, info) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto('/workshops');
+  const title = `Ideas ${info.project.name} ${Date.now()}`;
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Create the workshop' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await page.getByLabel('Kind of activity').selectOption('ideas');
+  await page.getByLabel('Question or instruction').fill('What holds the cluster back?');
+  await page.getByLabel('Options, statements or items').fill('Barriers\nSolutions');
+  await page.getByLabel('Dot voting: dots per person').fill('2');
+  await page.getByRole('button', { name: 'Add to the agenda' }).click();
+  await expect(page.getByText('Barriers · Solutions (dots per person for the vote: 2)')).toBeVisible();
+  const code = (await page.locator('strong.code').textContent())!.trim();
+  const phone = await join(page, code, 'Ana');
+  await page.getByRole('button', { name: 'Start with the first activity' }).click();
+  await expect(page.getByText('Activity 1 of 1 · taking answers')).toBeVisible();
+
+  // Ana posts three notes into the board's two categories.
+  await fresh(phone);
+  for (const [text, category] of [
+    ['No money for pilots', 'Barriers'],
+    ['Funding for pilots is too low', 'Barriers'],
+    ['A shared voucher scheme', 'Solutions'],
+  ]) {
+    await phone.getByLabel('Your note').fill(text);
+    await phone.getByLabel('Where does it belong?').selectOption({ label: category });
+    await phone.getByRole('button', { name: 'Post' }).click();
+    await expect(phone.locator('.note', { hasText: text })).toContainText('your note');
+  }
+  await expectAccessible(phone);
+
+  // The facilitator names a cluster, puts a note in it and merges its duplicate.
+  await fresh(page);
+  await expect(page.locator('.stage .note')).toHaveCount(3);
+  await page.getByLabel('New cluster').fill('Money');
+  await page.getByRole('button', { name: 'Add cluster' }).click();
+  await expect(page.getByLabel('Cluster name')).toHaveValue('Money');
+  await page.getByLabel('What to do with the note: No money for pilots').selectOption({ label: 'Money' });
+  await page.getByRole('button', { name: 'Apply: No money for pilots' }).click();
+  await expect(page.locator('.stage .cluster')).toContainText('No money for pilots');
+  await page.getByLabel('What to do with the note: Funding for pilots is too low').selectOption({ label: 'No money for pilots' });
+  await page.getByRole('button', { name: 'Apply: Funding for pilots is too low' }).click();
+  await expect(page.locator('.stage .note')).toHaveCount(2);
+  await expect(page.locator('.stage .cluster')).toContainText('(+1 similar)');
+  await expectAccessible(page);
+
+  // The vote: two dots, the second on the same note, and none left for another.
+  await page.getByRole('button', { name: 'Start dot voting' }).click();
+  await expect(page.getByText('Dot voting: place your dots').first()).toBeVisible();
+  await fresh(phone);
+  await expect(phone.getByText('dots left: 2')).toBeVisible();
+  await expect(phone.getByLabel('Your note')).toHaveCount(0);
+  await phone.getByRole('button', { name: '+ Add a dot: No money for pilots' }).click();
+  await expect(phone.getByText('dots left: 1')).toBeVisible();
+  await phone.getByRole('button', { name: '+ Add a dot: No money for pilots' }).click();
+  await expect(phone.getByText('dots left: 0')).toBeVisible();
+  await expect(phone.getByRole('button', { name: '+ Add a dot: A shared voucher scheme' })).toBeDisabled();
+  await expect(phone.locator('.note', { hasText: 'No money for pilots' })).toContainText('yours: 2');
+  await expectAccessible(phone);
+  await fresh(page);
+  await expect(page.locator('.stage .votes')).toHaveCount(0);
+
+  // Revealed, the dots reach every screen, most dotted first.
+  await page.getByRole('button', { name: 'Reveal results' }).click();
+  await expect(page.locator('.stage .note').first()).toContainText('● 2');
+  await fresh(phone);
+  await expect(phone.locator('.note').first()).toContainText('● 2');
+  await phone.context().close();
+});
+
+test('a SWOT board shows its four quadrants and takes a note into each', async ({ page }, info) => {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto('/workshops');
+  const title = `SWOT ${info.project.name} ${Date.now()}`;
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Create the workshop' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await page.getByLabel('Kind of activity').selectOption('swot');
+  await page.getByLabel('Question or instruction').fill('Our region');
+  await page.getByLabel('Dot voting: dots per person').fill('1');
+  await page.getByRole('button', { name: 'Add to the agenda' }).click();
+  await expect(page.getByText('dots per person in each quadrant: 1')).toBeVisible();
+  const code = (await page.locator('strong.code').textContent())!.trim();
+  const phone = await join(page, code, 'Ivo');
+  await page.getByRole('button', { name: 'Start with the first activity' }).click();
+  await fresh(phone);
+  for (const [text, quadrant] of [
+    ['Two universities', 'Strengths'],
+    ['Young people leave', 'Weaknesses'],
+    ['Cohesion funding', 'Opportunities'],
+    ['Energy prices', 'Threats'],
+  ]) {
+    await phone.getByLabel('Your note').fill(text);
+    await phone.getByLabel('Where does it belong?').selectOption({ label: quadrant });
+    await phone.getByRole('button', { name: 'Post' }).click();
+    await expect(phone.locator('.wall-column', { hasText: quadrant })).toContainText(text);
+  }
+  await page.getByRole('button', { name: 'Start dot voting' }).click();
+  await fresh(phone);
+  await expect(phone.getByText('Strengths: dots left: 1 · Weaknesses: dots left: 1')).toBeVisible();
+  await phone.getByRole('button', { name: '+ Add a dot: Energy prices' }).click();
+  await expect(phone.getByText('Threats: dots left: 0')).toBeVisible();
+  await expect(phone.getByRole('button', { name: '+ Add a dot: Two universities' })).toBeEnabled();
+  await expectAccessible(phone);
+  await fresh(page);
+  await expect(page.locator('.stage .wall.swot .wall-column')).toHaveCount(4);
+  await expectAccessible(page);
+  await phone.context().close();
+});
