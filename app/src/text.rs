@@ -23,7 +23,9 @@ pub fn long_text(raw: &str, max: usize) -> Result<String, Problem> {
 
 /// Text that is required, trimmed, one line, and at most `max` graphemes (what a reader counts
 /// as letters). Control characters and the bidirectional overrides are refused: NUL breaks
-/// PostgreSQL text, and an override can make a name in a list read as another.
+/// PostgreSQL text, and an override can make a name in a list read as another. A grapheme may
+/// carry any number of combining marks, so the bytes are bounded too, by [`BYTES_PER_GRAPHEME`]
+/// each: far more than any letter or emoji needs.
 pub fn bounded_text(raw: &str, max: usize) -> Result<String, Problem> {
     let text = raw.trim();
     if text.is_empty() {
@@ -34,11 +36,15 @@ pub fn bounded_text(raw: &str, max: usize) -> Result<String, Problem> {
     if text.chars().any(hidden) {
         return Err(Problem::InvalidCharacters);
     }
-    if text.graphemes(true).count() > max {
+    if text.len() > max.saturating_mul(BYTES_PER_GRAPHEME) || text.graphemes(true).count() > max {
         return Err(Problem::TooLong { max });
     }
     Ok(text.to_owned())
 }
+
+/// The bytes one grapheme of [`bounded_text`] may take: a family emoji of seven code points
+/// takes 25.
+pub const BYTES_PER_GRAPHEME: usize = 32;
 
 /// The comparison key of a name: Unicode-normalised (NFKC), case-folded, inner whitespace
 /// collapsed. `lower()` in SQL folds only ASCII on SQLite but all letters on PostgreSQL, so
@@ -62,6 +68,14 @@ mod tests {
             Err(Problem::TooLong { max: 100 })
         );
         assert_eq!(bounded_text("  ", 10), Err(Problem::Required));
+        let piled = format!("a{}", "\u{0301}".repeat(40));
+        assert_eq!(piled.graphemes(true).count(), 1);
+        assert_eq!(
+            bounded_text(&piled, 1),
+            Err(Problem::TooLong { max: 1 }),
+            "marks piled on one letter count by their bytes"
+        );
+        assert!(bounded_text("👨‍👩‍👧‍👦", 1).is_ok());
         assert_eq!(bounded_text("  Zadar ", 10).as_deref(), Ok("Zadar"));
     }
 

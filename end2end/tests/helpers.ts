@@ -100,3 +100,30 @@ export async function startRound(page: Page, name: string) {
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
   return page.url();
 }
+
+/** Signs in as the administrator and creates a workshop named `name` (with the project and the
+ * time, so that runs never meet); answers its title. */
+export async function newWorkshop(page: Page, name: string) {
+  await signIn(page, ADMIN.email, ADMIN.password);
+  await page.goto('/workshops');
+  const title = `${name} ${test.info().project.name} ${Date.now()}`;
+  await page.getByLabel('Title').fill(title);
+  await page.getByRole('button', { name: 'Create the workshop' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  return title;
+}
+
+/** A phone of its own (a new browser at the page's width) that joins the room of `code` as
+ * `name`. */
+export async function joinRoom(page: Page, code: string, name: string) {
+  const context = await page.context().browser()!.newContext({ viewport: page.viewportSize() });
+  const phone = await context.newPage();
+  await phone.goto(`/live/${code}`);
+  if (scripted()) {
+    await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  }
+  await phone.getByLabel('Your name in the room').fill(name);
+  await phone.getByRole('button', { name: 'Join' }).click();
+  await expect(phone.getByText(`You are in, as ${name}.`)).toBeVisible();
+  return phone;
+}

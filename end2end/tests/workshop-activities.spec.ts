@@ -1,5 +1,5 @@
 import { expect, Page, test } from '@playwright/test';
-import { ADMIN, expectAccessible, fresh, scripted, signIn } from './helpers';
+import { expectAccessible, fresh, joinRoom, newWorkshop, scripted } from './helpers';
 
 async function addActivity(page: Page, kind: string, prompt: string, fields: Record<string, string>) {
   await page.getByLabel('Kind of activity').selectOption(kind);
@@ -11,13 +11,8 @@ async function addActivity(page: Page, kind: string, prompt: string, fields: Rec
   await expect(page.getByRole('heading', { level: 3, name: prompt })).toBeVisible();
 }
 
-test('a phone ranks items, spreads dots that stay hidden until revealed and places drivers on a 2×2 matrix', async ({ page, browser }, info) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto('/workshops');
-  const title = `Scenarios ${info.project.name} ${Date.now()}`;
-  await page.getByLabel('Title').fill(title);
-  await page.getByRole('button', { name: 'Create the workshop' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+test('a phone ranks items, spreads dots that stay hidden until revealed and places drivers on a 2×2 matrix', async ({ page }) => {
+  await newWorkshop(page, 'Scenarios');
   const items = 'Vouchers\nGrants\nTraining';
   await addActivity(page, 'ranking', 'Which instrument matters most?', { 'Options, statements or items': items });
   await page.getByLabel('Dot voting: people may put several dots on one item').check();
@@ -31,14 +26,7 @@ test('a phone ranks items, spreads dots that stay hidden until revealed and plac
   await expect(page.getByText('Energy prices · Skills (Impact × Uncertainty)')).toBeVisible();
   const code = (await page.locator('strong.code').textContent())!.trim();
 
-  const room = await browser.newContext({ viewport: page.viewportSize() });
-  const phone = await room.newPage();
-  await phone.goto(`/live/${code}`);
-  if (scripted()) {
-    await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
-  }
-  await phone.getByLabel('Your name in the room').fill('Ana');
-  await phone.getByRole('button', { name: 'Join' }).click();
+  const phone = await joinRoom(page, code, 'Ana');
   await expect(phone.getByText('The facilitator has not started an activity yet.')).toBeVisible();
 
   // Ranking: tapped into order with JavaScript, a place chosen per item without.
@@ -98,16 +86,11 @@ test('a phone ranks items, spreads dots that stay hidden until revealed and plac
   await expect(row).toContainText('2.0 ± 0.0');
   await expect(page.getByRole('img', { name: /placed by Impact and Uncertainty/ })).toBeVisible();
   await expectAccessible(page);
-  await room.close();
+  await phone.context().close();
 });
 
-test('phones ask questions that the facilitator approves, the room upvotes them and the facilitator marks them answered', async ({ page, browser }, info) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto('/workshops');
-  const title = `Panel ${info.project.name} ${Date.now()}`;
-  await page.getByLabel('Title').fill(title);
-  await page.getByRole('button', { name: 'Create the workshop' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+test('phones ask questions that the facilitator approves, the room upvotes them and the facilitator marks them answered', async ({ page }) => {
+  await newWorkshop(page, 'Panel');
   await page.getByLabel('Questions and answers: people may ask without their nickname').check();
   await page.getByLabel('Questions and answers: show a question only once I approve it').check();
   await addActivity(page, 'questions', 'Ask the panel', {});
@@ -115,16 +98,7 @@ test('phones ask questions that the facilitator approves, the room upvotes them 
 
   const phones: Page[] = [];
   for (const name of ['Ana', 'Ivo']) {
-    const context = await browser.newContext({ viewport: page.viewportSize() });
-    const phone = await context.newPage();
-    await phone.goto(`/live/${code}`);
-    if (scripted()) {
-      await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
-    }
-    await phone.getByLabel('Your name in the room').fill(name);
-    await phone.getByRole('button', { name: 'Join' }).click();
-    await expect(phone.getByText(`You are in, as ${name}.`)).toBeVisible();
-    phones.push(phone);
+    phones.push(await joinRoom(page, code, name));
   }
   const [ana, ivo] = phones;
   await page.getByRole('button', { name: 'Start with the first activity' }).click();
@@ -158,4 +132,44 @@ test('phones ask questions that the facilitator approves, the room upvotes them 
   for (const phone of phones) {
     await phone.context().close();
   }
+});
+
+test('a Delphi panel rates, sees the group and its own score in the next round, revises with a reason, and the facilitator sees the rounds', async ({ page }) => {
+  await newWorkshop(page, 'Foresight');
+  await page.getByLabel('Rating and Delphi: scale').selectOption('agreement');
+  const statement = 'Clusters will have a permanent board by 2035';
+  await addActivity(page, 'delphi', 'How far do you agree?', { 'Options, statements or items': statement });
+  const code = (await page.locator('strong.code').textContent())!.trim();
+  const phone = await joinRoom(page, code, 'Ana');
+  await page.getByRole('button', { name: 'Start with the first activity' }).click();
+  await expect(page.getByText('Round 1 under way; people who rated in it: 0')).toBeVisible();
+
+  await fresh(phone);
+  const scale = phone.getByRole('group', { name: statement });
+  await scale.getByRole('radio', { name: '2' }).check();
+  await phone.getByLabel('Why?').fill('Boards came and went');
+  await phone.getByRole('button', { name: 'Send' }).click();
+  await expect(phone.getByText('Your answer is counted.')).toBeVisible();
+  await fresh(page);
+  await expect(page.getByText('Round 1 under way; people who rated in it: 1')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Start round 2' }).click();
+  await expect(page.getByText('Round 2 under way; people who rated in it: 0')).toBeVisible();
+  await expect(page.getByRole('row', { name: /^1 mean 2\.0/ })).toBeVisible();
+  await fresh(phone);
+  await expect(phone.getByText('The group in round 1: mean 2.0 ± 0.0 (answers: 1) · your score: 2')).toBeVisible();
+  await expect(phone.getByText('Boards came and went')).toBeVisible();
+  await expect(phone.getByText('Your answer is counted.')).toHaveCount(0);
+  await expectAccessible(phone);
+  await scale.getByRole('radio', { name: '3' }).check();
+  await phone.getByLabel('Why?').fill('The budget is there now');
+  await phone.getByRole('button', { name: 'Send' }).click();
+  await expect(phone.getByText('Your answer is counted.')).toBeVisible();
+
+  await fresh(page);
+  await page.getByRole('button', { name: 'Reveal results' }).click();
+  await expect(page.getByRole('row', { name: /^2 mean 3\.0/ })).toBeVisible();
+  await expect(page.getByText('The budget is there now')).toBeVisible();
+  await expectAccessible(page);
+  await phone.context().close();
 });

@@ -1,26 +1,8 @@
-import { expect, Page, test } from '@playwright/test';
-import { ADMIN, expectAccessible, fresh, scripted, signIn } from './helpers';
+import { expect, test } from '@playwright/test';
+import { expectAccessible, fresh, joinRoom, newWorkshop } from './helpers';
 
-async function join(page: Page, code: string, name: string) {
-  const context = await page.context().browser()!.newContext({ viewport: page.viewportSize() });
-  const phone = await context.newPage();
-  await phone.goto(`/live/${code}`);
-  if (scripted()) {
-    await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
-  }
-  await phone.getByLabel('Your name in the room').fill(name);
-  await phone.getByRole('button', { name: 'Join' }).click();
-  await expect(phone.getByText(`You are in, as ${name}.`)).toBeVisible();
-  return phone;
-}
-
-test('phones post notes on an ideas board that the facilitator clusters and merges, then dot them and see the dots once revealed', async ({ page }, info) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto('/workshops');
-  const title = `Ideas ${info.project.name} ${Date.now()}`;
-  await page.getByLabel('Title').fill(title);
-  await page.getByRole('button', { name: 'Create the workshop' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+test('phones post notes on an ideas board that the facilitator clusters and merges, then dot them and see the dots once revealed', async ({ page }) => {
+  await newWorkshop(page, 'Ideas');
   await page.getByLabel('Kind of activity').selectOption('ideas');
   await page.getByLabel('Question or instruction').fill('What holds the cluster back?');
   await page.getByLabel('Options, statements or items').fill('Barriers\nSolutions');
@@ -28,7 +10,7 @@ test('phones post notes on an ideas board that the facilitator clusters and merg
   await page.getByRole('button', { name: 'Add to the agenda' }).click();
   await expect(page.getByText('Barriers · Solutions (dots per person for the vote: 2)')).toBeVisible();
   const code = (await page.locator('strong.code').textContent())!.trim();
-  const phone = await join(page, code, 'Ana');
+  const phone = await joinRoom(page, code, 'Ana');
   await page.getByRole('button', { name: 'Start with the first activity' }).click();
   await expect(page.getByText('Activity 1 of 1 · taking answers')).toBeVisible();
 
@@ -85,20 +67,15 @@ test('phones post notes on an ideas board that the facilitator clusters and merg
   await phone.context().close();
 });
 
-test('a SWOT board shows its four quadrants and takes a note into each', async ({ page }, info) => {
-  await signIn(page, ADMIN.email, ADMIN.password);
-  await page.goto('/workshops');
-  const title = `SWOT ${info.project.name} ${Date.now()}`;
-  await page.getByLabel('Title').fill(title);
-  await page.getByRole('button', { name: 'Create the workshop' }).click();
-  await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
+test('a SWOT board shows its four quadrants and takes a note into each', async ({ page }) => {
+  await newWorkshop(page, 'SWOT');
   await page.getByLabel('Kind of activity').selectOption('swot');
   await page.getByLabel('Question or instruction').fill('Our region');
   await page.getByLabel('Dot voting: dots per person').fill('1');
   await page.getByRole('button', { name: 'Add to the agenda' }).click();
   await expect(page.getByText('dots per person in each quadrant: 1')).toBeVisible();
   const code = (await page.locator('strong.code').textContent())!.trim();
-  const phone = await join(page, code, 'Ivo');
+  const phone = await joinRoom(page, code, 'Ivo');
   await page.getByRole('button', { name: 'Start with the first activity' }).click();
   await fresh(phone);
   for (const [text, quadrant] of [

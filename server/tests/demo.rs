@@ -50,7 +50,7 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         assert_eq!(seeded.workshop_code.len(), 6);
         assert_eq!(
             app.count("select count(*) from workshop_activity").await,
-            8 + 8 + 8,
+            9 + 9 + 9,
             "a workshop is prepared, with its agenda, another was run, and kept as a template"
         );
         assert_eq!(
@@ -61,14 +61,15 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         assert_eq!(
             app.count("select count(*) from workshop_event where participant_id is not null")
                 .await,
-            6 * 12 + 12 * 3 + 12 * 2 * 4,
-            "twelve people answered each of the run workshop's six activities, and placed their \
-             dots on its ideas board (three each) and its SWOT board (two per quadrant)"
+            6 * 12 + 12 * 3 + 12 * 2 * 4 + 2 * 12,
+            "twelve people answered each of the run workshop's six activities, placed their \
+             dots on its ideas board (three each) and its SWOT board (two per quadrant), and \
+             rated its Delphi's statements in two rounds"
         );
         assert_eq!(
             app.count("select count(*) from workshop_activity where revealed = 1")
                 .await,
-            8
+            9
         );
     })
     .await;

@@ -304,3 +304,119 @@ async fn questions_are_asked_upvoted_once_each_and_moderated_and_the_room_sees_o
     })
     .await;
 }
+
+#[tokio::test]
+async fn delphi_rounds_show_each_participant_the_round_before_and_the_facilitator_the_convergence()
+{
+    on_each_engine(async |app, _| {
+        let owner = Browser::new();
+        app.sign_up(&owner.client, "facilitator@example.org").await;
+        let (id, code, activities) = agenda(
+            app,
+            &owner,
+            "Foresight",
+            &[
+                &[
+                    ("kind", "delphi"),
+                    ("prompt", "By 2035"),
+                    (
+                        "lines",
+                        "Clusters have a permanent board\nVouchers reach half the firms",
+                    ),
+                    ("scale", "agreement"),
+                ],
+                &[
+                    ("kind", "word_cloud"),
+                    ("prompt", "One word"),
+                    ("per_person", "1"),
+                ],
+            ],
+        )
+        .await;
+        let (delphi, cloud) = (activities[0].as_str(), activities[1].as_str());
+        let (ana, ivo) = (Browser::new(), Browser::new());
+        join(app, &ana.client, &code, "Ana").await;
+        join(app, &ivo.client, &code, "Ivo").await;
+        let rate = async |who: &Browser, command: &str, a: &str, why: &str, b: &str| {
+            let values = [("0", a), ("1", why), ("2", b), ("3", "")];
+            answer(app, &who.client, &code, delphi, command, &values).await
+        };
+        let presented = async || match stage(app, &owner.client, &id).await.results {
+            Results::Delphi {
+                rounds,
+                round,
+                raters,
+                ..
+            } => (rounds, round, raters),
+            other => panic!("Delphi rounds, not {other:?}"),
+        };
+        let seen_by = async |who: &Browser| {
+            let screen = room(app, &who.client, &code).await.unwrap().screen.unwrap();
+            match screen.results {
+                Some(Results::Delphi {
+                    rounds,
+                    earlier,
+                    now,
+                    ..
+                }) => (rounds, earlier, now, screen.mine.is_some()),
+                other => panic!("Delphi rounds, not {other:?}"),
+            }
+        };
+
+        control(app, &owner.client, &id, "show", delphi).await;
+        assert_eq!(rate(&ana, "a1", "2", "Too costly", "4").await.0, 200);
+        assert_eq!(rate(&ivo, "i1", "5", "", "2").await.0, 200);
+        let (status, body) = rate(&ivo, "i2", "", "a reason alone", "").await;
+        assert_eq!((status, problem(&body, "values")), (422, Problem::Required));
+        let (rounds, round, raters) = presented().await;
+        assert_eq!(
+            (rounds.len(), round, raters),
+            (0, 1, 2),
+            "the round under way stays hidden"
+        );
+        let (rounds, earlier, now, counted) = seen_by(&ana).await;
+        assert!(rounds.is_empty() && earlier.is_none() && counted);
+        assert_eq!(now.unwrap().scores, vec![Some(2), Some(4)]);
+
+        // Only the facilitator starts a round, and only of a Delphi activity.
+        assert_eq!(control(app, &ana.client, &id, "round", "").await.0, 401);
+        assert_eq!(control(app, &owner.client, &id, "round", "").await.0, 200);
+        let (rounds, round, _) = presented().await;
+        assert_eq!((rounds.len(), round), (1, 2));
+        let first = &rounds[0].statements[0];
+        assert_eq!((first.spread.mean, first.deviation), (Some(3.5), Some(1.5)));
+        assert_eq!(first.reasons, vec!["Too costly"]);
+
+        // In round two each sees the round before and their own score, and may revise.
+        let (rounds, earlier, now, counted) = seen_by(&ana).await;
+        assert_eq!(rounds.len(), 1);
+        assert_eq!(earlier.unwrap().scores, vec![Some(2), Some(4)]);
+        assert!(now.is_none() && !counted, "nothing rated in this round yet");
+        assert_eq!(rate(&ana, "a2", "3", "Heard Ivo", "4").await.0, 200);
+        assert_eq!(rate(&ivo, "i3", "4", "", "3").await.0, 200);
+        control(app, &owner.client, &id, "reveal", "").await;
+        let (rounds, _, _) = presented().await;
+        let deviations: Vec<Option<f64>> =
+            rounds.iter().map(|r| r.statements[0].deviation).collect();
+        assert_eq!(
+            deviations,
+            vec![Some(1.5), Some(0.5)],
+            "the group converged"
+        );
+        for _ in 3..=5 {
+            assert_eq!(control(app, &owner.client, &id, "round", "").await.0, 200);
+        }
+        let (status, body) = control(app, &owner.client, &id, "round", "").await;
+        assert_eq!(
+            (status, problem(&body, "action")),
+            (422, Problem::TooManyChoices { max: 5 })
+        );
+        control(app, &owner.client, &id, "show", cloud).await;
+        let (status, body) = control(app, &owner.client, &id, "round", "").await;
+        assert_eq!(
+            (status, problem(&body, "action")),
+            (422, Problem::UnknownChoice)
+        );
+    })
+    .await;
+}

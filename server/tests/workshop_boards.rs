@@ -223,17 +223,26 @@ async fn an_ideas_board_takes_notes_the_facilitator_organises_and_dots_stay_seal
             refusal(organise(&owner, &money, "drop").await, "target"),
             (422, Problem::UnknownChoice)
         );
-        assert_eq!(
-            organise(&owner, &funding, "hide").await.0,
-            404,
-            "merged already"
-        );
         let sheet = presented().await;
         assert_eq!(sheet.clusters[0].name, "Money");
         let merged = sheet.cards.iter().find(|c| c.id == money).unwrap();
         assert_eq!(merged.cluster.as_deref(), Some(cluster.as_str()));
         assert_eq!(merged.merged, vec!["Too little funding for pilots"]);
         assert_eq!(sheet.cards.len(), 2);
+        assert_eq!(
+            organise(&owner, &funding, &format!("cluster:{cluster}"))
+                .await
+                .0,
+            404,
+            "a merged duplicate is no note of its own"
+        );
+        assert_eq!(organise(&owner, &funding, "hide").await.0, 200);
+        assert_eq!(
+            organise(&owner, &funding, "hide").await.0,
+            404,
+            "off already"
+        );
+        assert!(presented().await.cards[0].merged.is_empty());
 
         // The vote: no dots before it starts, no notes during it, two dots each, sealed.
         assert_eq!(

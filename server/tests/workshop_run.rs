@@ -250,7 +250,13 @@ async fn answers_count_once_per_command_the_latest_one_counts_and_only_while_ope
         let (status, body) = answer(app, &ivo.client, &code, cloud, "ivo-7", &many).await;
         assert_eq!(
             (status, problem(&body, "values")),
-            (422, Problem::TooLong { max: 2000 })
+            (422, Problem::TooManyChoices { max: 24 })
+        );
+        let huge = "x".repeat(10_001);
+        let (status, body) = answer(app, &ivo.client, &code, cloud, "ivo-8", &[("0", &huge)]).await;
+        assert_eq!(
+            (status, problem(&body, "values")),
+            (422, Problem::TooLong { max: 10_000 })
         );
 
         // Who is not in the room cannot answer; a participant cannot run the workshop.

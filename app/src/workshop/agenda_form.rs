@@ -48,7 +48,7 @@ pub fn parse_activity(form: &ActivityForm, checks: &mut Checks) -> Option<(Strin
                     correct,
                 })
         }
-        "rating" => {
+        "rating" | "delphi" => {
             let statements = checks.check("lines", choices(form.lines, 1));
             let scale = checks.check(
                 "scale",
@@ -58,9 +58,13 @@ pub fn parse_activity(form: &ActivityForm, checks: &mut Checks) -> Option<(Strin
                     _ => Err(Problem::UnknownChoice),
                 },
             );
-            statements
-                .zip(scale)
-                .map(|(statements, scale)| Settings::Rating { statements, scale })
+            statements.zip(scale).map(|(statements, scale)| {
+                if form.kind == "delphi" {
+                    Settings::Delphi { statements, scale }
+                } else {
+                    Settings::Rating { statements, scale }
+                }
+            })
         }
         "word_cloud" => checks
             .check(

@@ -13,10 +13,11 @@ use std::collections::BTreeMap;
 
 #[cfg(feature = "ssr")]
 use {
+    super::activities::delphi::ROUNDS_MAX,
     super::agenda_form::{parse_activity, timer_seconds, ActivityForm},
     super::event_store,
     super::model::{is_join_code, Settings, CHOICES_MAX, TITLE_MAX},
-    super::run::{Event, Results},
+    super::run::{Answer, Event, Results},
     super::stage::{shown_from, Row, Screen},
     super::store::{self, require_owner, Seat},
     super::tally::check_answer,
@@ -30,9 +31,10 @@ use {
     leptos_i18n::Locale as _,
 };
 
-/// The most an answer's values may hold together, in bytes: ten words of forty letters fit.
+/// The most an answer's values may hold together, in bytes: a Delphi round's twelve reasons of
+/// 200 letters fit, in any script.
 #[cfg(feature = "ssr")]
-const ANSWER_MAX: usize = 2_000;
+const ANSWER_MAX: usize = 10_000;
 
 /// How long a participant's cookie keeps them in a workshop: long enough to come back to a
 /// workshop reopened weeks later.
@@ -413,6 +415,16 @@ async fn screen(
             screen.results = Some(Results::Questions {
                 questions: board.lines(Some(participant)),
             });
+        } else if let Settings::Delphi { .. } = shown.activity.settings {
+            let panel = event_store::panel(db, &workshop.workshop_id, id).await?;
+            // Counted is what they rated in the round under way, not in an earlier one.
+            screen.mine = panel
+                .rating(participant, panel.round)
+                .map(|rated| Answer::Delphi {
+                    rated: rated.clone(),
+                });
+            screen.results =
+                Some(panel.results(&shown.activity.settings, shown.revealed, Some(participant)));
         } else if shown.activity.settings.budget().is_some() {
             let wall = event_store::wall(db, &workshop.workshop_id, id).await?;
             screen.results = Some(Results::Ideas {
@@ -425,7 +437,8 @@ async fn screen(
 
 /// The facilitator runs the workshop: `show` an activity on every screen (`activity_id`; none:
 /// the waiting screen), `open` or `close` the shown one for answers, `reveal` its results to the
-/// room, start a `timer` of `minutes` (`5`, `1:30`) for it on every screen, or `stop_timer`.
+/// room, start a `timer` of `minutes` (`5`, `1:30`) for it on every screen, or `stop_timer`;
+/// start the shown Delphi activity's next `round`.
 #[server(endpoint = "workshop/control")]
 pub async fn control_workshop(
     workshop_id: String,
@@ -475,6 +488,31 @@ pub async fn control_workshop(
             activity: shown()?,
             ends_at: None,
         },
+        "round" => {
+            let activity = shown()?;
+            let agenda = store::activities(&db, &w.workshop_id).await?;
+            if !agenda
+                .iter()
+                .any(|a| a.activity_id == activity && matches!(a.settings, Settings::Delphi { .. }))
+            {
+                return Err(AppError::field("action", Problem::UnknownChoice));
+            }
+            let round = event_store::panel(&db, &w.workshop_id, &activity)
+                .await?
+                .round;
+            if round >= ROUNDS_MAX {
+                return Err(AppError::field(
+                    "action",
+                    Problem::TooManyChoices {
+                        max: usize::from(ROUNDS_MAX),
+                    },
+                ));
+            }
+            Event::Round {
+                activity,
+                round: round + 1,
+            }
+        }
         _ => return Err(AppError::field("action", Problem::UnknownChoice)),
     };
     let stored = event_store::append(&db, &w.workshop_id, &new_id(), event).await?;
@@ -502,9 +540,15 @@ pub async fn answer_activity(
         ..
     } = participant(&db, &context, &code, &command_id).await?;
     // No form of a screen sends more; a bigger one is not read.
-    if values.len() > 2 * CHOICES_MAX
-        || values.values().map(String::len).sum::<usize>() > ANSWER_MAX
-    {
+    if values.len() > 2 * CHOICES_MAX {
+        return Err(AppError::field(
+            "values",
+            Problem::TooManyChoices {
+                max: 2 * CHOICES_MAX,
+            },
+        ));
+    }
+    if values.values().map(String::len).sum::<usize>() > ANSWER_MAX {
         return Err(AppError::field(
             "values",
             Problem::TooLong { max: ANSWER_MAX },

@@ -42,7 +42,8 @@ pub async fn add(tx: &mut sqlx::AnyConnection, facilitator: &str) -> Result<Stri
     for name in ROOM {
         people.push(insert_participant(tx, &done.workshop_id, name).await?);
     }
-    let [cloud, rating, poll, ranking, dots, matrix, ideas, swot] = &done.activities[..] else {
+    let [cloud, rating, poll, ranking, dots, matrix, ideas, swot, foresight] = &done.activities[..]
+    else {
         return Err(AppError::Internal);
     };
     let mut events = vec![Event::Show {
@@ -124,6 +125,7 @@ pub async fn add(tx: &mut sqlx::AnyConnection, facilitator: &str) -> Result<Stri
     }
     events.extend(ideas_board(&people, ideas));
     events.extend(swot_board(&people, swot));
+    events.extend(delphi_rounds(&people, foresight));
     events.push(Event::Show { activity: None });
     insert_history(tx, &done.workshop_id, &events).await?;
     Ok(ready.code)
@@ -213,6 +215,54 @@ fn swot_board(people: &[String], activity: &str) -> Vec<Event> {
         2,
         true,
     ));
+    events
+}
+
+/// The debrief's Delphi: two rounds on two statements; in the second the room moves towards
+/// the middle, some with a reason, and the rounds are revealed.
+fn delphi_rounds(people: &[String], activity: &str) -> Vec<Event> {
+    let mut events = vec![Event::Show {
+        activity: Some(activity.to_owned()),
+    }];
+    for round in 1..=2u8 {
+        if round == 2 {
+            events.push(Event::Round {
+                activity: activity.to_owned(),
+                round,
+            });
+        }
+        for (n, who) in people.iter().enumerate() {
+            let first = [1, 5, 2, 4, 3, 5][n % 6];
+            let second = [4, 2, 5, 3][n % 4];
+            // In the second round the outliers move one point towards 3.
+            let revise = |s: u8| {
+                if round == 2 {
+                    s + u8::from(s < 3) - u8::from(s > 3)
+                } else {
+                    s
+                }
+            };
+            let reason = match (round, n) {
+                (1, 0) => "Boards came and went with every government",
+                (1, 6) => "The ministry has no one to run a board",
+                (2, 1) => "The first round convinced me the budget is there",
+                (2, 9) => "Others pointed to the new cohesion programme",
+                _ => "",
+            };
+            let rated = super::activities::delphi::Rated {
+                scores: vec![Some(revise(first)), Some(revise(second))],
+                reasons: vec![reason.to_owned(), String::new()],
+            };
+            events.push(Event::Answer {
+                participant: who.clone(),
+                activity: activity.to_owned(),
+                answer: Answer::Delphi { rated },
+            });
+        }
+    }
+    events.push(Event::Reveal {
+        activity: activity.to_owned(),
+    });
     events
 }
 
@@ -324,6 +374,16 @@ fn focus_group() -> Vec<(&'static str, Settings)> {
             "The region's innovation system: strengths, weaknesses, opportunities, threats",
             Settings::Swot { dots: 2 },
         ),
+        (
+            "By 2035, how far do you agree? (Delphi, two rounds)",
+            Settings::Delphi {
+                statements: lines(&[
+                    "Most cluster firms will export outside the EU",
+                    "The region will host a European digital innovation hub",
+                ]),
+                scale: Scale::Agreement,
+            },
+        ),
         ("Coffee break", Settings::Timer { seconds: 600 }),
         (
             "Your questions for the panel",
@@ -412,6 +472,16 @@ fn debrief() -> Vec<(&'static str, Settings)> {
         (
             "SWOT of the region's cluster policy after the review",
             Settings::Swot { dots: 2 },
+        ),
+        (
+            "By 2030, how likely is it?",
+            Settings::Delphi {
+                statements: lines(&[
+                    "The region keeps a standing cluster policy board",
+                    "Half the cluster firms use innovation vouchers",
+                ]),
+                scale: Scale::Agreement,
+            },
         ),
     ]
 }

@@ -1,6 +1,7 @@
 //! The events of running workshops: numbered by the workshop's sequence in the statement that
 //! checks them, stored, and read back in order to fold (see [`super::run`]).
 
+use super::activities::delphi::Panel;
 use super::activities::ideas::Wall;
 use super::activities::questions::Board;
 use super::run::{Answer, Event, Live};
@@ -38,6 +39,11 @@ fn numbering(event: &Event) -> &'static str {
             "update workshop set last_seq = last_seq + 1, timer_ends = $2
              where workshop_id = $1 and current_activity = $3 returning last_seq"
         }
+        // A new round opens the shown Delphi activity for ratings.
+        Event::Round { .. } => {
+            "update workshop set last_seq = last_seq + 1, answers_open = 1
+             where workshop_id = $1 and current_activity = $2 returning last_seq"
+        }
         Event::Answer { .. }
         | Event::Ask { .. }
         | Event::Vote { .. }
@@ -74,7 +80,9 @@ fn subjects(event: &Event) -> (Option<String>, Option<String>) {
             ..
         } => (Some(participant.clone()), Some(activity.clone())),
         Event::Show { activity } => (None, activity.clone()),
-        Event::Reveal { activity } => (None, Some(activity.clone())),
+        Event::Reveal { activity } | Event::Round { activity, .. } => {
+            (None, Some(activity.clone()))
+        }
         // Stored as a facilitator's command (no participant): it changes the screens, and the
         // one sent out learns of it.
         Event::Timer { activity, .. } => (None, Some(activity.clone())),
@@ -124,7 +132,8 @@ pub async fn append(
                 | Event::Ask { activity, .. }
                 | Event::Vote { activity, .. }
                 | Event::Post { activity, .. }
-                | Event::Dot { activity, .. } => query.bind(activity.clone()),
+                | Event::Dot { activity, .. }
+                | Event::Round { activity, .. } => query.bind(activity.clone()),
                 Event::Moderate { .. }
                 | Event::Remove { .. }
                 | Event::Voting { .. }
@@ -354,6 +363,15 @@ pub async fn board(db: &Db, workshop_id: &str, activity_id: &str) -> Result<Boar
         board.apply(&event);
     }
     Ok(board)
+}
+
+/// The rounds of one Delphi activity.
+pub async fn panel(db: &Db, workshop_id: &str, activity_id: &str) -> Result<Panel, AppError> {
+    let mut panel = Panel::default();
+    for event in board_events(db, workshop_id, activity_id).await? {
+        panel.apply(&event);
+    }
+    Ok(panel)
 }
 
 /// The notes of one ideas or SWOT board.

@@ -140,6 +140,17 @@ pub async fn dot_note(
     Ok(())
 }
 
+/// The id of the caller's workshop, if they run it and it is no template.
+#[cfg(feature = "ssr")]
+async fn running(db: &crate::db::Db, workshop_id: &str) -> Result<String, AppError> {
+    let owner = require_owner(db, workshop_id).await?;
+    let workshop = owner.workshop();
+    if workshop.template {
+        return Err(AppError::field("activity", Problem::TemplateNotRun));
+    }
+    Ok(workshop.workshop_id.clone())
+}
+
 /// The facilitator's command on a board, stored and sent to every screen.
 #[cfg(feature = "ssr")]
 async fn facilitate(db: &crate::db::Db, workshop_id: &str, event: Event) -> Result<(), AppError> {
@@ -156,8 +167,7 @@ pub async fn board_voting(
     voting: String,
 ) -> Result<(), AppError> {
     let db = ssr::db()?;
-    let owner = require_owner(&db, &workshop_id).await?;
-    let workshop_id = owner.workshop().workshop_id.clone();
+    let workshop_id = running(&db, &workshop_id).await?;
     let activity = board_activity(&db, &workshop_id, &activity_id).await?;
     let voting = match voting.as_str() {
         "1" if activity.settings.sealed() => true,
@@ -180,8 +190,7 @@ pub async fn name_cluster(
     name: String,
 ) -> Result<(), AppError> {
     let db = ssr::db()?;
-    let owner = require_owner(&db, &workshop_id).await?;
-    let workshop_id = owner.workshop().workshop_id.clone();
+    let workshop_id = running(&db, &workshop_id).await?;
     board_activity(&db, &workshop_id, &activity_id).await?;
     let name =
         check_cluster_name(&name).map_err(|p| AppError::field("name", p).keeping("name", &name))?;
@@ -218,13 +227,15 @@ pub async fn organise_note(
     target: String,
 ) -> Result<(), AppError> {
     let db = ssr::db()?;
-    let owner = require_owner(&db, &workshop_id).await?;
-    let workshop_id = owner.workshop().workshop_id.clone();
+    let workshop_id = running(&db, &workshop_id).await?;
     board_activity(&db, &workshop_id, &activity_id).await?;
     let placement = Placement::parse(&target).map_err(|p| AppError::field("target", p))?;
     let wall = event_store::wall(&db, &workshop_id, &activity_id).await?;
-    if wall.standing(&note_id).is_none() {
-        return Err(AppError::NotFound);
+    // A duplicate merged into another note can still be taken off; nothing else.
+    match wall.get(&note_id) {
+        Some(_) if wall.standing(&note_id).is_some() => {}
+        Some(note) if !note.hidden && placement == Placement::Hide => {}
+        _ => return Err(AppError::NotFound),
     }
     let (activity, note) = (activity_id, note_id);
     let event = match placement {

@@ -86,14 +86,21 @@ pub enum Settings {
     /// An ideas board of four quadrants (strengths, weaknesses, opportunities, threats), with
     /// `dots` per person in each quadrant (0: no vote).
     Swot { dots: u8 },
+    /// Statements rated anonymously on the scale, round after round: from the second round
+    /// each participant sees the group's verdict of the round before and may revise.
+    Delphi {
+        statements: Vec<String>,
+        scale: Scale,
+    },
     /// A countdown everyone sees.
     Timer { seconds: u32 },
 }
 
 /// The kinds of activity, by the name the agenda form sends.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
     "poll",
     "rating",
+    "delphi",
     "word_cloud",
     "ideas",
     "swot",
@@ -116,6 +123,7 @@ impl Settings {
             Settings::Questions { .. } => "questions",
             Settings::Ideas { .. } => "ideas",
             Settings::Swot { .. } => "swot",
+            Settings::Delphi { .. } => "delphi",
             Settings::Timer { .. } => "timer",
         }
     }
@@ -171,6 +179,7 @@ impl Settings {
     pub fn slots(&self) -> Option<usize> {
         match self {
             Settings::Rating { statements, .. } => Some(statements.len()),
+            Settings::Delphi { statements, .. } => Some(2 * statements.len()),
             Settings::Ranking { items } | Settings::Dots { items, .. } => Some(items.len()),
             Settings::Matrix { items, .. } => Some(2 * items.len()),
             _ => None,

@@ -23,6 +23,7 @@ pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
     match kind {
         "poll" => t_string!(i18n, activity_poll),
         "rating" => t_string!(i18n, activity_rating),
+        "delphi" => t_string!(i18n, activity_delphi),
         "word_cloud" => t_string!(i18n, activity_word_cloud),
         "ranking" => t_string!(i18n, activity_ranking),
         "dots" => t_string!(i18n, activity_dots),
@@ -331,7 +332,7 @@ fn settings_text(i18n: I18nContext<Locale>, settings: &Settings) -> String {
             }
             text
         }
-        Settings::Rating { statements, scale } => {
+        Settings::Rating { statements, scale } | Settings::Delphi { statements, scale } => {
             let scale = match scale {
                 Scale::Evidence => t_string!(i18n, activity_scale_evidence),
                 Scale::Agreement => t_string!(i18n, activity_scale_agreement),

@@ -81,6 +81,17 @@ pub fn answer_text(settings: &Settings, answer: &Answer) -> String {
             .filter_map(|(s, score)| score.map(|n| format!("{s}: {n}")))
             .collect::<Vec<_>>()
             .join("; "),
+        (Settings::Delphi { statements, .. }, Answer::Delphi { rated }) => statements
+            .iter()
+            .zip(rated.scores.iter().zip(&rated.reasons))
+            .filter_map(|(s, (score, reason))| {
+                score.map(|n| match reason.as_str() {
+                    "" => format!("{s}: {n}"),
+                    why => format!("{s}: {n} ({why})"),
+                })
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
         (_, Answer::Words { words }) => words.join("; "),
         (Settings::Ranking { items }, Answer::Ranking { places }) => {
             ranking::answer_text(items, places)
@@ -105,7 +116,9 @@ pub fn answers_table(
     let widest = agenda
         .iter()
         .map(|a| match &a.settings {
-            Settings::Rating { statements, .. } => statements.len(),
+            Settings::Rating { statements, .. } | Settings::Delphi { statements, .. } => {
+                statements.len()
+            }
             _ => 0,
         })
         .max()
@@ -127,15 +140,19 @@ pub fn answers_table(
                 Cell::Number(f64::from(n)),
                 Cell::Text(activity.prompt.clone()),
                 Cell::Text(activity.settings.kind().to_owned()),
-                Cell::Text(
-                    person
-                        .nickname
-                        .clone()
-                        .unwrap_or_else(|| anonymous.to_owned()),
-                ),
+                // A Delphi panel rates anonymously, in the files too.
+                Cell::Text(match (&activity.settings, &person.nickname) {
+                    (Settings::Delphi { .. }, _) | (_, None) => anonymous.to_owned(),
+                    (_, Some(nickname)) => nickname.clone(),
+                }),
                 Cell::Text(answer_text(&activity.settings, answer)),
             ];
-            if let Answer::Rating { scores } = answer {
+            let scores = match answer {
+                Answer::Rating { scores } => Some(scores),
+                Answer::Delphi { rated } => Some(&rated.scores),
+                _ => None,
+            };
+            if let Some(scores) = scores {
                 row.extend(
                     scores
                         .iter()

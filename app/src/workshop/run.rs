@@ -2,6 +2,7 @@
 //! results they fold into (the answers' own rules and counts are in `tally.rs`). Shared by the
 //! server (which checks and stores) and the browser (which shows).
 
+use super::activities::delphi::{self, Panel};
 use super::activities::ideas::{self, Budget, Note, Wall};
 use super::activities::questions::{self, Board, Question};
 use super::activities::{matrix, ranking};
@@ -99,6 +100,8 @@ pub enum Event {
     },
     /// The facilitator took a note off the board.
     Hide { activity: String, note: String },
+    /// The facilitator started the Delphi activity's next round (from 2).
+    Round { activity: String, round: u8 },
 }
 
 /// A participant's answer to one activity.
@@ -117,6 +120,8 @@ pub enum Answer {
     Dots { dots: Vec<u8> },
     /// Every item's point on the two axes, in the order of the items (`None`: left out).
     Matrix { points: Vec<Option<(u8, u8)>> },
+    /// A Delphi rating, for the round under way when it is folded in.
+    Delphi { rated: delphi::Rated },
 }
 
 /// The state of a workshop after its events: what is shown, whether it takes answers, what was
@@ -136,6 +141,8 @@ pub struct Live {
     pub boards: BTreeMap<String, Board>,
     /// Per ideas or SWOT board, its notes.
     pub walls: BTreeMap<String, Wall>,
+    /// Per Delphi activity, its rounds.
+    pub panels: BTreeMap<String, Panel>,
 }
 
 impl Event {
@@ -167,6 +174,40 @@ impl Event {
     /// its sender's (until the results are revealed, which is an event of its own).
     pub fn changes_screens(&self) -> bool {
         !matches!(self, Event::Answer { .. } | Event::Dot { .. })
+    }
+}
+
+impl Panel {
+    /// Folds one event of its activity in (and a participant's removal).
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Answer {
+                participant,
+                answer: Answer::Delphi { rated },
+                ..
+            } => self.rate(participant, rated.clone()),
+            Event::Round { round, .. } => self.next_round(*round),
+            Event::Remove { participant } => self.remove(participant),
+            _ => {}
+        }
+    }
+
+    /// The rounds as a screen may see them: the round under way too when `including`; with
+    /// `viewer`'s own ratings of the round before and of this one.
+    pub fn results(&self, settings: &Settings, including: bool, viewer: Option<&str>) -> Results {
+        let Settings::Delphi { statements, scale } = settings else {
+            return Results::Nothing;
+        };
+        let bounds = super::tally::scale_bounds(*scale);
+        let mine = |round: u8| viewer.and_then(|v| self.rating(v, round)).cloned();
+        Results::Delphi {
+            rounds: self.outcomes(statements.len(), bounds, self.round, including),
+            low: bounds.0,
+            round: self.round,
+            raters: self.raters(),
+            earlier: mine(self.round.saturating_sub(1)),
+            now: mine(self.round),
+        }
     }
 }
 
@@ -280,16 +321,31 @@ impl Live {
                 for wall in self.walls.values_mut() {
                     wall.remove(participant);
                 }
+                for panel in self.panels.values_mut() {
+                    panel.remove(participant);
+                }
             }
             Event::Answer {
                 participant,
                 activity,
                 answer,
             } => {
+                if let Answer::Delphi { .. } = answer {
+                    self.panels
+                        .entry(activity.clone())
+                        .or_default()
+                        .apply(event);
+                }
                 self.answers
                     .entry(activity.clone())
                     .or_default()
                     .insert(participant.clone(), answer.clone());
+            }
+            Event::Round { activity, .. } => {
+                self.panels
+                    .entry(activity.clone())
+                    .or_default()
+                    .apply(event);
             }
             Event::Ask { .. } | Event::Vote { .. } | Event::Moderate { .. } => {
                 if let Some(activity) = event.board_activity() {
@@ -318,6 +374,16 @@ impl Live {
             .unwrap_or_default()
     }
 
+    /// A Delphi activity's rounds, with the round under way (`including`) or without it.
+    fn delphi(&self, activity: &Activity, including: bool) -> Results {
+        let panel = self
+            .panels
+            .get(&activity.activity_id)
+            .cloned()
+            .unwrap_or_default();
+        panel.results(&activity.settings, including, None)
+    }
+
     pub fn is_revealed(&self, activity_id: &str) -> bool {
         self.revealed.iter().any(|a| a == activity_id)
     }
@@ -331,6 +397,10 @@ impl Live {
     /// only as how many answered, until the facilitator reveals them.
     pub fn room_results(&self, activity: &Activity) -> Results {
         let revealed = self.is_revealed(&activity.activity_id);
+        if let Settings::Delphi { .. } = activity.settings {
+            // The round under way stays off the screens: each rates without the room's sway.
+            return self.delphi(activity, revealed);
+        }
         if activity.settings.budget().is_some() {
             return Results::Ideas {
                 sheet: self.sheet(&activity.activity_id, None, revealed),
@@ -358,6 +428,9 @@ impl Live {
             return Results::Ideas {
                 sheet: self.sheet(&activity.activity_id, None, true),
             };
+        }
+        if let Settings::Delphi { .. } = activity.settings {
+            return self.delphi(activity, true);
         }
         let empty = BTreeMap::new();
         let answers = self.answers.get(&activity.activity_id).unwrap_or(&empty);
@@ -417,6 +490,17 @@ pub enum Results {
     /// A board's notes, grouped and merged, with their dots where the screen may show them.
     Ideas {
         sheet: ideas::Sheet,
+    },
+    /// A Delphi activity's rounds as the screen may see them (the round under way only once
+    /// revealed), the round under way and how many rated in it; for a participant, their own
+    /// rating of the round before (`earlier`) and of this one (`now`).
+    Delphi {
+        rounds: Vec<delphi::RoundOutcome>,
+        low: u8,
+        round: u8,
+        raters: u32,
+        earlier: Option<delphi::Rated>,
+        now: Option<delphi::Rated>,
     },
     /// An activity that takes no answers.
     Nothing,

@@ -3,7 +3,9 @@
 //! answers the activity shown. Every form posts without JavaScript; with it, the live socket
 //! brings each change without a reload.
 
-use super::activities::{bar, dots, ideas_views, matrix, questions, ranking, scale_points, share};
+use super::activities::{
+    bar, delphi, dots, ideas_views, matrix, questions, ranking, scale_points, share,
+};
 use super::api::{get_stage, AnswerActivity, ControlWorkshop};
 use super::ideas_api::{BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote};
 use super::model::{clock, Settings};
@@ -101,6 +103,20 @@ pub fn RunPanel(
                 !s.revealed && (s.activity.settings.takes_answers() || s.activity.settings.sealed())
             })
             .map(|_| button("reveal", None, t_string!(i18n, run_reveal).to_string()));
+        // A Delphi activity's next round, while rounds are left.
+        let round = stage.with(|s| match (&s.shown, &s.results) {
+            (Some(_), Results::Delphi { round, .. }) if *round < delphi::ROUNDS_MAX => {
+                Some(*round + 1)
+            }
+            _ => None,
+        });
+        let round = round.map(|n| {
+            button(
+                "round",
+                None,
+                t_string!(i18n, delphi_start_round, n).to_string(),
+            )
+        });
         let waiting = shown.is_some().then(|| {
             button(
                 "show",
@@ -113,7 +129,7 @@ pub fn RunPanel(
             None => view! { <TimerForm workshop_id=timer_id.clone() settings=s.activity.settings.clone() control /> }.into_any(),
         });
         view! {
-            <div class="actions">{start}{previous}{next}{open}{reveal}{waiting}</div>
+            <div class="actions">{start}{previous}{next}{open}{round}{reveal}{waiting}</div>
             {timer}
         }
     };
@@ -336,6 +352,16 @@ pub fn ResultsView(settings: Settings, results: Results, revealed: bool) -> impl
         (settings, Results::Ideas { sheet }) => {
             view! { <ideas_views::Notes settings sheet /> }.into_any()
         }
+        (
+            Settings::Delphi { statements, .. },
+            Results::Delphi {
+                rounds,
+                low,
+                round,
+                raters,
+                ..
+            },
+        ) => view! { <delphi::Outcome statements low rounds round raters /> }.into_any(),
         (Settings::Timer { seconds }, _) => {
             view! { <p class="timer">{clock(seconds)}</p> }.into_any()
         }
@@ -475,21 +501,27 @@ pub fn ScreenView(code: String, screen: Screen, actions: ScreenActions) -> impl 
         || view! { <p class="notice notice-ok" role="status">{t!(i18n, live_answer_counted)}</p> },
     );
     let takes_answers = shown.activity.settings.takes_answers();
+    let delphi = matches!(shown.activity.settings, Settings::Delphi { .. });
     let form = (shown.open && takes_answers).then(|| {
         view! {
-            <AnswerForm code shown=shown.clone() mine=screen.mine.clone() command_id=screen.command_id answer />
+            <AnswerForm code shown=shown.clone() mine=screen.mine.clone() rounds=screen.results.clone() command_id=screen.command_id answer />
         }
     });
     let closed = (!shown.open && takes_answers)
         .then(|| view! { <p class="muted">{t!(i18n, live_answers_closed)}</p> });
     let follow_screen =
         (!takes_answers).then(|| view! { <p class="muted">{t!(i18n, live_follow_screen)}</p> });
-    let results = screen.results.map(|results| {
-        view! {
-            <h3>{t!(i18n, run_results_title)}</h3>
-            <ResultsView settings=shown.activity.settings.clone() results revealed=true />
-        }
-    });
+    // A Delphi screen shows the round before inside its form; the rounds as a whole once
+    // revealed.
+    let results = screen
+        .results
+        .filter(|_| !delphi || shown.revealed)
+        .map(|results| {
+            view! {
+                <h3>{t!(i18n, run_results_title)}</h3>
+                <ResultsView settings=shown.activity.settings.clone() results revealed=true />
+            }
+        });
     view! {
         <p class="muted">{t!(i18n, run_position, n, of)}</p>
         <h2 class="prompt">{shown.activity.prompt.clone()}</h2>
@@ -505,11 +537,10 @@ pub fn ScreenView(code: String, screen: Screen, actions: ScreenActions) -> impl 
 
 fn scale_hint(i18n: I18nContext<Locale>, settings: &Settings) -> Option<String> {
     match settings {
-        Settings::Rating {
-            scale: super::model::Scale::Evidence,
-            ..
-        } => Some(t_string!(i18n, activity_scale_evidence).to_string()),
-        Settings::Rating { .. } => Some(t_string!(i18n, activity_scale_agreement).to_string()),
+        Settings::Rating { scale, .. } | Settings::Delphi { scale, .. } => Some(match scale {
+            super::model::Scale::Evidence => t_string!(i18n, activity_scale_evidence).to_string(),
+            super::model::Scale::Agreement => t_string!(i18n, activity_scale_agreement).to_string(),
+        }),
         _ => None,
     }
 }
@@ -519,6 +550,8 @@ fn AnswerForm(
     code: String,
     shown: Shown,
     mine: Option<Answer>,
+    /// A Delphi activity's rounds as this participant sees them.
+    rounds: Option<Results>,
     command_id: String,
     answer: ServerAction<AnswerActivity>,
 ) -> impl IntoView {
@@ -620,6 +653,20 @@ fn AnswerForm(
                 _ => None,
             };
             view! { <matrix::Inputs items x y points /> }.into_any()
+        }
+        (Settings::Delphi { statements, scale }, _) => {
+            let (low, high) = scale_bounds(scale);
+            let (before, earlier, now) = match rounds {
+                Some(Results::Delphi {
+                    mut rounds,
+                    round,
+                    earlier,
+                    now,
+                    ..
+                }) => (rounds.pop().filter(|r| r.round + 1 == round), earlier, now),
+                _ => (None, None, None),
+            };
+            view! { <delphi::Inputs statements low high before earlier now /> }.into_any()
         }
         _ => ().into_any(),
     };

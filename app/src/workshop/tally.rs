@@ -2,7 +2,7 @@
 //! activity's settings, and counting them into results; the other kinds' rules are in
 //! `activities/`. Pure, shared by the server and the browser.
 
-use super::activities::{dots, matrix, ranking};
+use super::activities::{delphi, dots, matrix, ranking};
 use super::model::{Scale, Settings};
 use super::run::{Answer, Results, Spread};
 use crate::error::Problem;
@@ -96,6 +96,10 @@ pub fn check_answer(settings: &Settings, values: &[String]) -> Result<Answer, Pr
             stacking,
         } => dots::check(items, *dots, *stacking, values),
         Settings::Matrix { items, .. } => matrix::check(items, values),
+        Settings::Delphi { statements, scale } => {
+            delphi::check(statements.len(), scale_bounds(*scale), values)
+                .map(|rated| Answer::Delphi { rated })
+        }
         Settings::Questions { .. }
         | Settings::Ideas { .. }
         | Settings::Swot { .. }
@@ -174,7 +178,9 @@ pub fn results<'a>(settings: &Settings, answers: impl Iterator<Item = &'a Answer
         Settings::Ranking { items } => ranking::results(items, answers),
         Settings::Dots { items, .. } => dots::results(items, answers),
         Settings::Matrix { items, .. } => matrix::results(items, answers),
-        Settings::Questions { .. }
+        // Rounds are folded by the panel, not from everyone's latest answer.
+        Settings::Delphi { .. }
+        | Settings::Questions { .. }
         | Settings::Ideas { .. }
         | Settings::Swot { .. }
         | Settings::Timer { .. } => Results::Nothing,

@@ -117,8 +117,13 @@ impl Wall {
         self.clusters.iter().find(|c| c.id == id)
     }
 
+    /// A new note, unless the board votes or its author posted their share: the fold keeps
+    /// the rules the server checks, should two posts race past them.
     pub fn post(&mut self, note: Note) {
-        if self.get(&note.id).is_none() {
+        if self.get(&note.id).is_none()
+            && !self.voting
+            && self.posted_by(&note.author) < NOTES_PER_PERSON
+        {
             self.notes.push(note);
         }
     }
@@ -221,9 +226,10 @@ impl Wall {
         }
     }
 
-    /// Takes a standing note off the board: its dots go back to whoever placed them.
+    /// Takes a note off the board, standing or merged as a duplicate: a standing note's dots
+    /// go back to whoever placed them.
     pub fn hide(&mut self, id: &str) {
-        if let Some(note) = self.standing_mut(id) {
+        if let Some(note) = self.notes.iter_mut().find(|n| n.id == id) {
             note.hidden = true;
         }
     }
@@ -240,7 +246,7 @@ impl Wall {
     /// (then the notes come most dotted first).
     pub fn sheet(&self, viewer: Option<&str>, dots: bool) -> Sheet {
         let mut merged: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-        for note in &self.notes {
+        for note in self.notes.iter().filter(|n| !n.hidden) {
             if let Some(into) = &note.merged_into {
                 merged.entry(into).or_default().push(note.text.clone());
             }
@@ -362,6 +368,8 @@ mod tests {
         wall.dot("eva", "n1", true, THREE);
         assert_eq!(wall.spent("eva", None), 0, "not voting yet");
         wall.voting = true;
+        wall.post(note("n3", "eva", None));
+        assert_eq!(wall.notes.len(), 2, "no notes during the vote");
         for _ in 0..5 {
             wall.dot("eva", "n1", true, THREE);
         }
@@ -396,13 +404,11 @@ mod tests {
             dots: 1,
             per_category: true,
         };
-        let mut wall = Wall {
-            voting: true,
-            ..Wall::default()
-        };
+        let mut wall = Wall::default();
         wall.post(note("s", "ana", Some(0)));
         wall.post(note("w", "ana", Some(1)));
         wall.post(note("w2", "ana", Some(1)));
+        wall.voting = true;
         wall.dot("ivo", "s", true, per_quadrant);
         wall.dot("ivo", "w", true, per_quadrant);
         wall.dot("ivo", "w2", true, per_quadrant);
@@ -413,14 +419,12 @@ mod tests {
 
     #[test]
     fn merging_moves_a_duplicates_dots_and_earlier_duplicates_to_the_note_it_joins() {
-        let mut wall = Wall {
-            voting: true,
-            ..Wall::default()
-        };
+        let mut wall = Wall::default();
         wall.post(note("a", "ana", Some(0)));
         wall.post(note("b", "ivo", Some(0)));
         wall.post(note("c", "eva", Some(0)));
         wall.post(note("d", "eva", Some(1)));
+        wall.voting = true;
         wall.dot("zoe", "b", true, THREE);
         wall.dot("zoe", "a", true, THREE);
         wall.merge("c", "b");
@@ -436,6 +440,12 @@ mod tests {
         wall.hide("d");
         wall.merge("a", "d");
         assert_eq!(wall.sheet(None, false).cards.len(), 1);
+        wall.hide("c");
+        assert_eq!(
+            wall.sheet(None, false).cards[0].merged,
+            vec!["Note b"],
+            "a duplicate taken off no longer shows"
+        );
     }
 
     #[test]

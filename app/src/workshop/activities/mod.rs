@@ -1,9 +1,11 @@
 //! The activities whose rules and views sit in a file of their own: each file checks a
 //! participant's answer against the activity's settings, counts the answers into results (a
 //! pure fold, shared by the server and the browser), and draws the answer form and the results.
-//! Questions and answers keeps a board of questions instead of one answer per person. The older
+//! Questions and answers, ideas and SWOT boards keep a board of contributions instead of one
+//! answer per person, and a Delphi activity folds its answers round by round. The older
 //! kinds (poll, rating, word cloud) still keep theirs in `tally.rs` and `run_pages.rs`.
 
+pub mod delphi;
 pub mod dots;
 pub mod ideas;
 pub mod ideas_views;
