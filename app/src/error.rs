@@ -82,6 +82,10 @@ pub enum Problem {
     TemplateNotRun,
     /// A participant upvoted their own question.
     OwnQuestion,
+    /// A World Café participant who sits at no table yet.
+    NoTable,
+    /// A World Café's dot vote waits for the harvest of its tables.
+    NotHarvested,
     /// A participant's dots (of a SWOT quadrant, or of the board) are all placed.
     NoDotsLeft {
         max: usize,

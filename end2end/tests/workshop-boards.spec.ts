@@ -101,3 +101,49 @@ test('a SWOT board shows its four quadrants and takes a note into each', async (
   await expectAccessible(page);
   await phone.context().close();
 });
+
+test('World Café tables: the facilitator seats two phones at two tables, rotates them, and harvests both tables into one board', async ({ page }) => {
+  await newWorkshop(page, 'Café');
+  await page.getByLabel('Kind of activity').selectOption('cafe');
+  await page.getByLabel('Question or instruction').fill('Two questions');
+  await page.getByLabel('Options, statements or items').fill('Skills for 2030\nPaying for innovation');
+  await page.getByRole('button', { name: 'Add to the agenda' }).click();
+  await expect(page.getByText('Skills for 2030 · Paying for innovation')).toBeVisible();
+  const code = (await page.locator('strong.code').textContent())!.trim();
+  const ana = await joinRoom(page, code, 'Ana');
+  const ivo = await joinRoom(page, code, 'Ivo');
+  await page.getByRole('button', { name: 'Start with the first activity' }).click();
+  await fresh(ana);
+  await expect(ana.getByText('Wait a moment: the facilitator will seat you at a table.')).toBeVisible();
+
+  await fresh(page);
+  await page.getByRole('button', { name: 'Split the room into tables' }).click();
+  await expect(page.getByText('Table 2: Paying for innovation — host: Ivo · people: 1')).toBeVisible();
+  await fresh(ana);
+  await expect(ana.getByText('You are at table 1: Skills for 2030')).toBeVisible();
+  await expect(ana.getByText('You host this table')).toBeVisible();
+  await ana.getByLabel('Your note').fill('Welders and coders');
+  await ana.getByRole('button', { name: 'Post' }).click();
+  await expect(ana.locator('.note', { hasText: 'Welders and coders' })).toBeVisible();
+  await expectAccessible(ana);
+  await fresh(ivo);
+  await ivo.getByLabel('Your note').fill('Vouchers for small firms');
+  await ivo.getByRole('button', { name: 'Post' }).click();
+  await expect(ivo.locator('.note', { hasText: 'Vouchers for small firms' })).toBeVisible();
+  await expect(ivo.getByText('Welders and coders')).toHaveCount(0);
+
+  // Both host a table, so the rotation moves nobody; the harvest puts both tables on one board.
+  await fresh(page);
+  await page.getByRole('button', { name: 'Rotate: everyone but the hosts moves on' }).click();
+  await expect(page.getByText('Rotations so far: 1')).toBeVisible();
+  await page.getByRole('button', { name: 'Harvest into the plenary board' }).click();
+  await expect(page.getByText('The tables are harvested').first()).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Start dot voting' })).toBeVisible();
+  await fresh(ivo);
+  await expect(ivo.locator('.note', { hasText: 'Welders and coders' })).toBeVisible();
+  await expect(ivo.getByLabel('Your note')).toHaveCount(0);
+  await expectAccessible(ivo);
+  await expectAccessible(page);
+  await ana.context().close();
+  await ivo.context().close();
+});

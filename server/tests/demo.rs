@@ -50,7 +50,7 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         assert_eq!(seeded.workshop_code.len(), 6);
         assert_eq!(
             app.count("select count(*) from workshop_activity").await,
-            9 + 9 + 9,
+            10 + 9 + 9,
             "a workshop is prepared, with its agenda, another was run, and kept as a template"
         );
         assert_eq!(

@@ -7,7 +7,9 @@ mod common;
 use app::error::Problem;
 use app::workshop::activities::ideas::Sheet;
 use app::workshop::api::{AddActivity, RemoveParticipant};
-use app::workshop::ideas_api::{BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote};
+use app::workshop::ideas_api::{
+    BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote, RunTables,
+};
 use app::workshop::run::Results;
 use common::live::{agenda, control, participant_id, stage, Browser};
 use common::on_each_engine;
@@ -372,6 +374,113 @@ async fn a_swot_boards_notes_go_into_quadrants_and_each_quadrant_has_its_own_dot
             refusal(ana.dot("d3", &strengths[1], "1").await, "note"),
             (422, Problem::NoDotsLeft { max: 1 })
         );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn world_cafe_tables_seat_the_room_rotate_all_but_the_hosts_and_harvest_into_one_board() {
+    on_each_engine(async |app, _| {
+        let owner = Browser::new();
+        app.sign_up(&owner.client, "facilitator@example.org").await;
+        let cafe: &[(&str, &str)] = &[
+            ("kind", "cafe"),
+            ("prompt", "Three questions"),
+            ("lines", "Skills\nFinance"),
+            ("dots", "1"),
+        ];
+        let (id, code, activities) = agenda(app, &owner, "Café", &[cafe]).await;
+        let board = activities[0].as_str();
+        let tables = async |who: &Browser, action: &str| {
+            let form = [
+                ("workshop_id", id.as_str()),
+                ("activity_id", board),
+                ("action", action),
+            ];
+            app.call_with(&who.client, RunTables::PATH, &form).await
+        };
+        let browsers = [Browser::new(), Browser::new(), Browser::new()];
+        for (who, name) in browsers.iter().zip(["Ana", "Ivo", "Eva"]) {
+            join(app, &who.client, &code, name).await;
+        }
+        let seats: Vec<Seat> = browsers
+            .iter()
+            .map(|who| Seat {
+                app,
+                who,
+                code: &code,
+                board,
+            })
+            .collect();
+        let (ana, ivo, eva) = (&seats[0], &seats[1], &seats[2]);
+        control(app, &owner.client, &id, "show", board).await;
+        assert_eq!(
+            refusal(ana.post("a0", "Before the tables", "").await, "text"),
+            (422, Problem::NoTable)
+        );
+        assert_eq!(
+            refusal(tables(&owner, "rotate").await, "action"),
+            (422, Problem::NoTable)
+        );
+        assert_eq!(tables(&browsers[0], "split").await.0, 401);
+        assert_eq!(tables(&owner, "split").await.0, 200);
+        let seating = ana.sheet().await.seating.unwrap();
+        assert_eq!((seating.my_table, seating.hosting), (Some(0), true));
+        let view = eva.sheet().await.seating.unwrap();
+        assert_eq!((view.my_table, view.hosting), (Some(0), false));
+        assert_eq!(
+            view.tables[1].host.as_ref().unwrap().nickname.as_deref(),
+            Some("Ivo")
+        );
+
+        // Each table writes its own notes, whatever category a form sends.
+        assert_eq!(ana.post("a1", "Apprenticeships", "1").await.0, 200);
+        assert_eq!(ivo.post("i1", "Venture funds", "").await.0, 200);
+        assert_eq!(eva.post("e1", "Dual study", "").await.0, 200);
+        let texts =
+            |sheet: Sheet| -> Vec<String> { sheet.cards.into_iter().map(|c| c.text).collect() };
+        assert_eq!(
+            texts(eva.sheet().await),
+            vec!["Apprenticeships", "Dual study"]
+        );
+        assert_eq!(texts(ivo.sheet().await), vec!["Venture funds"]);
+
+        // The rotation moves Eva on to the finance table; the hosts stay.
+        assert_eq!(tables(&owner, "rotate").await.0, 200);
+        let view = eva.sheet().await.seating.unwrap();
+        assert_eq!((view.my_table, view.rotations), (Some(1), 1));
+        assert_eq!(texts(eva.sheet().await), vec!["Venture funds"]);
+        assert_eq!(ana.sheet().await.seating.unwrap().my_table, Some(0));
+
+        // No vote before the harvest; after it, one board of every table's notes.
+        let voting = [
+            ("workshop_id", id.as_str()),
+            ("activity_id", board),
+            ("voting", "1"),
+        ];
+        let (status, body) = app
+            .call_with(&owner.client, BoardVoting::PATH, &voting)
+            .await;
+        assert_eq!(
+            (status, problem(&body, "voting")),
+            (422, Problem::NotHarvested)
+        );
+        assert_eq!(tables(&owner, "harvest").await.0, 200);
+        assert_eq!(texts(ivo.sheet().await).len(), 3);
+        assert_eq!(
+            refusal(ivo.post("i2", "Too late", "").await, "text"),
+            (422, Problem::ActivityClosed)
+        );
+        assert_eq!(
+            refusal(tables(&owner, "rotate").await, "action"),
+            (422, Problem::ActivityClosed)
+        );
+        let (status, _) = app
+            .call_with(&owner.client, BoardVoting::PATH, &voting)
+            .await;
+        assert_eq!(status, 200);
+        let note = ivo.sheet().await.cards[0].id.clone();
+        assert_eq!(ivo.dot("d1", &note, "1").await.0, 200);
     })
     .await;
 }

@@ -148,6 +148,8 @@ pub fn problem_text_in(locale: Locale, problem: &Problem) -> String {
         Problem::ActivityClosed => td_string!(locale, problem_activity_closed).to_string(),
         Problem::TemplateNotRun => td_string!(locale, problem_template_not_run).to_string(),
         Problem::OwnQuestion => td_string!(locale, problem_own_question).to_string(),
+        Problem::NoTable => td_string!(locale, problem_no_table).to_string(),
+        Problem::NotHarvested => td_string!(locale, problem_not_harvested).to_string(),
         Problem::NoDotsLeft { max } => {
             td_string!(locale, problem_no_dots_left, max = *max).to_string()
         }

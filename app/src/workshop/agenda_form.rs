@@ -106,6 +106,13 @@ pub fn parse_activity(form: &ActivityForm, checks: &mut Checks) -> Option<(Strin
                 .zip(dots)
                 .map(|(categories, dots)| Settings::Ideas { categories, dots })
         }
+        "cafe" => {
+            let topics = checks.check("lines", choices(form.lines, 2));
+            let dots = checks.check("dots", board_dots(form.dots));
+            topics
+                .zip(dots)
+                .map(|(topics, dots)| Settings::Cafe { topics, dots })
+        }
         "swot" => checks
             .check("dots", board_dots(form.dots))
             .map(|dots| Settings::Swot { dots }),

@@ -384,6 +384,17 @@ fn focus_group() -> Vec<(&'static str, Settings)> {
                 scale: Scale::Agreement,
             },
         ),
+        (
+            "World Café: three tables, three questions, twenty minutes each",
+            Settings::Cafe {
+                topics: lines(&[
+                    "Which skills will our firms lack in 2030?",
+                    "How should small firms pay for innovation?",
+                    "Who should sit on the cluster policy board?",
+                ]),
+                dots: 3,
+            },
+        ),
         ("Coffee break", Settings::Timer { seconds: 600 }),
         (
             "Your questions for the panel",

@@ -58,7 +58,10 @@ fn numbering(event: &Event) -> &'static str {
         | Event::Cluster { .. }
         | Event::Group { .. }
         | Event::Merge { .. }
-        | Event::Hide { .. } => {
+        | Event::Hide { .. }
+        | Event::Seat { .. }
+        | Event::Rotate { .. }
+        | Event::Harvest { .. } => {
             "update workshop set last_seq = last_seq + 1 where workshop_id = $1 returning last_seq"
         }
     }
@@ -97,7 +100,10 @@ fn subjects(event: &Event) -> (Option<String>, Option<String>) {
         | Event::Cluster { activity, .. }
         | Event::Group { activity, .. }
         | Event::Merge { activity, .. }
-        | Event::Hide { activity, .. } => (None, Some(activity.clone())),
+        | Event::Hide { activity, .. }
+        | Event::Seat { activity, .. }
+        | Event::Rotate { activity }
+        | Event::Harvest { activity } => (None, Some(activity.clone())),
     }
 }
 
@@ -140,7 +146,10 @@ pub async fn append(
                 | Event::Cluster { .. }
                 | Event::Group { .. }
                 | Event::Merge { .. }
-                | Event::Hide { .. } => query,
+                | Event::Hide { .. }
+                | Event::Seat { .. }
+                | Event::Rotate { .. }
+                | Event::Harvest { .. } => query,
                 Event::Timer { activity, ends_at } => query.bind(*ends_at).bind(activity.clone()),
             }
             .fetch_optional(&mut *conn)

@@ -8,12 +8,13 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::activities::cafe::{split, Host},
     super::activities::ideas::{
         check_category, check_cluster_name, check_note, Placement, CLUSTERS_MAX, NOTES_PER_PERSON,
     },
     super::api::{participant, Participant},
     super::event_store,
-    super::model::Activity,
+    super::model::{Activity, Settings},
     super::run::Event,
     super::store::{self, require_owner},
     crate::db::new_id,
@@ -57,9 +58,21 @@ pub async fn post_note(
     let keep = |e: AppError| e.keeping("text", &text);
     let activity = board_activity(&db, &workshop.workshop_id, &activity_id).await?;
     let note = check_note(&text).map_err(|p| keep(AppError::field("text", p)))?;
-    let category = check_category(&category, activity.settings.categories())
-        .map_err(|p| keep(AppError::field("category", p)))?;
     let wall = event_store::wall(&db, &workshop.workshop_id, &activity_id).await?;
+    // At World Café tables the note goes to the author's table; elsewhere to the category
+    // chosen.
+    let category = if let Settings::Cafe { .. } = activity.settings {
+        match wall.seating.table_of(&participant_id) {
+            _ if wall.seating.harvested => {
+                return Err(keep(AppError::field("text", Problem::ActivityClosed)))
+            }
+            Some(table) => Some(table),
+            None => return Err(keep(AppError::field("text", Problem::NoTable))),
+        }
+    } else {
+        check_category(&category, activity.settings.categories())
+            .map_err(|p| keep(AppError::field("category", p)))?
+    };
     if wall.voting {
         return Err(keep(AppError::field("text", Problem::ActivityClosed)));
     }
@@ -169,6 +182,12 @@ pub async fn board_voting(
     let db = ssr::db()?;
     let workshop_id = running(&db, &workshop_id).await?;
     let activity = board_activity(&db, &workshop_id, &activity_id).await?;
+    if let Settings::Cafe { .. } = activity.settings {
+        let wall = event_store::wall(&db, &workshop_id, &activity_id).await?;
+        if !wall.seating.harvested {
+            return Err(AppError::field("voting", Problem::NotHarvested));
+        }
+    }
     let voting = match voting.as_str() {
         "1" if activity.settings.sealed() => true,
         "0" => false,
@@ -257,6 +276,59 @@ pub async fn organise_note(
         },
         Placement::Merge(_) => return Err(AppError::field("target", Problem::UnknownChoice)),
         Placement::Hide => Event::Hide { activity, note },
+    };
+    facilitate(&db, &workshop_id, event).await
+}
+
+/// The facilitator runs a board of World Café tables: `split` the room into its tables (again:
+/// everyone is seated anew, in the order they joined), `rotate` everyone but the hosts on to
+/// the next table, or `harvest` the tables' notes into the plenary board.
+#[server(endpoint = "workshop/tables")]
+pub async fn run_tables(
+    workshop_id: String,
+    activity_id: String,
+    action: String,
+) -> Result<(), AppError> {
+    let db = ssr::db()?;
+    let workshop_id = running(&db, &workshop_id).await?;
+    let activity = board_activity(&db, &workshop_id, &activity_id).await?;
+    let Settings::Cafe { topics, .. } = &activity.settings else {
+        return Err(AppError::field("action", Problem::UnknownChoice));
+    };
+    let wall = event_store::wall(&db, &workshop_id, &activity_id).await?;
+    if wall.seating.harvested {
+        return Err(AppError::field("action", Problem::ActivityClosed));
+    }
+    let event = match action.as_str() {
+        "split" => {
+            let people: Vec<Host> = store::participants(&db, &workshop_id)
+                .await?
+                .into_iter()
+                .map(|p| Host {
+                    participant: p.participant_id,
+                    nickname: p.nickname,
+                })
+                .collect();
+            if people.is_empty() {
+                return Err(AppError::field("action", Problem::NoTable));
+            }
+            let (seats, hosts) = split(&people, topics.len() as u8);
+            Event::Seat {
+                activity: activity_id,
+                seats,
+                hosts,
+            }
+        }
+        "rotate" | "harvest" if !wall.seating.split() => {
+            return Err(AppError::field("action", Problem::NoTable))
+        }
+        "rotate" => Event::Rotate {
+            activity: activity_id,
+        },
+        "harvest" => Event::Harvest {
+            activity: activity_id,
+        },
+        _ => return Err(AppError::field("action", Problem::UnknownChoice)),
     };
     facilitate(&db, &workshop_id, event).await
 }

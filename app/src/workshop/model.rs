@@ -83,6 +83,9 @@ pub enum Settings {
     /// Notes posted by the room, into one of the `categories` where there are any, grouped
     /// and merged by the facilitator; `dots` per person for the vote on them (0: no vote).
     Ideas { categories: Vec<String>, dots: u8 },
+    /// World Café tables, one per topic, each with a host and notes of its own, harvested
+    /// into one plenary board; `dots` per person for the vote on the harvest (0: no vote).
+    Cafe { topics: Vec<String>, dots: u8 },
     /// An ideas board of four quadrants (strengths, weaknesses, opportunities, threats), with
     /// `dots` per person in each quadrant (0: no vote).
     Swot { dots: u8 },
@@ -97,13 +100,14 @@ pub enum Settings {
 }
 
 /// The kinds of activity, by the name the agenda form sends.
-pub const KINDS: [&str; 11] = [
+pub const KINDS: [&str; 12] = [
     "poll",
     "rating",
     "delphi",
     "word_cloud",
     "ideas",
     "swot",
+    "cafe",
     "ranking",
     "dots",
     "matrix",
@@ -124,6 +128,7 @@ impl Settings {
             Settings::Ideas { .. } => "ideas",
             Settings::Swot { .. } => "swot",
             Settings::Delphi { .. } => "delphi",
+            Settings::Cafe { .. } => "cafe",
             Settings::Timer { .. } => "timer",
         }
     }
@@ -137,6 +142,7 @@ impl Settings {
                 | Settings::Timer { .. }
                 | Settings::Ideas { .. }
                 | Settings::Swot { .. }
+                | Settings::Cafe { .. }
         )
     }
 
@@ -145,7 +151,9 @@ impl Settings {
     pub fn sealed(&self) -> bool {
         match self {
             Settings::Dots { .. } => true,
-            Settings::Ideas { dots, .. } | Settings::Swot { dots } => *dots > 0,
+            Settings::Ideas { dots, .. }
+            | Settings::Swot { dots }
+            | Settings::Cafe { dots, .. } => *dots > 0,
             _ => false,
         }
     }
@@ -153,7 +161,7 @@ impl Settings {
     /// A board of notes' dots per person, and whether they count per category.
     pub fn budget(&self) -> Option<Budget> {
         match self {
-            Settings::Ideas { dots, .. } => Some(Budget {
+            Settings::Ideas { dots, .. } | Settings::Cafe { dots, .. } => Some(Budget {
                 dots: *dots,
                 per_category: false,
             }),
@@ -169,6 +177,7 @@ impl Settings {
     pub fn categories(&self) -> usize {
         match self {
             Settings::Ideas { categories, .. } => categories.len(),
+            Settings::Cafe { topics, .. } => topics.len(),
             Settings::Swot { .. } => usize::from(QUADRANTS),
             _ => 0,
         }

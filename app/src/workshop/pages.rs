@@ -31,6 +31,7 @@ pub(crate) fn kind_label(i18n: I18nContext<Locale>, kind: &str) -> String {
         "questions" => t_string!(i18n, activity_questions),
         "ideas" => t_string!(i18n, activity_ideas),
         "swot" => t_string!(i18n, activity_swot),
+        "cafe" => t_string!(i18n, activity_cafe),
         _ => t_string!(i18n, activity_timer),
     }
     .to_string()
@@ -381,6 +382,13 @@ fn settings_text(i18n: I18nContext<Locale>, settings: &Settings) -> String {
             } else {
                 format!("{} ({vote})", categories.join(" · "))
             }
+        }
+        Settings::Cafe { topics, dots } => {
+            let vote = match dots {
+                0 => t_string!(i18n, activity_board_no_vote).to_string(),
+                n => t_string!(i18n, activity_board_dots, n = *n).to_string(),
+            };
+            format!("{} ({vote})", topics.join(" · "))
         }
         Settings::Swot { dots: 0 } => t_string!(i18n, activity_board_no_vote).to_string(),
         Settings::Swot { dots } => t_string!(i18n, activity_swot_dots, n = *dots).to_string(),

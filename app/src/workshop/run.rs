@@ -2,6 +2,7 @@
 //! results they fold into (the answers' own rules and counts are in `tally.rs`). Shared by the
 //! server (which checks and stores) and the browser (which shows).
 
+use super::activities::cafe;
 use super::activities::delphi::{self, Panel};
 use super::activities::ideas::{self, Budget, Note, Wall};
 use super::activities::questions::{self, Board, Question};
@@ -100,6 +101,17 @@ pub enum Event {
     },
     /// The facilitator took a note off the board.
     Hide { activity: String, note: String },
+    /// The facilitator split the room into World Café tables: everyone's table, each table's
+    /// host.
+    Seat {
+        activity: String,
+        seats: BTreeMap<String, u8>,
+        hosts: Vec<Option<cafe::Host>>,
+    },
+    /// Everyone but the hosts moved on to the next table.
+    Rotate { activity: String },
+    /// The tables' notes became one plenary board.
+    Harvest { activity: String },
     /// The facilitator started the Delphi activity's next round (from 2).
     Round { activity: String, round: u8 },
 }
@@ -165,7 +177,10 @@ impl Event {
             | Event::Cluster { activity, .. }
             | Event::Group { activity, .. }
             | Event::Merge { activity, .. }
-            | Event::Hide { activity, .. } => Some(activity),
+            | Event::Hide { activity, .. }
+            | Event::Seat { activity, .. }
+            | Event::Rotate { activity }
+            | Event::Harvest { activity } => Some(activity),
             _ => None,
         }
     }
@@ -243,6 +258,9 @@ impl Wall {
             Event::Group { note, cluster, .. } => self.group(note, cluster.as_deref()),
             Event::Merge { note, into, .. } => self.merge(note, into),
             Event::Hide { note, .. } => self.hide(note),
+            Event::Seat { seats, hosts, .. } => self.seating.seat(seats.clone(), hosts.clone()),
+            Event::Rotate { .. } => self.seating.rotate(),
+            Event::Harvest { .. } => self.seating.harvest(),
             Event::Remove { participant } => self.remove(participant),
             _ => {}
         }

@@ -7,7 +7,7 @@ use super::activities::{
     bar, delphi, dots, ideas_views, matrix, questions, ranking, scale_points, share,
 };
 use super::api::{get_stage, AnswerActivity, ControlWorkshop};
-use super::ideas_api::{BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote};
+use super::ideas_api::{BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote, RunTables};
 use super::model::{clock, Settings};
 use super::questions_api::{AskQuestion, ModerateQuestion, VoteQuestion};
 use super::run::{Answer, Results};
@@ -134,10 +134,11 @@ pub fn RunPanel(
         }
     };
     let moderate = ServerAction::<ModerateQuestion>::new();
-    let (voting, name, organise) = (
+    let (voting, name, organise, tables) = (
         ServerAction::<BoardVoting>::new(),
         ServerAction::<NameCluster>::new(),
         ServerAction::<OrganiseNote>::new(),
+        ServerAction::<RunTables>::new(),
     );
     let moderation = move || {
         stage.with(|s| match (&s.shown, &s.results) {
@@ -153,6 +154,7 @@ pub fn RunPanel(
                     voting
                     name
                     organise
+                    tables
                 />
             }.into_any()),
             _ => None,

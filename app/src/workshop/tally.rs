@@ -103,6 +103,7 @@ pub fn check_answer(settings: &Settings, values: &[String]) -> Result<Answer, Pr
         Settings::Questions { .. }
         | Settings::Ideas { .. }
         | Settings::Swot { .. }
+        | Settings::Cafe { .. }
         | Settings::Timer { .. } => Err(Problem::UnknownChoice),
     }
 }
@@ -183,6 +184,7 @@ pub fn results<'a>(settings: &Settings, answers: impl Iterator<Item = &'a Answer
         | Settings::Questions { .. }
         | Settings::Ideas { .. }
         | Settings::Swot { .. }
+        | Settings::Cafe { .. }
         | Settings::Timer { .. } => Results::Nothing,
     }
 }

@@ -5,6 +5,7 @@
 //! quadrant). The dots stay hidden until the facilitator reveals them. A pure fold of the
 //! board's events into a [`Wall`]; the views are in `ideas_views.rs`.
 
+use super::cafe::{Seating, SeatingView};
 use crate::error::Problem;
 use crate::text::bounded_text;
 use serde::{Deserialize, Serialize};
@@ -67,6 +68,9 @@ pub struct Wall {
     pub clusters: Vec<Cluster>,
     /// Participants place dots (and post no notes).
     pub voting: bool,
+    /// Where everyone sits, on a board of World Café tables.
+    #[serde(default)]
+    pub seating: Seating,
 }
 
 /// A note as one screen shows it.
@@ -94,6 +98,8 @@ pub struct Sheet {
     pub voting: bool,
     /// How many placed dots, where the viewer may see the dots.
     pub voters: Option<u32>,
+    /// World Café tables, once the room was split.
+    pub seating: Option<SeatingView>,
 }
 
 impl Wall {
@@ -118,8 +124,15 @@ impl Wall {
     }
 
     /// A new note, unless the board votes or its author posted their share: the fold keeps
-    /// the rules the server checks, should two posts race past them.
-    pub fn post(&mut self, note: Note) {
+    /// the rules the server checks, should two posts race past them. At World Café tables it
+    /// goes to the table its author sits at, and only until the harvest.
+    pub fn post(&mut self, mut note: Note) {
+        if self.seating.split() {
+            match self.seating.table_of(&note.author) {
+                Some(table) if !self.seating.harvested => note.category = Some(table),
+                _ => return,
+            }
+        }
         if self.get(&note.id).is_none()
             && !self.voting
             && self.posted_by(&note.author) < NOTES_PER_PERSON
@@ -240,6 +253,7 @@ impl Wall {
         for note in &mut self.notes {
             note.dots.remove(participant);
         }
+        self.seating.remove(participant);
     }
 
     /// The board as `viewer` sees it (`None`: the facilitator); `dots`: whether the dots show
@@ -251,10 +265,17 @@ impl Wall {
                 merged.entry(into).or_default().push(note.text.clone());
             }
         }
+        // At the tables, before the harvest, a participant sees their own table's notes.
+        let table = match viewer {
+            Some(v) if self.seating.split() && !self.seating.harvested => {
+                Some(self.seating.table_of(v))
+            }
+            _ => None,
+        };
         let mut cards: Vec<Card> = self
             .notes
             .iter()
-            .filter(|n| n.standing())
+            .filter(|n| n.standing() && table.is_none_or(|t| t.is_some() && n.category == t))
             .map(|n| Card {
                 id: n.id.clone(),
                 text: n.text.clone(),
@@ -283,6 +304,7 @@ impl Wall {
             clusters: self.clusters.clone(),
             voting: self.voting,
             voters,
+            seating: self.seating.split().then(|| self.seating.view(viewer)),
         }
     }
 }
@@ -461,6 +483,52 @@ mod tests {
         assert_eq!(wall.clusters[0].name, "Finance");
         wall.group("a", None);
         assert_eq!(wall.get("a").unwrap().cluster, None);
+    }
+
+    #[test]
+    fn at_world_cafe_tables_a_note_goes_to_its_authors_table_and_each_sees_theirs_until_the_harvest(
+    ) {
+        use super::super::cafe::{split, Host};
+        let people: Vec<Host> = ["ana", "ivo", "eva"]
+            .map(|p| Host {
+                participant: p.into(),
+                nickname: None,
+            })
+            .to_vec();
+        let mut wall = Wall::default();
+        let (seats, hosts) = split(&people[..2], 2);
+        wall.seating.seat(seats, hosts);
+        wall.post(note("a", "ana", Some(1)));
+        wall.post(note("i", "ivo", None));
+        wall.post(note("e", "eva", Some(0)));
+        let tables: Vec<(String, Option<u8>)> = wall
+            .notes
+            .iter()
+            .map(|n| (n.id.clone(), n.category))
+            .collect();
+        assert_eq!(
+            tables,
+            vec![("a".into(), Some(0)), ("i".into(), Some(1))],
+            "the table is where the author sits; who sits nowhere posts nothing"
+        );
+        let seen = |wall: &Wall, who| -> Vec<String> {
+            wall.sheet(Some(who), false)
+                .cards
+                .into_iter()
+                .map(|c| c.id)
+                .collect()
+        };
+        assert_eq!(seen(&wall, "ana"), vec!["a"]);
+        assert_eq!(seen(&wall, "eva"), Vec::<String>::new());
+        assert_eq!(
+            wall.sheet(None, false).cards.len(),
+            2,
+            "the projector sees every table"
+        );
+        wall.seating.harvest();
+        assert_eq!(seen(&wall, "ana"), vec!["a", "i"]);
+        wall.post(note("late", "ana", None));
+        assert_eq!(wall.notes.len(), 2, "no notes after the harvest");
     }
 
     #[test]

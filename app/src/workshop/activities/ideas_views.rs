@@ -3,10 +3,13 @@
 //! participant's side (the note form, then their dots), and the facilitator's (clusters, and
 //! what to do with each note). Every form posts without JavaScript.
 
+use super::cafe::SeatingView;
 use super::ideas::{Card, Sheet, NOTE_MAX};
 use crate::i18n::*;
 use crate::ui::{action_error, ButtonNotice, FieldProblem, FormNotice};
-use crate::workshop::ideas_api::{BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote};
+use crate::workshop::ideas_api::{
+    BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote, RunTables,
+};
 use crate::workshop::model::Settings;
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
@@ -15,6 +18,10 @@ use leptos_i18n::I18nContext;
 pub fn category_names(i18n: I18nContext<Locale>, settings: &Settings) -> Vec<String> {
     match settings {
         Settings::Ideas { categories, .. } => categories.clone(),
+        Settings::Cafe { topics, .. } => (1..)
+            .zip(topics)
+            .map(|(n, topic)| t_string!(i18n, cafe_table, n, topic).to_string())
+            .collect(),
         Settings::Swot { .. } => vec![
             t_string!(i18n, swot_strengths).to_string(),
             t_string!(i18n, swot_weaknesses).to_string(),
@@ -117,6 +124,38 @@ fn layout(
     }
 }
 
+/// World Café tables: each with its host and how many sit at it, and the rotations so far;
+/// once harvested, a line that says so.
+fn tables(i18n: I18nContext<Locale>, names: &[String], seating: &SeatingView) -> impl IntoView {
+    if seating.harvested {
+        return view! { <p class="muted">{t!(i18n, cafe_harvested)}</p> }.into_any();
+    }
+    let rows = names
+        .iter()
+        .zip(&seating.tables)
+        .map(|(name, table)| {
+            let who = host_name(i18n, table.host.as_ref());
+            view! { <li><strong>{name.clone()}</strong> " — " {t!(i18n, cafe_table_people, who, n = table.people)}</li> }
+        })
+        .collect_view();
+    view! {
+        <ul class="tables">{rows}</ul>
+        <p class="muted">{t!(i18n, cafe_rotations, n = seating.rotations)}</p>
+    }
+    .into_any()
+}
+
+/// A table host's name as a screen shows it.
+fn host_name(i18n: I18nContext<Locale>, host: Option<&super::cafe::Host>) -> String {
+    match host {
+        Some(h) => h
+            .nickname
+            .clone()
+            .unwrap_or_else(|| t_string!(i18n, workshop_anonymous).to_string()),
+        None => t_string!(i18n, cafe_no_host).to_string(),
+    }
+}
+
 /// The board as the projector and the results page show it.
 #[component]
 pub fn Notes(settings: Settings, sheet: Sheet) -> impl IntoView {
@@ -129,9 +168,12 @@ pub fn Notes(settings: Settings, sheet: Sheet) -> impl IntoView {
     // Once the dots show, the vote is over as far as this screen is concerned.
     let voting = (sheet.voting && sheet.voters.is_none())
         .then(|| view! { <p class="notice" role="status">{t!(i18n, ideas_voting_now)}</p> });
+    let names = category_names(i18n, &settings);
+    let seating = sheet.seating.as_ref().map(|s| tables(i18n, &names, s));
     view! {
         {voting}
-        {layout(category_names(i18n, &settings), swot, &sheet, false, |_| ().into_any())}
+        {seating}
+        {layout(names, swot, &sheet, false, |_| ().into_any())}
         {voted}
     }
 }
@@ -160,9 +202,41 @@ pub fn Participate(
     });
     let voting = open && sheet.voting && budget.dots > 0;
     let ids = (code.clone(), activity_id.clone(), command_id.clone());
-    let form = (open && !sheet.voting).then(|| {
+    // At World Café tables: where the participant sits, and notes only until the harvest.
+    let cafe = matches!(settings, Settings::Cafe { .. });
+    let seated = sheet.seating.as_ref().and_then(|s| {
+        let table = s.my_table?;
+        Some((
+            table,
+            s.hosting,
+            s.harvested,
+            s.tables.get(usize::from(table))?.host.clone(),
+        ))
+    });
+    let place = cafe.then(|| match (&seated, sheet.seating.as_ref()) {
+        (_, Some(s)) if s.harvested => view! { <p class="muted">{t!(i18n, cafe_harvested)}</p> }.into_any(),
+        (Some((table, hosting, _, host)), _) => {
+            let topic = match &settings {
+                Settings::Cafe { topics, .. } => topics.get(usize::from(*table)).cloned().unwrap_or_default(),
+                _ => String::new(),
+            };
+            let n = table + 1;
+            let role = if *hosting {
+                t_string!(i18n, cafe_you_host).to_string()
+            } else {
+                t_string!(i18n, cafe_host_is, who = host_name(i18n, host.as_ref())).to_string()
+            };
+            view! {
+                <p class="notice" role="status"><strong>{t!(i18n, cafe_your_table, n, topic)}</strong> " " {role}</p>
+            }
+            .into_any()
+        }
+        _ => view! { <p class="notice" role="status">{t!(i18n, cafe_wait)}</p> }.into_any(),
+    });
+    let may_post = !cafe || seated.as_ref().is_some_and(|s| !s.2);
+    let form = (open && !sheet.voting && may_post).then(|| {
         let (code, activity_id, command_id) = ids.clone();
-        let choices = (!names.is_empty()).then(|| {
+        let choices = (!names.is_empty() && !cafe).then(|| {
             let options = names
                 .iter()
                 .enumerate()
@@ -269,6 +343,7 @@ pub fn Participate(
     };
     let closed = (!open).then(|| view! { <p class="muted">{t!(i18n, live_answers_closed)}</p> });
     view! {
+        {place}
         {form}
         {closed}
         {left}
@@ -289,15 +364,44 @@ pub fn Organise(
     voting: ServerAction<BoardVoting>,
     name: ServerAction<NameCluster>,
     organise: ServerAction<OrganiseNote>,
+    tables: ServerAction<RunTables>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let ids = (workshop_id, activity_id);
+    let cafe = matches!(settings, Settings::Cafe { .. });
+    let seating = sheet.seating.clone().unwrap_or_default();
+    let table_command = |action: &'static str, label: String| {
+        let (workshop_id, activity_id) = ids.clone();
+        view! {
+            <ActionForm action=tables>
+                <input type="hidden" name="workshop_id" value=workshop_id />
+                <input type="hidden" name="activity_id" value=activity_id />
+                <input type="hidden" name="action" value=action />
+                <button type="submit" class="button">{label}</button>
+            </ActionForm>
+        }
+    };
+    let table_commands = (cafe && !seating.harvested).then(|| {
+        let split = if seating.split {
+            t_string!(i18n, cafe_split_again)
+        } else {
+            t_string!(i18n, cafe_split)
+        };
+        view! {
+            <ButtonNotice error=action_error(tables) />
+            <div class="actions">
+                {table_command("split", split.to_string())}
+                {seating.split.then(|| table_command("rotate", t_string!(i18n, cafe_rotate).to_string()))}
+                {seating.split.then(|| table_command("harvest", t_string!(i18n, cafe_harvest).to_string()))}
+            </div>
+        }
+    });
     let (voting_error, name_error, organise_error) = (
         action_error(voting),
         action_error(name),
         action_error(organise),
     );
-    let ids = (workshop_id, activity_id);
-    let phase = settings.sealed().then(|| {
+    let phase = (settings.sealed() && (!cafe || seating.harvested)).then(|| {
         let (workshop_id, activity_id) = ids.clone();
         let (value, label) = if sheet.voting {
             ("0", t_string!(i18n, ideas_back_to_posting))
@@ -391,6 +495,7 @@ pub fn Organise(
     let swot = matches!(settings, Settings::Swot { .. });
     view! {
         <h3>{t!(i18n, ideas_organise_title)}</h3>
+        {table_commands}
         <ButtonNotice error=voting_error />
         <ButtonNotice error=organise_error />
         <div class="actions">{phase}</div>

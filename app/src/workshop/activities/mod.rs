@@ -5,6 +5,7 @@
 //! answer per person, and a Delphi activity folds its answers round by round. The older
 //! kinds (poll, rating, word cloud) still keep theirs in `tally.rs` and `run_pages.rs`.
 
+pub mod cafe;
 pub mod delphi;
 pub mod dots;
 pub mod ideas;
