@@ -188,14 +188,29 @@ fn packaged_assets(options: &LeptosOptions) -> Router<AppState> {
         ))
 }
 
+/// The pages' routes, read from the application once per process. Reading them renders the
+/// application with resource loading switched off for the whole process (a flag of
+/// leptos_server's), so a page rendered in another thread meanwhile would wait for its data
+/// for ever: a process that starts several routers (the integration tests do) must not read
+/// them again while it serves.
+fn page_routes() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES
+        .get_or_init(|| {
+            // Server functions go through our own handler (statuses, client address, kept
+            // text), not through the one leptos_axum would register for each of them.
+            let server_fns = leptos::server_fn::axum::server_fn_paths()
+                .map(|(path, _)| path.to_owned())
+                .collect();
+            generate_route_list_with_exclusions(App, Some(server_fns))
+        })
+        .clone()
+}
+
 /// The application's routes, without the outer layers (see [`with_layers`]).
 pub fn routes(state: &AppState) -> Router<AppState> {
-    // Server functions go through our own handler (statuses, client address, kept text), not
-    // through the one leptos_axum would register for each of them.
-    let server_fns = leptos::server_fn::axum::server_fn_paths()
-        .map(|(path, _)| path.to_owned())
-        .collect();
-    let route_list = generate_route_list_with_exclusions(App, Some(server_fns));
+    let route_list = page_routes();
     Router::new()
         .route(
             "/api/{*fn_name}",

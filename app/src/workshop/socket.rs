@@ -1,6 +1,6 @@
 //! The browser's end of a live socket: it connects to a path of this site, hands every message
 //! to the page, and when the connection drops (a restart, a phone waking up, a weak network)
-//! connects again by itself after 1, 2, 4 … 10 seconds. The path is asked for again at each
+//! connects again by itself after 1, 2, then every 4 seconds. The path is asked for again at each
 //! connection, so that it carries the sequence number the page last showed and the server
 //! sends only what is newer. Closed when the page that opened it goes away, or for good when
 //! the server closes it with 1008 (the visitor may no longer follow: a participant sent out).
@@ -29,8 +29,10 @@ mod browser {
     /// The close code of a server that will not let this visitor follow any longer.
     const REFUSED: u16 = 1008;
 
+    /// 1, 2, then 4 seconds: a restarted server has every screen back within about four
+    /// seconds of coming up.
     fn pause(failures: u32) -> Duration {
-        Duration::from_secs(1u64 << failures.min(4)).min(Duration::from_secs(10))
+        Duration::from_secs(1u64 << failures.min(2))
     }
 
     fn connect(link: Rc<Link>) {
