@@ -490,11 +490,8 @@ pub async fn control_workshop(
         },
         "round" => {
             let activity = shown()?;
-            let agenda = store::activities(&db, &w.workshop_id).await?;
-            if !agenda
-                .iter()
-                .any(|a| a.activity_id == activity && matches!(a.settings, Settings::Delphi { .. }))
-            {
+            let delphi = store::activity(&db, &w.workshop_id, &activity).await?;
+            if !delphi.is_some_and(|a| matches!(a.settings, Settings::Delphi { .. })) {
                 return Err(AppError::field("action", Problem::UnknownChoice));
             }
             let round = event_store::panel(&db, &w.workshop_id, &activity)
@@ -554,10 +551,8 @@ pub async fn answer_activity(
             Problem::TooLong { max: ANSWER_MAX },
         ));
     }
-    let agenda = store::activities(&db, &workshop.workshop_id).await?;
-    let activity = agenda
-        .into_iter()
-        .find(|a| a.activity_id == activity_id)
+    let activity = store::activity(&db, &workshop.workshop_id, &activity_id)
+        .await?
         .ok_or_else(|| AppError::field("activity", Problem::ActivityClosed))?;
     let typed: Vec<String> = match activity.settings.slots() {
         Some(slots) => (0..slots)

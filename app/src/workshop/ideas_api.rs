@@ -29,10 +29,9 @@ async fn board_activity(
     workshop_id: &str,
     activity_id: &str,
 ) -> Result<Activity, AppError> {
-    store::activities(db, workshop_id)
+    store::activity(db, workshop_id, activity_id)
         .await?
-        .into_iter()
-        .find(|a| a.activity_id == activity_id && a.settings.budget().is_some())
+        .filter(|a| a.settings.budget().is_some())
         .ok_or_else(|| AppError::field("activity", Problem::ActivityClosed))
 }
 

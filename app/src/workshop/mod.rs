@@ -20,6 +20,7 @@ pub mod results_page;
 pub mod room_pages;
 pub mod run;
 pub mod run_pages;
+pub mod screen_pages;
 pub mod socket;
 pub mod stage;
 #[cfg(feature = "ssr")]

@@ -26,10 +26,8 @@ async fn questions_activity(
     workshop_id: &str,
     activity_id: &str,
 ) -> Result<(Activity, bool, bool), AppError> {
-    let activity = store::activities(db, workshop_id)
+    let activity = store::activity(db, workshop_id, activity_id)
         .await?
-        .into_iter()
-        .find(|a| a.activity_id == activity_id)
         .ok_or_else(|| AppError::field("activity", Problem::ActivityClosed))?;
     match activity.settings {
         Settings::Questions {

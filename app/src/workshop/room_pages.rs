@@ -3,7 +3,7 @@
 
 use super::api::{open_room, JoinWorkshop};
 use super::model::Room;
-use super::run_pages::{ScreenActions, ScreenView};
+use super::screen_pages::{ScreenActions, ScreenView};
 use super::socket::follow;
 use crate::i18n::*;
 use crate::ui::{action_error, or_error_page, page_data, page_title, Field, FormNotice};

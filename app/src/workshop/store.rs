@@ -345,6 +345,16 @@ pub async fn participants(db: &Db, workshop_id: &str) -> Result<Vec<Participant>
     .collect()
 }
 
+fn activity_row(r: &AnyRow) -> Result<Activity, AppError> {
+    let settings: String = r.try_get("settings")?;
+    Ok(Activity {
+        activity_id: r.try_get("activity_id")?,
+        prompt: r.try_get("prompt")?,
+        settings: serde_json::from_str(&settings)
+            .map_err(|_| bad_value("workshop_activity.settings", &settings))?,
+    })
+}
+
 pub async fn activities(db: &Db, workshop_id: &str) -> Result<Vec<Activity>, AppError> {
     sqlx::query(
         "select activity_id, prompt, settings from workshop_activity
@@ -354,16 +364,27 @@ pub async fn activities(db: &Db, workshop_id: &str) -> Result<Vec<Activity>, App
     .fetch_all(&db.pool)
     .await?
     .iter()
-    .map(|r| {
-        let settings: String = r.try_get("settings")?;
-        Ok(Activity {
-            activity_id: r.try_get("activity_id")?,
-            prompt: r.try_get("prompt")?,
-            settings: serde_json::from_str(&settings)
-                .map_err(|_| bad_value("workshop_activity.settings", &settings))?,
-        })
-    })
+    .map(activity_row)
     .collect()
+}
+
+/// The activity with this id in the workshop's agenda, if there is one.
+pub async fn activity(
+    db: &Db,
+    workshop_id: &str,
+    activity_id: &str,
+) -> Result<Option<Activity>, AppError> {
+    sqlx::query(
+        "select activity_id, prompt, settings from workshop_activity
+         where workshop_id = $1 and activity_id = $2",
+    )
+    .bind(workshop_id)
+    .bind(activity_id)
+    .fetch_optional(&db.pool)
+    .await?
+    .as_ref()
+    .map(activity_row)
+    .transpose()
 }
 
 /// Adds an activity at the end of the agenda; refused once the agenda holds

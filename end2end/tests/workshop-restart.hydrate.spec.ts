@@ -3,8 +3,8 @@ import { expect, test } from '@playwright/test';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { scripted } from './helpers';
 
+// Reconnecting is the page script's work, so this runs with JavaScript only (`.hydrate.spec`).
 // A server of this test's own (the demo's data, its own port and database), so that it can be
 // stopped and started again without touching the server the other specs share.
 const root = path.resolve(__dirname, '..', '..');
@@ -48,7 +48,6 @@ async function stop(server: ChildProcess) {
 }
 
 test('a restarted server keeps every acknowledged answer, and the phone and the facilitator reconnect by themselves', async ({ browser }) => {
-  test.skip(!scripted(), 'reconnecting is the page script’s work');
   // Seeding the demo and starting the server twice take their time on a busy machine.
   test.setTimeout(120_000);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'clusterpolisee-restart-'));
