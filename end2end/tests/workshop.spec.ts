@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, expectAccessible, fresh, signIn } from './helpers';
+import { ADMIN, expectAccessible, fresh, scripted, signIn } from './helpers';
 
 test('a facilitator prepares an agenda and participants join by its code on their phones', async ({ page, browser }, info) => {
   await signIn(page, ADMIN.email, ADMIN.password);
@@ -53,7 +53,11 @@ test('a facilitator prepares an agenda and participants join by its code on thei
   await page.reload();
   await expect(page.getByRole('heading', { level: 3, name: 'Ana' })).toBeVisible();
   await page.getByLabel('Lock joining: nobody new may join').check();
-  const saved = page.waitForResponse((r) => r.url().includes('/api/workshop/set_joining'));
+  // Without JavaScript the post answers with the page again: it must have loaded before the
+  // reload, or the reload meets a page in the middle of its navigation.
+  const saved = scripted()
+    ? page.waitForResponse((r) => r.url().includes('/api/workshop/set_joining'))
+    : page.waitForEvent('load');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
   await saved;
   await page.reload();
