@@ -39,9 +39,9 @@ test('a phone ranks items, spreads dots that stay hidden until revealed and plac
     await phone.getByRole('button', { name: 'Move up: Training' }).click();
     await expect(phone.locator('.ranking .item')).toHaveText(['Training', 'Vouchers', 'Grants']);
   } else {
-    await phone.getByLabel('Training').selectOption('1');
-    await phone.getByLabel('Vouchers').selectOption('2');
-    await phone.getByLabel('Grants').selectOption('3');
+    await phone.getByLabel('Training', { exact: true }).selectOption('1');
+    await phone.getByLabel('Vouchers', { exact: true }).selectOption('2');
+    await phone.getByLabel('Grants', { exact: true }).selectOption('3');
   }
   await expectAccessible(phone);
   await phone.getByRole('button', { name: 'Send' }).click();

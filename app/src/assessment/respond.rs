@@ -162,12 +162,11 @@ pub fn SectionPage() -> impl IntoView {
     // The language changes by a form the server answers with a new page, so the one this page
     // was drawn in is the one its form is written in.
     let locale = use_i18n().get_locale_untracked().as_str();
-    // On the server the form goes into the page's HTML but not into its hydration data, where
-    // it would be sent, and escaped, a second time: hydration leaves what `inner_html` wrote as
-    // it is. (A data type of the page's own did the same, and made the main WebAssembly 38 KB
-    // larger; so the browser's side of this page stays as it was.)
+    // On the server the form goes into the page's HTML but not into its hydration data (see
+    // `ui::HeldHtml`). (A data type of the page's own did the same, and made the main
+    // WebAssembly 38 KB larger; so the browser's side of this page stays as it was.)
     #[cfg(feature = "ssr")]
-    let held = HeldForm::default();
+    let held = crate::ui::HeldHtml::default();
     #[cfg(feature = "ssr")]
     let fetch = {
         let held = held.clone();
@@ -176,7 +175,10 @@ pub fn SectionPage() -> impl IntoView {
             async move {
                 get_section(key, number, locale.to_owned())
                     .await
-                    .map(|page| held.hold(page))
+                    .map(|mut page| {
+                        held.hold(&mut page.form);
+                        page
+                    })
             }
         }
     };
@@ -191,36 +193,16 @@ pub fn SectionPage() -> impl IntoView {
                 Suspend::new(async move {
                     or_error_page(section.await, move |page| {
                         #[cfg(feature = "ssr")]
-                        let page = held.put_back(page);
+                        let page = {
+                            let mut page = page;
+                            held.put_back(&mut page.form);
+                            page
+                        };
                         view! { <SectionForm page key=key.get_untracked() /> }
                     })
                 })
             }}
         </Suspense>
-    }
-}
-
-/// A section page's form between its fetch and its view, on the server (see `SectionPage`).
-#[cfg(feature = "ssr")]
-#[derive(Clone, Default)]
-struct HeldForm(std::sync::Arc<std::sync::Mutex<String>>);
-
-#[cfg(feature = "ssr")]
-impl HeldForm {
-    /// Takes the form out of the page's data, which is then serialised without it.
-    fn hold(&self, mut page: SectionHtml) -> SectionHtml {
-        if let Ok(mut held) = self.0.lock() {
-            *held = std::mem::take(&mut page.form);
-        }
-        page
-    }
-
-    /// Puts the form back for the view that writes it into the HTML.
-    fn put_back(&self, mut page: SectionHtml) -> SectionHtml {
-        if let Ok(held) = self.0.lock() {
-            page.form.clone_from(&held);
-        }
-        page
     }
 }
 

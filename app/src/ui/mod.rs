@@ -94,6 +94,38 @@ pub fn use_session_user() -> PageData<Result<Option<CurrentUser>, AppError>> {
     expect_context::<SessionUser>().0
 }
 
+/// HTML the server writes for a page (`inner_html`) between the page's fetch and its view, on
+/// the server: it goes into the page's HTML but not into its hydration data, where it would be
+/// sent, and escaped, a second time; hydration leaves what `inner_html` wrote as it is.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Default)]
+pub struct HeldHtml(std::sync::Arc<std::sync::Mutex<String>>);
+
+#[cfg(feature = "ssr")]
+impl HeldHtml {
+    /// Takes `html` out of the page's data, which is then serialised without it.
+    pub fn hold(&self, html: &mut String) {
+        if let Ok(mut held) = self.0.lock() {
+            *held = std::mem::take(html);
+        }
+    }
+
+    /// Puts it back for the view that writes it into the page.
+    pub fn put_back(&self, html: &mut String) {
+        if let Ok(held) = self.0.lock() {
+            html.clone_from(&held);
+        }
+    }
+}
+
+/// The language a view is written in: the one given by a server function that writes HTML
+/// outside a page's render (a [`Locale`] in its context, where no `I18nContext` is), else the
+/// page's. A change of language is a form the server answers with a new page, so a view never
+/// follows one while shown.
+pub fn view_locale() -> Locale {
+    use_context::<Locale>().unwrap_or_else(|| use_i18n().get_locale_untracked())
+}
+
 /// A sentence for a field problem, in the reader's language.
 pub fn problem_text(i18n: I18nContext<Locale>, problem: &Problem) -> String {
     problem_text_in(i18n.get_locale(), problem)
@@ -268,12 +300,12 @@ pub fn Field(
 /// The problem of one field after a failed submission, if it had one.
 #[component]
 pub fn FieldProblem(name: &'static str, error: Signal<Option<AppError>>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     move || {
         error.get().and_then(|e| e.problem(name).cloned()).map(|p| {
             view! {
                 <p class="problem" id=format!("field-{name}-problem")>
-                    {problem_text(i18n, &p)}
+                    {problem_text_in(locale, &p)}
                 </p>
             }
         })
@@ -283,12 +315,12 @@ pub fn FieldProblem(name: &'static str, error: Signal<Option<AppError>>) -> impl
 /// The message above a form after a failed submission (field problems are shown at the fields).
 #[component]
 pub fn FormNotice(error: Signal<Option<AppError>>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     move || {
         error.get().map(|e| {
             view! {
                 <p class="notice notice-error" role="alert">
-                    {error_text(i18n, &e)}
+                    {error_text_in(locale, &e)}
                 </p>
             }
         })
@@ -299,16 +331,16 @@ pub fn FormNotice(error: Signal<Option<AppError>>) -> impl IntoView {
 /// problem at, it says each problem itself.
 #[component]
 pub fn ButtonNotice(error: Signal<Option<AppError>>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     move || {
         error.get().map(|e| {
             let text = match &e {
                 AppError::Invalid { fields, .. } if !fields.is_empty() => fields
                     .values()
-                    .map(|p| problem_text(i18n, p))
+                    .map(|p| problem_text_in(locale, p))
                     .collect::<Vec<_>>()
                     .join(" "),
-                _ => error_text(i18n, &e),
+                _ => error_text_in(locale, &e),
             };
             view! { <p class="notice notice-error" role="alert">{text}</p> }
         })

@@ -17,9 +17,12 @@ pub mod pages;
 pub mod questions_api;
 pub mod results;
 pub mod results_page;
+pub mod room_api;
 pub mod room_pages;
 pub mod run;
 pub mod run_pages;
+pub mod screen_dom;
+#[cfg(feature = "ssr")]
 pub mod screen_pages;
 pub mod socket;
 pub mod stage;

@@ -9,18 +9,22 @@ use super::ideas_api::{BoardVoting, NameCluster, OrganiseNote, RunTables};
 use super::model::{clock, Settings};
 use super::questions_api::ModerateQuestion;
 use super::run::Results;
+use super::screen_dom::tick_timers;
 use super::socket::follow;
 use super::stage::{Shown, Stage};
 use crate::i18n::*;
-use crate::ui::{action_error, or_error_page, page_data, page_title, FieldProblem, FormNotice};
+use crate::ui::{
+    action_error, or_error_page, page_data, page_title, view_locale, FieldProblem, FormNotice,
+};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 lazy_page!(PresentRoute, PresentPage);
 
-/// Keeps `stage` up to date from the presenter socket of `workshop_id`.
+/// Keeps `stage` up to date from the presenter socket of `workshop_id`, and its timer counting.
 fn follow_stage(workshop_id: String, stage: RwSignal<Stage>) {
+    tick_timers();
     follow(
         move || {
             format!(
@@ -46,7 +50,7 @@ pub fn RunPanel(
     stage: Stage,
     control: ServerAction<ControlWorkshop>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let stage = RwSignal::new(stage);
     follow_stage(workshop_id.clone(), stage);
     let error = action_error(control);
@@ -74,23 +78,31 @@ pub fn RunPanel(
         let shown = stage.with(|s| s.shown.clone());
         let (previous, next) = (step(-1), step(1));
         let start = match &shown {
-            None => step(0)
-                .map(|first| button("show", Some(first), t_string!(i18n, run_start).to_string())),
+            None => step(0).map(|first| {
+                button(
+                    "show",
+                    Some(first),
+                    td_string!(locale, run_start).to_string(),
+                )
+            }),
             Some(_) => None,
         };
-        let previous = shown
-            .as_ref()
-            .and(previous)
-            .map(|id| button("show", Some(id), t_string!(i18n, run_previous).to_string()));
+        let previous = shown.as_ref().and(previous).map(|id| {
+            button(
+                "show",
+                Some(id),
+                td_string!(locale, run_previous).to_string(),
+            )
+        });
         let next = shown
             .as_ref()
             .and(next)
-            .map(|id| button("show", Some(id), t_string!(i18n, run_next).to_string()));
+            .map(|id| button("show", Some(id), td_string!(locale, run_next).to_string()));
         let open = shown.as_ref().map(|s| {
             if s.open {
-                button("close", None, t_string!(i18n, run_close).to_string())
+                button("close", None, td_string!(locale, run_close).to_string())
             } else {
-                button("open", None, t_string!(i18n, run_open).to_string())
+                button("open", None, td_string!(locale, run_open).to_string())
             }
         });
         let reveal = shown
@@ -98,7 +110,7 @@ pub fn RunPanel(
             .filter(|s| {
                 !s.revealed && (s.activity.settings.takes_answers() || s.activity.settings.sealed())
             })
-            .map(|_| button("reveal", None, t_string!(i18n, run_reveal).to_string()));
+            .map(|_| button("reveal", None, td_string!(locale, run_reveal).to_string()));
         // A Delphi activity's next round, while rounds are left.
         let round = stage.with(|s| match (&s.shown, &s.results) {
             (Some(_), Results::Delphi { round, .. }) if *round < delphi::ROUNDS_MAX => {
@@ -110,18 +122,18 @@ pub fn RunPanel(
             button(
                 "round",
                 None,
-                t_string!(i18n, delphi_start_round, n).to_string(),
+                td_string!(locale, delphi_start_round, n).to_string(),
             )
         });
         let waiting = shown.is_some().then(|| {
             button(
                 "show",
                 None,
-                t_string!(i18n, run_waiting_screen).to_string(),
+                td_string!(locale, run_waiting_screen).to_string(),
             )
         });
         let timer = shown.as_ref().map(|s| match s.timer_left {
-            Some(_) => button("stop_timer", None, t_string!(i18n, run_timer_stop).to_string()).into_any(),
+            Some(_) => button("stop_timer", None, td_string!(locale, run_timer_stop).to_string()).into_any(),
             None => view! { <TimerForm workshop_id=timer_id.clone() settings=s.activity.settings.clone() control /> }.into_any(),
         });
         view! {
@@ -157,7 +169,7 @@ pub fn RunPanel(
         })
     };
     view! {
-        <h2>{t!(i18n, run_title)}</h2>
+        <h2>{td!(locale, run_title)}</h2>
         <FormNotice error />
         {controls}
         <StageView stage=stage.into() />
@@ -173,7 +185,7 @@ fn TimerForm(
     settings: Settings,
     control: ServerAction<ControlWorkshop>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let length = match settings {
         Settings::Timer { seconds } => clock(seconds),
         _ => "2".to_owned(),
@@ -183,52 +195,47 @@ fn TimerForm(
             <input type="hidden" name="workshop_id" value=workshop_id />
             <input type="hidden" name="action" value="timer" />
             <div class="field">
-                <label for="field-timer-minutes">{t!(i18n, run_timer_minutes)}</label>
+                <label for="field-timer-minutes">{td!(locale, run_timer_minutes)}</label>
                 <input id="field-timer-minutes" name="minutes" value=length inputmode="numeric" size="5" />
                 <FieldProblem name="minutes" error=action_error(control) />
             </div>
-            <button type="submit" class="button">{t!(i18n, run_timer_start)}</button>
+            <button type="submit" class="button">{td!(locale, run_timer_start)}</button>
         </ActionForm>
     }
 }
 
-/// The facilitator's timer on a screen: the seconds left when the screen was read, counted down
-/// by the page itself; without JavaScript a reload shows the time left.
+/// The facilitator's timer on a screen: the seconds left when the screen was read, in
+/// `data-left`, counted down by the page's [`tick_timers`]; the words for "time is up" wait in
+/// `data-up`. Without JavaScript a reload shows the time left.
 #[component]
 pub(super) fn Countdown(left: u32) -> impl IntoView {
-    let i18n = use_i18n();
-    let left = RwSignal::new(left);
-    Effect::new(move |_| {
-        let tick = move || left.update(|s| *s = s.saturating_sub(1));
-        if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
-            on_cleanup(move || handle.clear());
-        }
-    });
-    move || {
-        match left.get() {
-        0 => view! { <p class="timer" role="timer">{t!(i18n, run_time_up)}</p> }.into_any(),
-        s => view! {
-            <p class="timer" role="timer">{t!(i18n, run_time_left)} " " <strong>{clock(s)}</strong></p>
-        }
-        .into_any(),
+    let locale = view_locale();
+    let up = td_string!(locale, run_time_up).to_string();
+    if left == 0 {
+        return view! { <p class="timer" role="timer">{up}</p> }.into_any();
     }
+    view! {
+        <p class="timer" role="timer" data-left=left.to_string() data-up=up>
+            {td!(locale, run_time_left)} " " <strong>{clock(left)}</strong>
+        </p>
     }
+    .into_any()
 }
 
 /// What the projector shows: the activity and its results, the people in the room.
 #[component]
 fn StageView(stage: Signal<Stage>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     move || {
         let stage = stage.get();
         let people = stage.participants;
         let body = match stage.shown {
-            None => view! { <p class="muted">{t!(i18n, run_nothing_shown)}</p> }.into_any(),
+            None => view! { <p class="muted">{td!(locale, run_nothing_shown)}</p> }.into_any(),
             Some(shown) => view! { <ShownView shown results=stage.results /> }.into_any(),
         };
         view! {
             <div class="stage" aria-live="polite">
-                <p class="muted">{t!(i18n, run_people, n = people)}</p>
+                <p class="muted">{td!(locale, run_people, n = people)}</p>
                 {body}
             </div>
         }
@@ -237,15 +244,15 @@ fn StageView(stage: Signal<Stage>) -> impl IntoView {
 
 #[component]
 fn ShownView(shown: Shown, results: Results) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let (n, of) = (shown.position, shown.of);
     let status = if shown.open {
-        t_string!(i18n, run_answers_open)
+        td_string!(locale, run_answers_open)
     } else {
-        t_string!(i18n, run_answers_closed)
+        td_string!(locale, run_answers_closed)
     };
     view! {
-        <p class="muted">{t!(i18n, run_position, n, of)} " · " {status}</p>
+        <p class="muted">{td!(locale, run_position, n, of)} " · " {status}</p>
         <h3 class="prompt">{shown.activity.prompt.clone()}</h3>
         {shown.timer_left.map(|left| view! { <Countdown left /> })}
         <ResultsView settings=shown.activity.settings.clone() results revealed=shown.revealed />
@@ -256,7 +263,7 @@ fn ShownView(shown: Shown, results: Results) -> impl IntoView {
 /// how often they were given. `revealed`: a poll's correct option is marked.
 #[component]
 pub fn ResultsView(settings: Settings, results: Results, revealed: bool) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     match (settings, results) {
         (
             Settings::Poll {
@@ -270,7 +277,7 @@ pub fn ResultsView(settings: Settings, results: Results, revealed: bool) -> impl
                 .enumerate()
                 .map(|(n, (option, count))| {
                     let right = (revealed && correct == Some(n))
-                        .then(|| view! { " " <strong>{t!(i18n, run_correct)}</strong> });
+                        .then(|| view! { " " <strong>{td!(locale, run_correct)}</strong> });
                     view! {
                         <li>
                             <span>{option} {right} " — " {count}</span>
@@ -281,7 +288,7 @@ pub fn ResultsView(settings: Settings, results: Results, revealed: bool) -> impl
                 .collect_view();
             view! {
                 <ul class="results">{rows}</ul>
-                <p class="muted">{t!(i18n, run_voters, n = voters)}</p>
+                <p class="muted">{td!(locale, run_voters, n = voters)}</p>
             }
             .into_any()
         }
@@ -309,7 +316,7 @@ pub fn ResultsView(settings: Settings, results: Results, revealed: bool) -> impl
                         .collect_view();
                     view! {
                         <li>
-                            <strong>{statement}</strong> " " {t!(i18n, run_mean, mean)}
+                            <strong>{statement}</strong> " " {td!(locale, run_mean, mean)}
                             <ul class="results">{points}</ul>
                         </li>
                     }
@@ -319,7 +326,7 @@ pub fn ResultsView(settings: Settings, results: Results, revealed: bool) -> impl
         }
         (Settings::WordCloud { .. }, Results::Words { words }) => {
             if words.is_empty() {
-                return view! { <p class="muted">{t!(i18n, run_no_words)}</p> }.into_any();
+                return view! { <p class="muted">{td!(locale, run_no_words)}</p> }.into_any();
             }
             let most = words.first().map_or(1, |w| w.1).max(1);
             let cloud = words
@@ -339,7 +346,7 @@ pub fn ResultsView(settings: Settings, results: Results, revealed: bool) -> impl
             view! { <dots::Outcome items counts voters /> }.into_any()
         }
         (_, Results::Sealed { voters }) => {
-            view! { <p class="muted">{t!(i18n, run_sealed, n = voters)}</p> }.into_any()
+            view! { <p class="muted">{td!(locale, run_sealed, n = voters)}</p> }.into_any()
         }
         (Settings::Matrix { items, x, y }, Results::Matrix { places }) => {
             view! { <matrix::Outcome items x y places /> }.into_any()
@@ -383,7 +390,7 @@ pub fn PresentPage() -> impl IntoView {
 
 #[component]
 fn Presenter(workshop_id: String, stage: Stage) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let (title, code, join_url) = (
         stage.title.clone(),
         stage.code.clone(),
@@ -396,10 +403,10 @@ fn Presenter(workshop_id: String, stage: Stage) -> impl IntoView {
         <Title text=page_title(&title) />
         <section class="presenter">
             <div class="joining">
-                <img class="qr" src=qr alt=t_string!(i18n, present_qr) />
+                <img class="qr" src=qr alt=td_string!(locale, present_qr) />
                 <p class="join">
-                    {t!(i18n, present_join_at)} " " <strong>{join_url}</strong> " · "
-                    {t!(i18n, workshop_code_is)} " " <strong class="code">{code}</strong>
+                    {td!(locale, present_join_at)} " " <strong>{join_url}</strong> " · "
+                    {td!(locale, workshop_code_is)} " " <strong class="code">{code}</strong>
                 </p>
             </div>
             <h1>{title.clone()}</h1>

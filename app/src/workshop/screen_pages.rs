@@ -1,6 +1,7 @@
 //! A participant's screen of a running workshop: the activity shown, the form that answers it
 //! while it is open (or a board's own forms), their answer, and the results once revealed.
-//! Every form posts without JavaScript; with it, the room's socket brings each change.
+//! Only the server writes it (`room_api.rs`): every form posts as it is without JavaScript, and
+//! with it `screen_dom.rs` posts them in place and the room's socket brings each change.
 
 use super::activities::{delphi, dots, ideas_views, matrix, questions, ranking, scale_points};
 use super::api::AnswerActivity;
@@ -12,9 +13,8 @@ use super::run_pages::{Countdown, ResultsView};
 use super::stage::{Screen, Shown};
 use super::tally::scale_bounds;
 use crate::i18n::*;
-use crate::ui::{action_error, FieldProblem, FormNotice};
+use crate::ui::{action_error, view_locale, FieldProblem, FormNotice};
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 /// What a participant's screen sends: answers, questions and upvotes, notes and dots.
 #[derive(Clone, Copy)]
@@ -38,22 +38,11 @@ impl Default for ScreenActions {
     }
 }
 
-impl ScreenActions {
-    /// Changes whenever any of them completes (the screen is then read again).
-    pub fn version(&self) -> usize {
-        self.answer.version().get()
-            + self.ask.version().get()
-            + self.vote.version().get()
-            + self.post.version().get()
-            + self.dot.version().get()
-    }
-}
-
 /// A participant's screen: the activity shown, the form that answers it while it is open, their
 /// answer, and the results once revealed.
 #[component]
 pub fn ScreenView(code: String, screen: Screen, actions: ScreenActions) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let ScreenActions {
         answer,
         ask,
@@ -62,14 +51,14 @@ pub fn ScreenView(code: String, screen: Screen, actions: ScreenActions) -> impl 
         dot,
     } = actions;
     let Some(shown) = screen.shown else {
-        return view! { <p>{t!(i18n, live_waiting)}</p> }.into_any();
+        return view! { <p>{td!(locale, live_waiting)}</p> }.into_any();
     };
     let (n, of) = (shown.position, shown.of);
     if let (Settings::Questions { anonymous, .. }, Some(Results::Questions { questions })) =
         (&shown.activity.settings, &screen.results)
     {
         return view! {
-            <p class="muted">{t!(i18n, run_position, n, of)}</p>
+            <p class="muted">{td!(locale, run_position, n, of)}</p>
             <h2 class="prompt">{shown.activity.prompt.clone()}</h2>
             {shown.timer_left.map(|left| view! { <Countdown left /> })}
             <questions::Participate
@@ -87,7 +76,7 @@ pub fn ScreenView(code: String, screen: Screen, actions: ScreenActions) -> impl 
     }
     if let Some(Results::Ideas { sheet }) = &screen.results {
         return view! {
-            <p class="muted">{t!(i18n, run_position, n, of)}</p>
+            <p class="muted">{td!(locale, run_position, n, of)}</p>
             <h2 class="prompt">{shown.activity.prompt.clone()}</h2>
             {shown.timer_left.map(|left| view! { <Countdown left /> })}
             <ideas_views::Participate
@@ -104,7 +93,7 @@ pub fn ScreenView(code: String, screen: Screen, actions: ScreenActions) -> impl 
         .into_any();
     }
     let counted = screen.mine.is_some().then(
-        || view! { <p class="notice notice-ok" role="status">{t!(i18n, live_answer_counted)}</p> },
+        || view! { <p class="notice notice-ok" role="status">{td!(locale, live_answer_counted)}</p> },
     );
     let takes_answers = shown.activity.settings.takes_answers();
     let delphi = matches!(shown.activity.settings, Settings::Delphi { .. });
@@ -114,9 +103,9 @@ pub fn ScreenView(code: String, screen: Screen, actions: ScreenActions) -> impl 
         }
     });
     let closed = (!shown.open && takes_answers)
-        .then(|| view! { <p class="muted">{t!(i18n, live_answers_closed)}</p> });
+        .then(|| view! { <p class="muted">{td!(locale, live_answers_closed)}</p> });
     let follow_screen =
-        (!takes_answers).then(|| view! { <p class="muted">{t!(i18n, live_follow_screen)}</p> });
+        (!takes_answers).then(|| view! { <p class="muted">{td!(locale, live_follow_screen)}</p> });
     // A Delphi screen shows the round before inside its form; the rounds as a whole once
     // revealed.
     let results = screen
@@ -124,12 +113,12 @@ pub fn ScreenView(code: String, screen: Screen, actions: ScreenActions) -> impl 
         .filter(|_| !delphi || shown.revealed)
         .map(|results| {
             view! {
-                <h3>{t!(i18n, run_results_title)}</h3>
+                <h3>{td!(locale, run_results_title)}</h3>
                 <ResultsView settings=shown.activity.settings.clone() results revealed=true />
             }
         });
     view! {
-        <p class="muted">{t!(i18n, run_position, n, of)}</p>
+        <p class="muted">{td!(locale, run_position, n, of)}</p>
         <h2 class="prompt">{shown.activity.prompt.clone()}</h2>
         {shown.timer_left.map(|left| view! { <Countdown left /> })}
         {counted}
@@ -141,11 +130,15 @@ pub fn ScreenView(code: String, screen: Screen, actions: ScreenActions) -> impl 
     .into_any()
 }
 
-fn scale_hint(i18n: I18nContext<Locale>, settings: &Settings) -> Option<String> {
+fn scale_hint(locale: Locale, settings: &Settings) -> Option<String> {
     match settings {
         Settings::Rating { scale, .. } | Settings::Delphi { scale, .. } => Some(match scale {
-            super::model::Scale::Evidence => t_string!(i18n, activity_scale_evidence).to_string(),
-            super::model::Scale::Agreement => t_string!(i18n, activity_scale_agreement).to_string(),
+            super::model::Scale::Evidence => {
+                td_string!(locale, activity_scale_evidence).to_string()
+            }
+            super::model::Scale::Agreement => {
+                td_string!(locale, activity_scale_agreement).to_string()
+            }
         }),
         _ => None,
     }
@@ -161,9 +154,9 @@ fn AnswerForm(
     command_id: String,
     answer: ServerAction<AnswerActivity>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let error = action_error(answer);
-    let hint = scale_hint(i18n, &shown.activity.settings);
+    let hint = scale_hint(locale, &shown.activity.settings);
     let inputs = match (shown.activity.settings, mine) {
         (
             Settings::Poll {
@@ -223,8 +216,8 @@ fn AnswerForm(
             };
             view! {
                 <div class="field">
-                    <label for="field-values">{t!(i18n, live_words_label)}</label>
-                    <p class="hint" id="field-values-hint">{t!(i18n, live_words_hint, n = per_person)}</p>
+                    <label for="field-values">{td!(locale, live_words_label)}</label>
+                    <p class="hint" id="field-values-hint">{td!(locale, live_words_hint, n = per_person)}</p>
                     <textarea id="field-values" name="values[0]" rows="4" aria-describedby="field-values-hint">
                         {move || error.get().and_then(|e| e.kept("values").map(str::to_owned)).unwrap_or_else(|| typed.clone())}
                     </textarea>
@@ -285,7 +278,7 @@ fn AnswerForm(
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
             {inputs}
             <FieldProblem name="values" error />
-            <button type="submit" class="button primary">{t!(i18n, live_answer_submit)}</button>
+            <button type="submit" class="button primary">{td!(locale, live_answer_submit)}</button>
         </ActionForm>
     }
 }

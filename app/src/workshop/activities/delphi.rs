@@ -9,6 +9,7 @@ use super::{mean_spread, scale_points};
 use crate::error::Problem;
 use crate::i18n::*;
 use crate::text::bounded_text;
+use crate::ui::view_locale;
 use crate::workshop::run::Spread;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -192,7 +193,7 @@ pub fn Inputs(
     /// Their rating of this round, if they rated already.
     now: Option<Rated>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     statements
         .into_iter()
         .enumerate()
@@ -209,10 +210,10 @@ pub fn Inputs(
                 .unwrap_or_default();
             let group = verdict.map(|v| {
                 let round = before.as_ref().map_or(1, |b| b.round);
-                let yours = previous.map(|s| view! { " · " {t!(i18n, delphi_yours, score = s)} });
+                let yours = previous.map(|s| view! { " · " {td!(locale, delphi_yours, score = s)} });
                 view! {
                     <div class="delphi-before">
-                        <p class="muted">{t!(i18n, delphi_group, round)} " " {summary(i18n, &v)} {yours}</p>
+                        <p class="muted">{td!(locale, delphi_group, round)} " " {summary(locale, &v)} {yours}</p>
                         {distribution(&v.spread, low)}
                         {reasons(&v.reasons)}
                     </div>
@@ -225,7 +226,7 @@ pub fn Inputs(
                     {group}
                     {scale_points(format!("values[{}]", 2 * n), &format!("score-{n}"), low, high, given)}
                     <div class="field reason">
-                        <label for=reason_id.clone()>{t!(i18n, delphi_reason)}</label>
+                        <label for=reason_id.clone()>{td!(locale, delphi_reason)}</label>
                         <textarea id=reason_id name=format!("values[{}]", 2 * n + 1) rows="2" maxlength=REASON_MAX.to_string()>{reason}</textarea>
                     </div>
                 </fieldset>
@@ -235,11 +236,11 @@ pub fn Inputs(
 }
 
 /// `mean 3.2 ± 1.1 (n = 9)`, or a dash for a statement nobody rated.
-fn summary(i18n: leptos_i18n::I18nContext<Locale>, verdict: &Verdict) -> String {
+fn summary(locale: Locale, verdict: &Verdict) -> String {
     let n: u32 = verdict.spread.counts.iter().sum();
     match (verdict.spread.mean, verdict.deviation) {
-        (Some(mean), Some(sd)) => t_string!(
-            i18n,
+        (Some(mean), Some(sd)) => td_string!(
+            locale,
             delphi_summary,
             mean = format!("{mean:.1}"),
             sd = format!("{sd:.1}"),
@@ -281,8 +282,9 @@ pub fn Outcome(
     round: u8,
     raters: u32,
 ) -> impl IntoView {
-    let i18n = use_i18n();
-    let under_way = view! { <p class="muted">{t!(i18n, delphi_under_way, round, n = raters)}</p> };
+    let locale = view_locale();
+    let under_way =
+        view! { <p class="muted">{td!(locale, delphi_under_way, round, n = raters)}</p> };
     let items = statements
         .into_iter()
         .enumerate()
@@ -294,7 +296,7 @@ pub fn Outcome(
                     view! {
                         <tr>
                             <th scope="row">{round}</th>
-                            <td>{summary(i18n, v)}</td>
+                            <td>{summary(locale, v)}</td>
                             <td>{distribution(&v.spread, low)}</td>
                         </tr>
                     }
@@ -308,9 +310,9 @@ pub fn Outcome(
                 (Some(first), Some(last)) if deviations.len() > 1 => {
                     let (from, to) = (format!("{first:.1}"), format!("{last:.1}"));
                     Some(if last < first {
-                        t_string!(i18n, delphi_converging, from, to).to_string()
+                        td_string!(locale, delphi_converging, from, to).to_string()
                     } else {
-                        t_string!(i18n, delphi_not_converging, from, to).to_string()
+                        td_string!(locale, delphi_not_converging, from, to).to_string()
                     })
                 }
                 _ => None,
@@ -326,9 +328,9 @@ pub fn Outcome(
                     <table class="delphi-rounds">
                         <thead>
                             <tr>
-                                <th scope="col">{t!(i18n, delphi_round)}</th>
-                                <th scope="col">{t!(i18n, delphi_mean_spread)}</th>
-                                <th scope="col">{t!(i18n, delphi_distribution)}</th>
+                                <th scope="col">{td!(locale, delphi_round)}</th>
+                                <th scope="col">{td!(locale, delphi_mean_spread)}</th>
+                                <th scope="col">{td!(locale, delphi_distribution)}</th>
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>

@@ -5,6 +5,7 @@
 use super::{bar, number, share};
 use crate::error::Problem;
 use crate::i18n::*;
+use crate::ui::view_locale;
 use crate::workshop::run::{Answer, Results};
 use leptos::prelude::*;
 
@@ -75,12 +76,12 @@ pub fn Inputs(
     stacking: bool,
     placed: Option<Vec<u8>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let placed = placed.unwrap_or_default();
     let hint = if stacking {
-        t_string!(i18n, live_dots_hint_stacking, n = dots).to_string()
+        td_string!(locale, live_dots_hint_stacking, n = dots).to_string()
     } else {
-        t_string!(i18n, live_dots_hint, n = dots).to_string()
+        td_string!(locale, live_dots_hint, n = dots).to_string()
     };
     let rows = items
         .into_iter()
@@ -117,7 +118,7 @@ pub fn Inputs(
 /// The dots on every item, most first.
 #[component]
 pub fn Outcome(items: Vec<String>, counts: Vec<u32>, voters: u32) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let most = counts.iter().copied().max().unwrap_or(0);
     let mut rows: Vec<(String, u32)> = items.into_iter().zip(counts).collect();
     rows.sort_by_key(|row| std::cmp::Reverse(row.1));
@@ -126,7 +127,7 @@ pub fn Outcome(items: Vec<String>, counts: Vec<u32>, voters: u32) -> impl IntoVi
         .map(|(item, count)| {
             view! {
                 <li>
-                    <span>{item} " — " {t!(i18n, run_dots, n = count)}</span>
+                    <span>{item} " — " {td!(locale, run_dots, n = count)}</span>
                     {bar(share(count, most))}
                 </li>
             }
@@ -134,7 +135,7 @@ pub fn Outcome(items: Vec<String>, counts: Vec<u32>, voters: u32) -> impl IntoVi
         .collect_view();
     view! {
         <ul class="results">{rows}</ul>
-        <p class="muted">{t!(i18n, run_voters, n = voters)}</p>
+        <p class="muted">{td!(locale, run_voters, n = voters)}</p>
     }
 }
 

@@ -6,27 +6,26 @@
 use super::cafe::SeatingView;
 use super::ideas::{Card, Sheet, NOTE_MAX};
 use crate::i18n::*;
-use crate::ui::{action_error, ButtonNotice, FieldProblem, FormNotice};
+use crate::ui::{action_error, view_locale, ButtonNotice, FieldProblem, FormNotice};
 use crate::workshop::ideas_api::{
     BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote, RunTables,
 };
 use crate::workshop::model::Settings;
 use leptos::prelude::*;
-use leptos_i18n::I18nContext;
 
 /// The names of a board's categories: its own, or the SWOT quadrants.
-pub fn category_names(i18n: I18nContext<Locale>, settings: &Settings) -> Vec<String> {
+pub fn category_names(locale: Locale, settings: &Settings) -> Vec<String> {
     match settings {
         Settings::Ideas { categories, .. } => categories.clone(),
         Settings::Cafe { topics, .. } => (1..)
             .zip(topics)
-            .map(|(n, topic)| t_string!(i18n, cafe_table, n, topic).to_string())
+            .map(|(n, topic)| td_string!(locale, cafe_table, n, topic).to_string())
             .collect(),
         Settings::Swot { .. } => vec![
-            t_string!(i18n, swot_strengths).to_string(),
-            t_string!(i18n, swot_weaknesses).to_string(),
-            t_string!(i18n, swot_opportunities).to_string(),
-            t_string!(i18n, swot_threats).to_string(),
+            td_string!(locale, swot_strengths).to_string(),
+            td_string!(locale, swot_weaknesses).to_string(),
+            td_string!(locale, swot_opportunities).to_string(),
+            td_string!(locale, swot_threats).to_string(),
         ],
         _ => Vec::new(),
     }
@@ -43,7 +42,7 @@ fn layout(
     every_cluster: bool,
     card: impl Fn(&Card) -> AnyView,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let columns: Vec<(Option<u8>, Option<String>)> = if names.is_empty() {
         vec![(None, None)]
     } else {
@@ -55,14 +54,14 @@ fn layout(
     let note = |c: &Card| {
         let merged = (!c.merged.is_empty()).then(|| {
             let all = c.merged.join(" · ");
-            view! { <span class="muted" title=all>" " {t!(i18n, ideas_similar, n = c.merged.len())}</span> }
+            view! { <span class="muted" title=all>" " {td!(locale, ideas_similar, n = c.merged.len())}</span> }
         });
         let dots = c
             .dots
-            .map(|n| view! { <span class="votes">{t!(i18n, ideas_dots, n)}</span> " " });
+            .map(|n| view! { <span class="votes">{td!(locale, ideas_dots, n)}</span> " " });
         let yours = c
             .mine
-            .then(|| view! { <span class="muted">" · " {t!(i18n, ideas_yours)}</span> });
+            .then(|| view! { <span class="muted">" · " {td!(locale, ideas_yours)}</span> });
         view! { <li class="note">{dots}<span>{c.text.clone()}</span>{merged}{yours}{card(c)}</li> }
     };
     let loose_card = |c: &Card| {
@@ -107,7 +106,7 @@ fn layout(
                 .collect();
             // Under the clusters, the notes of none get a heading of their own.
             let other = (!loose.is_empty() && cards.len() > loose.len())
-                .then(|| view! { <h4>{t!(i18n, ideas_unclustered)}</h4> });
+                .then(|| view! { <h4>{td!(locale, ideas_unclustered)}</h4> });
             view! {
                 <section class="wall-column">
                     {name.map(|n| view! { <h3>{n}</h3> })}
@@ -119,57 +118,57 @@ fn layout(
         })
         .collect_view();
     view! {
-        {empty.then(|| view! { <p class="muted">{t!(i18n, ideas_none)}</p> })}
+        {empty.then(|| view! { <p class="muted">{td!(locale, ideas_none)}</p> })}
         <div class=if swot { "wall swot" } else { "wall" }>{body}</div>
     }
 }
 
 /// World Café tables: each with its host and how many sit at it, and the rotations so far;
 /// once harvested, a line that says so.
-fn tables(i18n: I18nContext<Locale>, names: &[String], seating: &SeatingView) -> impl IntoView {
+fn tables(locale: Locale, names: &[String], seating: &SeatingView) -> impl IntoView {
     if seating.harvested {
-        return view! { <p class="muted">{t!(i18n, cafe_harvested)}</p> }.into_any();
+        return view! { <p class="muted">{td!(locale, cafe_harvested)}</p> }.into_any();
     }
     let rows = names
         .iter()
         .zip(&seating.tables)
         .map(|(name, table)| {
-            let who = host_name(i18n, table.host.as_ref());
-            view! { <li><strong>{name.clone()}</strong> " — " {t!(i18n, cafe_table_people, who, n = table.people)}</li> }
+            let who = host_name(locale, table.host.as_ref());
+            view! { <li><strong>{name.clone()}</strong> " — " {td!(locale, cafe_table_people, who, n = table.people)}</li> }
         })
         .collect_view();
     view! {
         <ul class="tables">{rows}</ul>
-        <p class="muted">{t!(i18n, cafe_rotations, n = seating.rotations)}</p>
+        <p class="muted">{td!(locale, cafe_rotations, n = seating.rotations)}</p>
     }
     .into_any()
 }
 
 /// A table host's name as a screen shows it.
-fn host_name(i18n: I18nContext<Locale>, host: Option<&super::cafe::Host>) -> String {
+fn host_name(locale: Locale, host: Option<&super::cafe::Host>) -> String {
     match host {
         Some(h) => h
             .nickname
             .clone()
-            .unwrap_or_else(|| t_string!(i18n, workshop_anonymous).to_string()),
-        None => t_string!(i18n, cafe_no_host).to_string(),
+            .unwrap_or_else(|| td_string!(locale, workshop_anonymous).to_string()),
+        None => td_string!(locale, cafe_no_host).to_string(),
     }
 }
 
 /// The board as the projector and the results page show it.
 #[component]
 pub fn Notes(settings: Settings, sheet: Sheet) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let swot = matches!(settings, Settings::Swot { .. });
     let voted = sheet
         .voters
         .filter(|_| settings.sealed())
-        .map(|n| view! { <p class="muted">{t!(i18n, ideas_voters, n)}</p> });
+        .map(|n| view! { <p class="muted">{td!(locale, ideas_voters, n)}</p> });
     // Once the dots show, the vote is over as far as this screen is concerned.
     let voting = (sheet.voting && sheet.voters.is_none())
-        .then(|| view! { <p class="notice" role="status">{t!(i18n, ideas_voting_now)}</p> });
-    let names = category_names(i18n, &settings);
-    let seating = sheet.seating.as_ref().map(|s| tables(i18n, &names, s));
+        .then(|| view! { <p class="notice" role="status">{td!(locale, ideas_voting_now)}</p> });
+    let names = category_names(locale, &settings);
+    let seating = sheet.seating.as_ref().map(|s| tables(locale, &names, s));
     view! {
         {voting}
         {seating}
@@ -191,10 +190,10 @@ pub fn Participate(
     post: ServerAction<PostNote>,
     dot: ServerAction<DotNote>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let post_error = action_error(post);
     let dot_error = action_error(dot);
-    let names = category_names(i18n, &settings);
+    let names = category_names(locale, &settings);
     let swot = matches!(settings, Settings::Swot { .. });
     let budget = settings.budget().unwrap_or(super::ideas::Budget {
         dots: 0,
@@ -214,7 +213,7 @@ pub fn Participate(
         ))
     });
     let place = cafe.then(|| match (&seated, sheet.seating.as_ref()) {
-        (_, Some(s)) if s.harvested => view! { <p class="muted">{t!(i18n, cafe_harvested)}</p> }.into_any(),
+        (_, Some(s)) if s.harvested => view! { <p class="muted">{td!(locale, cafe_harvested)}</p> }.into_any(),
         (Some((table, hosting, _, host)), _) => {
             let topic = match &settings {
                 Settings::Cafe { topics, .. } => topics.get(usize::from(*table)).cloned().unwrap_or_default(),
@@ -222,16 +221,16 @@ pub fn Participate(
             };
             let n = table + 1;
             let role = if *hosting {
-                t_string!(i18n, cafe_you_host).to_string()
+                td_string!(locale, cafe_you_host).to_string()
             } else {
-                t_string!(i18n, cafe_host_is, who = host_name(i18n, host.as_ref())).to_string()
+                td_string!(locale, cafe_host_is, who = host_name(locale, host.as_ref())).to_string()
             };
             view! {
-                <p class="notice" role="status"><strong>{t!(i18n, cafe_your_table, n, topic)}</strong> " " {role}</p>
+                <p class="notice" role="status"><strong>{td!(locale, cafe_your_table, n, topic)}</strong> " " {role}</p>
             }
             .into_any()
         }
-        _ => view! { <p class="notice" role="status">{t!(i18n, cafe_wait)}</p> }.into_any(),
+        _ => view! { <p class="notice" role="status">{td!(locale, cafe_wait)}</p> }.into_any(),
     });
     let may_post = !cafe || seated.as_ref().is_some_and(|s| !s.2);
     let form = (open && !sheet.voting && may_post).then(|| {
@@ -244,9 +243,9 @@ pub fn Participate(
                 .collect_view();
             view! {
                 <div class="field">
-                    <label for="field-category">{t!(i18n, ideas_category)}</label>
+                    <label for="field-category">{td!(locale, ideas_category)}</label>
                     <select id="field-category" name="category" required>
-                        <option value="">{t!(i18n, ideas_category_choose)}</option>
+                        <option value="">{td!(locale, ideas_category_choose)}</option>
                         {options}
                     </select>
                     <FieldProblem name="category" error=post_error />
@@ -260,14 +259,14 @@ pub fn Participate(
                 <input type="hidden" name="activity_id" value=activity_id />
                 <input type="hidden" name="command_id" value=command_id />
                 <div class="field">
-                    <label for="field-note">{t!(i18n, ideas_your_note)}</label>
+                    <label for="field-note">{td!(locale, ideas_your_note)}</label>
                     <textarea id="field-note" name="text" rows="3" maxlength=NOTE_MAX.to_string()>
                         {move || post_error.get().and_then(|e| e.kept("text").map(str::to_owned))}
                     </textarea>
                     <FieldProblem name="text" error=post_error />
                 </div>
                 {choices}
-                <button type="submit" class="button primary">{t!(i18n, ideas_post)}</button>
+                <button type="submit" class="button primary">{td!(locale, ideas_post)}</button>
             </ActionForm>
         }
     });
@@ -293,13 +292,13 @@ pub fn Participate(
                 .zip(&names)
                 .map(|(n, name)| {
                     let n = left_for(Some(n));
-                    format!("{name}: {}", t_string!(i18n, ideas_dots_left, n))
+                    format!("{name}: {}", td_string!(locale, ideas_dots_left, n))
                 })
                 .collect::<Vec<_>>()
                 .join(" · ")
         } else {
             let n = left_for(None);
-            t_string!(i18n, ideas_dots_left, n).to_string()
+            td_string!(locale, ideas_dots_left, n).to_string()
         };
         view! { <p class="notice" role="status">{lines}</p> }
     });
@@ -310,9 +309,9 @@ pub fn Participate(
         let button = |add: bool| {
             let (code, activity_id, command_id) = ids.clone();
             let (sign, label) = if add {
-                ("+", t_string!(i18n, ideas_dot_add))
+                ("+", td_string!(locale, ideas_dot_add))
             } else {
-                ("−", t_string!(i18n, ideas_dot_remove))
+                ("−", td_string!(locale, ideas_dot_remove))
             };
             let aria = format!("{sign} {label}: {}", c.text);
             let note_id = c.id.clone();
@@ -335,20 +334,20 @@ pub fn Participate(
         view! {
             <span class="dotting">
                 {button(false)}
-                <span class="mine">{t!(i18n, ideas_my_dots, n = c.my_dots)}</span>
+                <span class="mine">{td!(locale, ideas_my_dots, n = c.my_dots)}</span>
                 {button(true)}
             </span>
         }
         .into_any()
     };
-    let closed = (!open).then(|| view! { <p class="muted">{t!(i18n, live_answers_closed)}</p> });
+    let closed = (!open).then(|| view! { <p class="muted">{td!(locale, live_answers_closed)}</p> });
     view! {
         {place}
         {form}
         {closed}
         {left}
         <ButtonNotice error=dot_error />
-        <h3>{t!(i18n, ideas_room_notes)}</h3>
+        <h3>{td!(locale, ideas_room_notes)}</h3>
         {layout(names.clone(), swot, &sheet, false, buttons)}
     }
 }
@@ -366,7 +365,7 @@ pub fn Organise(
     organise: ServerAction<OrganiseNote>,
     tables: ServerAction<RunTables>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let ids = (workshop_id, activity_id);
     let cafe = matches!(settings, Settings::Cafe { .. });
     let seating = sheet.seating.clone().unwrap_or_default();
@@ -383,16 +382,16 @@ pub fn Organise(
     };
     let table_commands = (cafe && !seating.harvested).then(|| {
         let split = if seating.split {
-            t_string!(i18n, cafe_split_again)
+            td_string!(locale, cafe_split_again)
         } else {
-            t_string!(i18n, cafe_split)
+            td_string!(locale, cafe_split)
         };
         view! {
             <ButtonNotice error=action_error(tables) />
             <div class="actions">
                 {table_command("split", split.to_string())}
-                {seating.split.then(|| table_command("rotate", t_string!(i18n, cafe_rotate).to_string()))}
-                {seating.split.then(|| table_command("harvest", t_string!(i18n, cafe_harvest).to_string()))}
+                {seating.split.then(|| table_command("rotate", td_string!(locale, cafe_rotate).to_string()))}
+                {seating.split.then(|| table_command("harvest", td_string!(locale, cafe_harvest).to_string()))}
             </div>
         }
     });
@@ -404,9 +403,9 @@ pub fn Organise(
     let phase = (settings.sealed() && (!cafe || seating.harvested)).then(|| {
         let (workshop_id, activity_id) = ids.clone();
         let (value, label) = if sheet.voting {
-            ("0", t_string!(i18n, ideas_back_to_posting))
+            ("0", td_string!(locale, ideas_back_to_posting))
         } else {
-            ("1", t_string!(i18n, ideas_start_voting))
+            ("1", td_string!(locale, ideas_start_voting))
         };
         view! {
             <ActionForm action=voting>
@@ -423,16 +422,16 @@ pub fn Organise(
         .map(|k| {
             let (workshop_id, activity_id) = ids.clone();
             let id = format!("cluster-{}", k.id);
-            let aria = format!("{}: {}", t_string!(i18n, ideas_rename), k.name);
+            let aria = format!("{}: {}", td_string!(locale, ideas_rename), k.name);
             let (cluster_id, value) = (k.id.clone(), k.name.clone());
             view! {
                 <ActionForm action=name attr:class="inline-form">
                     <input type="hidden" name="workshop_id" value=workshop_id />
                     <input type="hidden" name="activity_id" value=activity_id />
                     <input type="hidden" name="cluster_id" value=cluster_id />
-                    <label class="visually-hidden" for=id.clone()>{t!(i18n, ideas_cluster_name)}</label>
+                    <label class="visually-hidden" for=id.clone()>{td!(locale, ideas_cluster_name)}</label>
                     <input id=id name="name" value=value />
-                    <button type="submit" class="button" aria-label=aria>{t!(i18n, ideas_rename)}</button>
+                    <button type="submit" class="button" aria-label=aria>{td!(locale, ideas_rename)}</button>
                 </ActionForm>
             }
         })
@@ -443,64 +442,63 @@ pub fn Organise(
             <ActionForm action=name attr:class="inline-form">
                 <input type="hidden" name="workshop_id" value=workshop_id />
                 <input type="hidden" name="activity_id" value=activity_id />
-                <label for="field-new-cluster">{t!(i18n, ideas_new_cluster)}</label>
+                <label for="field-new-cluster">{td!(locale, ideas_new_cluster)}</label>
                 <input id="field-new-cluster" name="name" />
-                <button type="submit" class="button">{t!(i18n, ideas_add_cluster)}</button>
+                <button type="submit" class="button">{td!(locale, ideas_add_cluster)}</button>
             </ActionForm>
             <FormNotice error=name_error />
             <FieldProblem name="name" error=name_error />
         }
     };
-    let choices = |c: &Card| {
+    let (all_clusters, all_cards) = (sheet.clusters.clone(), sheet.cards.clone());
+    let choices = move |c: &Card| {
         let (workshop_id, activity_id) = ids.clone();
-        let clusters = sheet
-            .clusters
+        let clusters = all_clusters
             .iter()
             .filter(|k| c.cluster.as_ref() != Some(&k.id))
             .map(|k| view! { <option value=format!("cluster:{}", k.id)>{k.name.clone()}</option> })
             .collect_view();
-        let twins = sheet
-            .cards
+        let twins = all_cards
             .iter()
             .filter(|o| o.id != c.id && o.category == c.category)
             .map(|o| view! { <option value=format!("merge:{}", o.id)>{o.text.clone()}</option> })
             .collect_view();
         let id = format!("organise-{}", c.id);
-        let aria = format!("{}: {}", t_string!(i18n, ideas_apply), c.text);
+        let aria = format!("{}: {}", td_string!(locale, ideas_apply), c.text);
         let (note_id, text) = (c.id.clone(), c.text.clone());
         let unclustered = c
             .cluster
             .is_some()
-            .then(|| view! { <option value="none">{t!(i18n, ideas_no_cluster)}</option> });
+            .then(|| view! { <option value="none">{td!(locale, ideas_no_cluster)}</option> });
         view! {
             <ActionForm action=organise attr:class="inline-form">
                 <input type="hidden" name="workshop_id" value=workshop_id />
                 <input type="hidden" name="activity_id" value=activity_id />
                 <input type="hidden" name="note_id" value=note_id />
-                <label class="visually-hidden" for=id.clone()>{t!(i18n, ideas_organise)} ": " {text}</label>
+                <label class="visually-hidden" for=id.clone()>{td!(locale, ideas_organise)} ": " {text}</label>
                 <select id=id name="target">
-                    <option value="">{t!(i18n, ideas_category_choose)}</option>
-                    <optgroup label=t_string!(i18n, ideas_move_to).to_string()>
+                    <option value="">{td!(locale, ideas_category_choose)}</option>
+                    <optgroup label=td_string!(locale, ideas_move_to).to_string()>
                         {unclustered}
                         {clusters}
                     </optgroup>
-                    <optgroup label=t_string!(i18n, ideas_merge_into).to_string()>{twins}</optgroup>
-                    <option value="hide">{t!(i18n, ideas_hide)}</option>
+                    <optgroup label=td_string!(locale, ideas_merge_into).to_string()>{twins}</optgroup>
+                    <option value="hide">{td!(locale, ideas_hide)}</option>
                 </select>
-                <button type="submit" class="button" aria-label=aria>{t!(i18n, ideas_apply)}</button>
+                <button type="submit" class="button" aria-label=aria>{td!(locale, ideas_apply)}</button>
             </ActionForm>
         }
         .into_any()
     };
     let swot = matches!(settings, Settings::Swot { .. });
     view! {
-        <h3>{t!(i18n, ideas_organise_title)}</h3>
+        <h3>{td!(locale, ideas_organise_title)}</h3>
         {table_commands}
         <ButtonNotice error=voting_error />
         <ButtonNotice error=organise_error />
         <div class="actions">{phase}</div>
         {new_cluster}
         {renames}
-        {layout(category_names(i18n, &settings), swot, &sheet, true, choices)}
+        {layout(category_names(locale, &settings), swot, &sheet, true, choices)}
     }
 }

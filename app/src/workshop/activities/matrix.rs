@@ -5,6 +5,7 @@
 use super::{mean_spread, number, scale_points};
 use crate::error::Problem;
 use crate::i18n::*;
+use crate::ui::view_locale;
 use crate::workshop::run::{Answer, Results};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -100,7 +101,7 @@ pub fn Inputs(
     y: String,
     points: Option<Vec<Option<(u8, u8)>>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let points = points.unwrap_or_default();
     let rows = items
         .into_iter()
@@ -123,7 +124,7 @@ pub fn Inputs(
         })
         .collect_view();
     view! {
-        <p class="hint">{t!(i18n, live_matrix_hint)}</p>
+        <p class="hint">{td!(locale, live_matrix_hint)}</p>
         {rows}
     }
 }
@@ -142,7 +143,7 @@ pub fn Outcome(
     y: String,
     places: Vec<Option<Place>>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let unit = 80.0 / f64::from(HIGH - LOW);
     let marks = places
         .iter()
@@ -179,7 +180,7 @@ pub fn Outcome(
         .collect_view();
     view! {
         <div class="matrix">
-            <svg viewBox="0 0 100 100" role="img" aria-label=t_string!(i18n, run_matrix_drawing, x = x.clone(), y = y.clone()).to_string()>
+            <svg viewBox="0 0 100 100" role="img" aria-label=td_string!(locale, run_matrix_drawing, x = x.clone(), y = y.clone()).to_string()>
                 <rect class="frame" x="10" y="10" width="80" height="80" />
                 <line x1="50" y1="10" x2="50" y2="90" />
                 <line x1="10" y1="50" x2="90" y2="50" />
@@ -187,15 +188,15 @@ pub fn Outcome(
                 <text class="axis" x="6" y="50" text-anchor="middle" transform="rotate(-90 6 50)">{y.clone()} " →"</text>
                 {marks}
             </svg>
-            <div class="table-scroll" tabindex="0" role="region" aria-label=t_string!(i18n, run_matrix_table).to_string()>
+            <div class="table-scroll" tabindex="0" role="region" aria-label=td_string!(locale, run_matrix_table).to_string()>
             <table>
                 <thead>
                     <tr>
                         <th scope="col">"#"</th>
-                        <th scope="col">{t!(i18n, run_matrix_item)}</th>
+                        <th scope="col">{td!(locale, run_matrix_item)}</th>
                         <th scope="col">{x}</th>
                         <th scope="col">{y}</th>
-                        <th scope="col">{t!(i18n, run_matrix_placed)}</th>
+                        <th scope="col">{td!(locale, run_matrix_placed)}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

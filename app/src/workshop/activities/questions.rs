@@ -6,7 +6,7 @@
 use crate::error::Problem;
 use crate::i18n::*;
 use crate::text::bounded_text;
-use crate::ui::{action_error, ButtonNotice, FieldProblem, FormNotice};
+use crate::ui::{action_error, view_locale, ButtonNotice, FieldProblem, FormNotice};
 use crate::workshop::questions_api::{AskQuestion, ModerateQuestion, VoteQuestion};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -154,31 +154,31 @@ pub fn check_question(text: &str) -> Result<String, Problem> {
 }
 
 /// The asker's name as a screen shows it.
-fn asked_by(i18n: leptos_i18n::I18nContext<Locale>, line: &Line) -> String {
+fn asked_by(locale: Locale, line: &Line) -> String {
     line.by
         .clone()
-        .unwrap_or_else(|| t_string!(i18n, workshop_anonymous).to_string())
+        .unwrap_or_else(|| td_string!(locale, workshop_anonymous).to_string())
 }
 
 /// The room's questions as the projector (and the results page) shows them: those the room
 /// sees, most upvoted first, answered ones last.
 #[component]
 pub fn Wall(lines: Vec<Line>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let lines: Vec<Line> = lines.into_iter().filter(|l| l.state.public()).collect();
     if lines.is_empty() {
-        return view! { <p class="muted">{t!(i18n, qa_none)}</p> }.into_any();
+        return view! { <p class="muted">{td!(locale, qa_none)}</p> }.into_any();
     }
     let rows = lines
         .into_iter()
         .map(|line| {
             let answered = (line.state == State::Answered)
-                .then(|| view! { " · " <strong>{t!(i18n, qa_answered)}</strong> });
+                .then(|| view! { " · " <strong>{td!(locale, qa_answered)}</strong> });
             view! {
                 <li>
-                    <span class="votes">{t!(i18n, qa_votes, n = line.votes)}</span>
+                    <span class="votes">{td!(locale, qa_votes, n = line.votes)}</span>
                     <p>{line.text.clone()}</p>
-                    <p class="muted">{asked_by(i18n, &line)} {answered}</p>
+                    <p class="muted">{asked_by(locale, &line)} {answered}</p>
                 </li>
             }
         })
@@ -199,7 +199,7 @@ pub fn Participate(
     ask: ServerAction<AskQuestion>,
     vote: ServerAction<VoteQuestion>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let ask_error = action_error(ask);
     let vote_error = action_error(vote);
     let asking = (code.clone(), activity_id.clone(), command_id.clone());
@@ -209,7 +209,7 @@ pub fn Participate(
             view! {
                 <div class="field checkbox">
                     <input type="checkbox" id="field-ask-anonymous" name="anonymous" value="on" />
-                    <label for="field-ask-anonymous">{t!(i18n, qa_ask_anonymous)}</label>
+                    <label for="field-ask-anonymous">{td!(locale, qa_ask_anonymous)}</label>
                 </div>
             }
         });
@@ -220,14 +220,14 @@ pub fn Participate(
                 <input type="hidden" name="activity_id" value=activity_id />
                 <input type="hidden" name="command_id" value=command_id />
                 <div class="field">
-                    <label for="field-question">{t!(i18n, qa_your_question)}</label>
+                    <label for="field-question">{td!(locale, qa_your_question)}</label>
                     <textarea id="field-question" name="text" rows="3" maxlength=QUESTION_MAX.to_string()>
                         {move || ask_error.get().and_then(|e| e.kept("text").map(str::to_owned))}
                     </textarea>
                     <FieldProblem name="text" error=ask_error />
                 </div>
                 {without_name}
-                <button type="submit" class="button primary">{t!(i18n, qa_ask)}</button>
+                <button type="submit" class="button primary">{td!(locale, qa_ask)}</button>
             </ActionForm>
         }
     });
@@ -235,9 +235,9 @@ pub fn Participate(
         .into_iter()
         .map(|line| {
             let status = match (line.mine, line.state) {
-                (true, State::Waiting) => Some(t_string!(i18n, qa_waiting).to_string()),
-                (_, State::Answered) => Some(t_string!(i18n, qa_answered).to_string()),
-                (true, _) => Some(t_string!(i18n, qa_yours).to_string()),
+                (true, State::Waiting) => Some(td_string!(locale, qa_waiting).to_string()),
+                (_, State::Answered) => Some(td_string!(locale, qa_answered).to_string()),
+                (true, _) => Some(td_string!(locale, qa_yours).to_string()),
                 _ => None,
             };
             let voting = (
@@ -249,9 +249,9 @@ pub fn Participate(
             let (voted, votes) = (line.voted, line.votes);
             // The name starts with what the button shows, as speech input users say it.
             let label = if voted {
-                format!("▲ {votes} {}: {}", t_string!(i18n, qa_unvote), line.text)
+                format!("▲ {votes} {}: {}", td_string!(locale, qa_unvote), line.text)
             } else {
-                format!("▲ {votes} {}: {}", t_string!(i18n, qa_upvote), line.text)
+                format!("▲ {votes} {}: {}", td_string!(locale, qa_upvote), line.text)
             };
             let button = (open && !line.mine && line.state == State::Shown).then(move || {
                 let (code, activity_id, command_id, question_id) = voting;
@@ -268,13 +268,13 @@ pub fn Participate(
                     </ActionForm>
                 }
             });
-            let votes = button.is_none().then(|| view! { <span class="votes">{t!(i18n, qa_votes, n = line.votes)}</span> });
+            let votes = button.is_none().then(|| view! { <span class="votes">{td!(locale, qa_votes, n = line.votes)}</span> });
             view! {
                 <li>
                     {button}
                     {votes}
                     <p>{line.text.clone()}</p>
-                    <p class="muted">{asked_by(i18n, &line)} {status.map(|s| view! { " · " <strong>{s}</strong> })}</p>
+                    <p class="muted">{asked_by(locale, &line)} {status.map(|s| view! { " · " <strong>{s}</strong> })}</p>
                 </li>
             }
         })
@@ -282,7 +282,7 @@ pub fn Participate(
     view! {
         {form}
         <ButtonNotice error=vote_error />
-        <h3>{t!(i18n, qa_room_questions)}</h3>
+        <h3>{td!(locale, qa_room_questions)}</h3>
         <ol class="questions">{rows}</ol>
     }
 }
@@ -295,7 +295,7 @@ pub fn Moderation(
     lines: Vec<Line>,
     moderate: ServerAction<ModerateQuestion>,
 ) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let error = action_error(moderate);
     let rows = lines
         .into_iter()
@@ -315,28 +315,28 @@ pub fn Moderation(
                 }
             };
             let show = matches!(line.state, State::Waiting | State::Hidden)
-                .then(|| choice("shown", t_string!(i18n, qa_show).to_string()));
+                .then(|| choice("shown", td_string!(locale, qa_show).to_string()));
             let hide = (line.state != State::Hidden)
-                .then(|| choice("hidden", t_string!(i18n, qa_hide).to_string()));
+                .then(|| choice("hidden", td_string!(locale, qa_hide).to_string()));
             let answered = (line.state == State::Shown)
-                .then(|| choice("answered", t_string!(i18n, qa_mark_answered).to_string()));
+                .then(|| choice("answered", td_string!(locale, qa_mark_answered).to_string()));
             let state = match line.state {
-                State::Waiting => t_string!(i18n, qa_state_waiting),
-                State::Shown => t_string!(i18n, qa_state_shown),
-                State::Hidden => t_string!(i18n, qa_state_hidden),
-                State::Answered => t_string!(i18n, qa_state_answered),
+                State::Waiting => td_string!(locale, qa_state_waiting),
+                State::Shown => td_string!(locale, qa_state_shown),
+                State::Hidden => td_string!(locale, qa_state_hidden),
+                State::Answered => td_string!(locale, qa_state_answered),
             };
             view! {
                 <li class="card">
                     <p>{line.text.clone()}</p>
-                    <p class="muted">{asked_by(i18n, &line)} " · " {t!(i18n, qa_votes, n = line.votes)} " · " {state}</p>
+                    <p class="muted">{asked_by(locale, &line)} " · " {td!(locale, qa_votes, n = line.votes)} " · " {state}</p>
                     <div class="actions">{show}{hide}{answered}</div>
                 </li>
             }
         })
         .collect_view();
     view! {
-        <h3>{t!(i18n, qa_moderation)}</h3>
+        <h3>{td!(locale, qa_moderation)}</h3>
         <ButtonNotice error />
         <ul class="cards">{rows}</ul>
     }

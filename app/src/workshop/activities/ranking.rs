@@ -4,6 +4,7 @@
 use super::{bar, number};
 use crate::error::Problem;
 use crate::i18n::*;
+use crate::ui::view_locale;
 use crate::workshop::run::{Answer, Results};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -109,82 +110,46 @@ fn order_of(count: usize, places: Option<Vec<u8>>) -> Vec<usize> {
     order
 }
 
-/// The answer form's items: with JavaScript, a list put in order by tapping "up" and "down";
-/// without it, a place chosen for each item.
+/// The answer form's items, in the order the participant gave (or the agenda's), each with
+/// the place chosen for it. Once the page runs (`screen_dom`), the places are hidden and the
+/// list is put in order by tapping "up" and "down", which writes the places the form sends.
 #[component]
 pub fn Inputs(items: Vec<String>, places: Option<Vec<u8>>) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let count = items.len();
-    let order = RwSignal::new(order_of(count, places));
-    let items = StoredValue::new(items);
-    // The server's page and the first render in the browser must agree, so the list comes
-    // once the page runs.
-    let scripted = RwSignal::new(false);
-    Effect::new(move |_| scripted.set(true));
-    let chooser = move || {
-        let order = order.get_untracked();
-        (0..count)
-            .map(|n| {
-                let place = order.iter().position(|i| *i == n).unwrap_or(n) + 1;
-                let id = format!("place-{n}");
-                let options = (1..=count)
-                    .map(|p| view! { <option value=p.to_string() selected={p == place}>{p}</option> })
-                    .collect_view();
-                view! {
-                    <div class="field place">
-                        <label for=id.clone()>{items.with_value(|i| i[n].clone())}</label>
-                        <select id=id name=format!("values[{n}]")>{options}</select>
-                    </div>
-                }
-            })
-            .collect_view()
-    };
-    let list = move || {
-        view! {
-            <ol class="ranking">
-                <For each=move || order.get() key=|n| *n let:n>
-                    <RankedItem n order label=items.with_value(|i| i[n].clone()) />
-                </For>
-            </ol>
-        }
-    };
+    let last = count.saturating_sub(1);
+    let rows = order_of(count, places)
+        .into_iter()
+        .enumerate()
+        .map(|(at, n)| {
+            let label = items.get(n).cloned().unwrap_or_default();
+            let id = format!("place-{n}");
+            let options = (1..=count)
+                .map(|p| view! { <option value=p.to_string() selected={p == at + 1}>{p}</option> })
+                .collect_view();
+            let up = format!("{}: {label}", td_string!(locale, live_rank_up));
+            let down = format!("{}: {label}", td_string!(locale, live_rank_down));
+            view! {
+                <li>
+                    <span class="place">{at + 1} "."</span>
+                    <label class="item" for=id.clone()>{label}</label>
+                    <select id=id name=format!("values[{n}]")>{options}</select>
+                    <button type="button" class="button move" data-shift="-1" aria-label=up disabled={at == 0}>"↑"</button>
+                    <button type="button" class="button move" data-shift="1" aria-label=down disabled={at == last}>"↓"</button>
+                </li>
+            }
+        })
+        .collect_view();
     view! {
-        <p class="hint">{t!(i18n, live_rank_hint)}</p>
-        {move || if scripted.get() { list().into_any() } else { chooser().into_any() }}
-    }
-}
-
-/// One item of the ordered list, with its place and the buttons that move it.
-#[component]
-fn RankedItem(n: usize, order: RwSignal<Vec<usize>>, label: String) -> impl IntoView {
-    let i18n = use_i18n();
-    let place = Memo::new(move |_| order.with(|o| o.iter().position(|i| *i == n).unwrap_or(0)));
-    let last = order.with_untracked(Vec::len).saturating_sub(1);
-    let shift = move |by: isize| {
-        let from = place.get_untracked();
-        if let Some(to) = from.checked_add_signed(by).filter(|to| *to <= last) {
-            order.update(|o| o.swap(from, to));
-        }
-    };
-    let (up, down) = (
-        format!("{}: {label}", t_string!(i18n, live_rank_up)),
-        format!("{}: {label}", t_string!(i18n, live_rank_down)),
-    );
-    view! {
-        <li>
-            <input type="hidden" name=format!("values[{n}]") value=move || (place.get() + 1).to_string() />
-            <span class="place">{move || place.get() + 1} "."</span>
-            <span class="item">{label}</span>
-            <button type="button" class="button" aria-label=up disabled=move || place.get() == 0 on:click=move |_| shift(-1)>"↑"</button>
-            <button type="button" class="button" aria-label=down disabled=move || place.get() == last on:click=move |_| shift(1)>"↓"</button>
-        </li>
+        <p class="hint">{td!(locale, live_rank_hint)}</p>
+        <ol class="ranking">{rows}</ol>
     }
 }
 
 /// The room's order: every item with its average place.
 #[component]
 pub fn Outcome(items: Vec<String>, standings: Vec<Standing>, voters: u32) -> impl IntoView {
-    let i18n = use_i18n();
+    let locale = view_locale();
     let count = items.len() as f64;
     let rows = standings
         .into_iter()
@@ -196,7 +161,7 @@ pub fn Outcome(items: Vec<String>, standings: Vec<Standing>, voters: u32) -> imp
             };
             view! {
                 <li>
-                    <span>{item} " — " {t!(i18n, run_mean_place, mean)}</span>
+                    <span>{item} " — " {td!(locale, run_mean_place, mean)}</span>
                     {bar(share)}
                 </li>
             }
@@ -204,7 +169,7 @@ pub fn Outcome(items: Vec<String>, standings: Vec<Standing>, voters: u32) -> imp
         .collect_view();
     view! {
         <ol class="results ranked">{rows}</ol>
-        <p class="muted">{t!(i18n, run_voters, n = voters)}</p>
+        <p class="muted">{td!(locale, run_voters, n = voters)}</p>
     }
 }
 
