@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, fresh, joinRoom, newWorkshop } from './helpers';
+import { expectAccessible, fresh, joinRoom, newWorkshop, scripted } from './helpers';
 
 test('phones post notes on an ideas board that the facilitator clusters and merges, then dot them and see the dots once revealed', async ({ page }) => {
   await newWorkshop(page, 'Ideas');
@@ -14,8 +14,11 @@ test('phones post notes on an ideas board that the facilitator clusters and merg
   await page.getByRole('button', { name: 'Start with the first activity' }).click();
   await expect(page.getByText('Activity 1 of 1 · taking answers')).toBeVisible();
 
-  // Ana posts three notes into the board's two categories.
+  // Ana posts three notes into the board's two categories. With JavaScript, they reach Ivo's
+  // phone while he is typing a note of his own, and what he typed stays.
   await fresh(phone);
+  const ivo = scripted() ? await joinRoom(page, code, 'Ivo') : null;
+  await ivo?.getByLabel('Your note').fill('Half-typed idea');
   for (const [text, category] of [
     ['No money for pilots', 'Barriers'],
     ['Funding for pilots is too low', 'Barriers'],
@@ -25,6 +28,11 @@ test('phones post notes on an ideas board that the facilitator clusters and merg
     await phone.getByLabel('Where does it belong?').selectOption({ label: category });
     await phone.getByRole('button', { name: 'Post' }).click();
     await expect(phone.locator('.note', { hasText: text })).toContainText('your note');
+  }
+  if (ivo) {
+    await expect(ivo.locator('.note')).toHaveCount(3);
+    await expect(ivo.getByLabel('Your note')).toHaveValue('Half-typed idea');
+    await ivo.context().close();
   }
   await expectAccessible(phone);
 

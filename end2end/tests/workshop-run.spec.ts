@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, expectAccessible, fresh, signIn } from './helpers';
+import { ADMIN, expectAccessible, fresh, scripted, signIn } from './helpers';
 
 test('a facilitator runs a poll and a word cloud while phones answer and the projector follows', async ({ page, browser }, info) => {
   await signIn(page, ADMIN.email, ADMIN.password);
@@ -75,6 +75,17 @@ test('a facilitator runs a poll and a word cloud while phones answer and the pro
   await expect(phone.getByRole('timer')).toContainText(/Time left: [23]:[0-5]\d/);
   await fresh(projector);
   await expect(projector.getByRole('timer')).toContainText(/Time left: [23]:[0-5]\d/);
+  if (scripted()) {
+    // The phone counts the timer down by itself.
+    const shown = (await phone.getByRole('timer').textContent())!;
+    await expect(phone.getByRole('timer')).not.toHaveText(shown);
+  }
+  // Too many words: refused at the field, with the words as typed.
+  const tooMany = 'Trust\nSkills\nTalent\nEnergy\nRoads\nPorts';
+  await phone.getByLabel('Your words').fill(tooMany);
+  await phone.getByRole('button', { name: 'Send' }).click();
+  await expect(phone.getByText(/Please give at most \d+\./)).toBeVisible();
+  await expect(phone.getByLabel('Your words')).toHaveValue(tooMany);
   await phone.getByLabel('Your words').fill('Trust\ntrust\nSkills');
   await phone.getByRole('button', { name: 'Send' }).click();
   await expect(phone.getByText('Your answer is counted.')).toBeVisible();
