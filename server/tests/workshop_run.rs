@@ -603,27 +603,34 @@ async fn the_participants_page_is_written_by_the_server_with_a_refused_posts_pro
         assert_ne!(page.html, english);
 
         // Three words where two are allowed: the refusal, sent back, is shown at the form
-        // with the words as typed.
+        // with the words as typed, written as text (a word that would close the field stays
+        // inside it).
         let (status, refusal) = answer(
             app,
             &ana.client,
             &code,
             cloud,
             "c1",
-            &[("0", "cluster\ntrust\nthird-word")],
+            &[("0", "cluster\ntrust\n</textarea><b>third</b>")],
         )
         .await;
         assert_eq!(status, 422, "{refusal}");
         let failed = (AnswerActivity::PATH, refusal.as_str());
         let html = html_of(room_page(app, &ana.client, &code, "en", failed).await);
         assert!(html.contains(r#"class="problem""#), "{html}");
-        assert!(html.contains("third-word"), "{html}");
+        assert!(html.contains("&lt;/textarea>&lt;b>third"), "{html}");
+        assert!(!html.contains("<b>third"), "{html}");
 
         // A refusal of a form the page does not have is refused itself.
         let failed = (ControlWorkshop::PATH, refusal.as_str());
         let (status, _) = room_page(app, &ana.client, &code, "en", failed).await;
         assert_eq!(status, 400);
-        // A language the platform does not speak, too.
+        // So is one that is not a refusal at all, and a language the platform does not speak.
+        let failed = (AnswerActivity::PATH, "<html>Bad gateway</html>");
+        assert_eq!(
+            room_page(app, &ana.client, &code, "en", failed).await.0,
+            400
+        );
         assert_eq!(
             room_page(app, &ana.client, &code, "xx", ("", "")).await.0,
             400

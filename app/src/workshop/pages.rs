@@ -9,7 +9,8 @@ use super::model::{clock, Activity, Scale, Settings, Workshop, WorkshopSummary, 
 use super::run_pages::RunPanel;
 use crate::i18n::*;
 use crate::ui::{
-    action_error, endonym, or_error_page, page_data, page_title, Field, FieldProblem, FormNotice,
+    action_error, endonym, or_error_page, page_data, page_title, textarea_text, Field,
+    FieldProblem, FormNotice,
 };
 use leptos::prelude::*;
 use leptos_i18n::{I18nContext, Locale as _};
@@ -476,7 +477,7 @@ fn AddActivityForm(workshop_id: String, action: ServerAction<AddActivity>) -> im
                     <label for="field-lines">{t!(i18n, field_activity_lines)}</label>
                     <p class="hint" id="field-lines-hint">{t!(i18n, field_activity_lines_hint)}</p>
                     <textarea id="field-lines" name="lines" rows="4" aria-describedby="field-lines-hint">
-                        {move || error.get().and_then(|e| e.kept("lines").map(str::to_owned))}
+                        {move || error.get().and_then(|e| e.kept("lines").map(str::to_owned)).map(textarea_text)}
                     </textarea>
                     <FieldProblem name="lines" error />
                 </div>

@@ -90,12 +90,13 @@ mod html {
         .contains(&path)
     }
 
-    /// A refused post, as the page's views take it from a post without JavaScript.
+    /// A refused post, as the page's views take it from a post without JavaScript: only a
+    /// refusal of one of the page's own forms, in the form its server function sends it.
     pub fn refusal(path: &str, failed: String) -> Result<ServerActionError, AppError> {
+        let error = serde_json::from_str::<AppError>(&failed).map_err(|_| AppError::BadRequest)?;
         if !posts_here(path) {
             return Err(AppError::BadRequest);
         }
-        let error = AppError::de(failed.into_bytes().into());
         Ok(ServerActionError::new(path, &URL_SAFE.encode(error.ser())))
     }
 

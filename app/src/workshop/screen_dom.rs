@@ -74,6 +74,11 @@ mod browser {
             let to = response.headers().get("location").ok().flatten();
             return Posted::Done { to };
         }
+        // Only a server function's own refusal is shown at the form; anything else on the way
+        // (a proxy's error page, a body over the limit) is as good as no answer.
+        if !response.headers().has("serverfnerror").unwrap_or(false) {
+            return Posted::Unreachable;
+        }
         let text = match response.text() {
             Ok(promise) => JsFuture::from(promise)
                 .await
@@ -157,10 +162,18 @@ mod browser {
         /// it at its form. `keep_typed`: what the participant was typing stays in the new
         /// screen's field of the same form and name.
         fn read(self, failed: Option<(String, String)>, keep_typed: bool) {
-            let asked = self.asked.get_value() + 1;
-            self.asked.set_value(asked);
+            // A post can come back after the participant left the page.
+            let Some(asked) = self.asked.try_update_value(|n| {
+                *n += 1;
+                *n
+            }) else {
+                return;
+            };
+            let Some(code) = self.code.try_get_value() else {
+                return;
+            };
             let (failed_path, failed) = failed.unwrap_or_default();
-            let (code, locale) = (self.code.get_value(), self.locale);
+            let locale = self.locale;
             leptos::task::spawn_local(async move {
                 let answer =
                     read_room_page(code, locale.as_str().to_owned(), failed_path, failed).await;
@@ -177,8 +190,9 @@ mod browser {
                         } else {
                             HashMap::new()
                         };
+                        let focused = keep_typed.then(|| focused_field(&root)).flatten();
                         root.set_inner_html(&page.html);
-                        put_back(&root, &typed);
+                        put_back(&root, &typed, focused.as_ref());
                         enhance(&root);
                         if let Some(seq) = page.seq {
                             self.seen.set_value(seq);
@@ -208,10 +222,15 @@ mod browser {
             let locale = self.locale;
             leptos::task::spawn_local(async move {
                 match post(form.clone(), submitter.clone()).await {
-                    Posted::Done { to: Some(to) } if !is_current_page(&to) => {
+                    Posted::Done { to: Some(to) } if is_path(&to) && !is_current_page(&to) => {
                         let _ = window().location().assign(&to);
                     }
-                    Posted::Done { .. } => self.read(None, false),
+                    Posted::Done { .. } => {
+                        // What was posted leaves the form, so a reading the live socket asks
+                        // for meanwhile does not keep it as typed.
+                        form.reset();
+                        self.read(None, false)
+                    }
                     Posted::Refused { path, answer } => self.read(Some((path, answer)), false),
                     Posted::Unreachable => {
                         if let Some(button) = &submitter {
@@ -237,12 +256,14 @@ mod browser {
         }
     }
 
-    /// Whether `to` (a path or an address) is the page shown.
+    /// Whether `to` is a path of this site (a server function names a page to go to so).
+    fn is_path(to: &str) -> bool {
+        to.starts_with('/') && !to.starts_with("//")
+    }
+
+    /// Whether the path `to` is the page shown.
     fn is_current_page(to: &str) -> bool {
-        let location = window().location();
-        let path = location.pathname().unwrap_or_default();
-        let origin = location.origin().unwrap_or_default();
-        to == path || to.strip_prefix(&origin) == Some(&path)
+        window().location().pathname().is_ok_and(|path| path == to)
     }
 
     /// A line that says what went wrong, at the top of `at` (replacing what it holds, for a
@@ -285,18 +306,37 @@ mod browser {
         typed
     }
 
-    fn put_back(root: &Element, typed: &HashMap<(String, String), String>) {
-        if typed.is_empty() {
-            return;
-        }
+    /// The text field the participant is typing in, by form and name.
+    fn focused_field(root: &Element) -> Option<(String, String)> {
+        let field = document()
+            .active_element()
+            .filter(|f| root.contains(Some(f)))?;
+        let name = field.get_attribute("name")?;
+        Some((form_of(&field), name))
+    }
+
+    /// Puts typed text back into the new screen's fields of the same form and name, and the
+    /// cursor at the end of the field it was in.
+    fn put_back(
+        root: &Element,
+        typed: &HashMap<(String, String), String>,
+        focused: Option<&(String, String)>,
+    ) {
         each(root, "form textarea, form input[type=text]", |field| {
-            if let Some(area) = field.dyn_ref::<HtmlTextAreaElement>() {
-                if let Some(value) = typed.get(&(form_of(field), area.name())) {
+            let key = (
+                form_of(field),
+                field.get_attribute("name").unwrap_or_default(),
+            );
+            if let Some(value) = typed.get(&key) {
+                if let Some(area) = field.dyn_ref::<HtmlTextAreaElement>() {
                     area.set_value(value);
-                }
-            } else if let Some(input) = field.dyn_ref::<HtmlInputElement>() {
-                if let Some(value) = typed.get(&(form_of(field), input.name())) {
+                } else if let Some(input) = field.dyn_ref::<HtmlInputElement>() {
                     input.set_value(value);
+                }
+            }
+            if focused == Some(&key) {
+                if let Some(field) = field.dyn_ref::<HtmlElement>() {
+                    let _ = field.focus();
                 }
             }
         });

@@ -13,7 +13,7 @@ use super::run_pages::{Countdown, ResultsView};
 use super::stage::{Screen, Shown};
 use super::tally::scale_bounds;
 use crate::i18n::*;
-use crate::ui::{action_error, view_locale, FieldProblem, FormNotice};
+use crate::ui::{action_error, textarea_text, view_locale, FieldProblem, FormNotice};
 use leptos::prelude::*;
 
 /// What a participant's screen sends: answers, questions and upvotes, notes and dots.
@@ -219,7 +219,7 @@ fn AnswerForm(
                     <label for="field-values">{td!(locale, live_words_label)}</label>
                     <p class="hint" id="field-values-hint">{td!(locale, live_words_hint, n = per_person)}</p>
                     <textarea id="field-values" name="values[0]" rows="4" aria-describedby="field-values-hint">
-                        {move || error.get().and_then(|e| e.kept("values").map(str::to_owned)).unwrap_or_else(|| typed.clone())}
+                        {move || textarea_text(error.get().and_then(|e| e.kept("values").map(str::to_owned)).unwrap_or_else(|| typed.clone()))}
                     </textarea>
                 </div>
             }

@@ -5,8 +5,8 @@
 
 use crate::platform::pairs;
 use crate::room::{socket, OPTIONS};
-use app::workshop::api::{AnswerActivity, JoinWorkshop, OpenRoom};
-use app::workshop::model::Room;
+use app::workshop::api::{AnswerActivity, JoinWorkshop};
+use app::workshop::room_api::{ReadRoomPage, RoomPage};
 use futures::StreamExt;
 use leptos::server_fn::ServerFn;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
@@ -108,25 +108,34 @@ async fn join(crowd: &Crowd, n: usize) -> Result<String, String> {
 }
 
 /// The poll is open on this screen and not answered yet: the command id to answer it with.
+/// The screen is read as a phone reads it: the page's HTML, as the server writes it.
 async fn poll_to_answer(crowd: &Crowd, cookie: &str) -> Result<Option<String>, String> {
     let (status, body) = call(
         crowd,
-        OpenRoom::PATH,
+        ReadRoomPage::PATH,
         cookie,
-        &pairs(&[("code", &crowd.code)]),
+        &pairs(&[("code", &crowd.code), ("locale", "en")]),
     )
     .await?;
     if status != 200 {
         return Err(format!("reading the screen: {status} {body}"));
     }
-    let room: Room = serde_json::from_str(&body).map_err(|e| e.to_string())?;
-    let screen = room.screen.ok_or("the screen of who joined")?;
-    Ok(match screen.shown {
-        Some(s) if s.open && s.activity.activity_id == crowd.poll && screen.mine.is_none() => {
-            Some(screen.command_id)
-        }
+    let page: RoomPage = serde_json::from_str(&body).map_err(|e| e.to_string())?;
+    let html = page.html;
+    let poll_open = html.contains(&format!(r#"name="activity_id" value="{}""#, crowd.poll));
+    // "Your answer is counted." is the screen's one notice of that kind.
+    let answered = html.contains("notice-ok");
+    Ok(match hidden_value(&html, "command_id") {
+        Some(command) if poll_open && !answered => Some(command),
         _ => None,
     })
+}
+
+/// The value of the screen's hidden input `name`.
+fn hidden_value(html: &str, name: &str) -> Option<String> {
+    let start = html.find(&format!(r#"name="{name}" value=""#))? + name.len() + 15;
+    let end = start + html[start..].find('"')?;
+    Some(html[start..end].to_owned())
 }
 
 /// Answers the poll with the screen's command id.

@@ -9,7 +9,7 @@ use super::{mean_spread, scale_points};
 use crate::error::Problem;
 use crate::i18n::*;
 use crate::text::bounded_text;
-use crate::ui::view_locale;
+use crate::ui::{textarea_text, view_locale};
 use crate::workshop::run::Spread;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -227,7 +227,7 @@ pub fn Inputs(
                     {scale_points(format!("values[{}]", 2 * n), &format!("score-{n}"), low, high, given)}
                     <div class="field reason">
                         <label for=reason_id.clone()>{td!(locale, delphi_reason)}</label>
-                        <textarea id=reason_id name=format!("values[{}]", 2 * n + 1) rows="2" maxlength=REASON_MAX.to_string()>{reason}</textarea>
+                        <textarea id=reason_id name=format!("values[{}]", 2 * n + 1) rows="2" maxlength=REASON_MAX.to_string()>{textarea_text(reason)}</textarea>
                     </div>
                 </fieldset>
             }

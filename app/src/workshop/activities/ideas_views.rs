@@ -6,7 +6,7 @@
 use super::cafe::SeatingView;
 use super::ideas::{Card, Sheet, NOTE_MAX};
 use crate::i18n::*;
-use crate::ui::{action_error, view_locale, ButtonNotice, FieldProblem, FormNotice};
+use crate::ui::{action_error, textarea_text, view_locale, ButtonNotice, FieldProblem, FormNotice};
 use crate::workshop::ideas_api::{
     BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote, RunTables,
 };
@@ -261,7 +261,7 @@ pub fn Participate(
                 <div class="field">
                     <label for="field-note">{td!(locale, ideas_your_note)}</label>
                     <textarea id="field-note" name="text" rows="3" maxlength=NOTE_MAX.to_string()>
-                        {move || post_error.get().and_then(|e| e.kept("text").map(str::to_owned))}
+                        {move || post_error.get().and_then(|e| e.kept("text").map(str::to_owned)).map(textarea_text)}
                     </textarea>
                     <FieldProblem name="text" error=post_error />
                 </div>

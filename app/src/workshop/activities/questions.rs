@@ -6,7 +6,7 @@
 use crate::error::Problem;
 use crate::i18n::*;
 use crate::text::bounded_text;
-use crate::ui::{action_error, view_locale, ButtonNotice, FieldProblem, FormNotice};
+use crate::ui::{action_error, textarea_text, view_locale, ButtonNotice, FieldProblem, FormNotice};
 use crate::workshop::questions_api::{AskQuestion, ModerateQuestion, VoteQuestion};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -222,7 +222,7 @@ pub fn Participate(
                 <div class="field">
                     <label for="field-question">{td!(locale, qa_your_question)}</label>
                     <textarea id="field-question" name="text" rows="3" maxlength=QUESTION_MAX.to_string()>
-                        {move || ask_error.get().and_then(|e| e.kept("text").map(str::to_owned))}
+                        {move || ask_error.get().and_then(|e| e.kept("text").map(str::to_owned)).map(textarea_text)}
                     </textarea>
                     <FieldProblem name="text" error=ask_error />
                 </div>
