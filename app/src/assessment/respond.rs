@@ -175,10 +175,7 @@ pub fn SectionPage() -> impl IntoView {
             async move {
                 get_section(key, number, locale.to_owned())
                     .await
-                    .map(|mut page| {
-                        held.hold(&mut page.form);
-                        page
-                    })
+                    .map(|page| held.hold(page, |p| &mut p.form))
             }
         }
     };
@@ -193,11 +190,7 @@ pub fn SectionPage() -> impl IntoView {
                 Suspend::new(async move {
                     or_error_page(section.await, move |page| {
                         #[cfg(feature = "ssr")]
-                        let page = {
-                            let mut page = page;
-                            held.put_back(&mut page.form);
-                            page
-                        };
+                        let page = held.put_back(page, |p| &mut p.form);
                         view! { <SectionForm page key=key.get_untracked() /> }
                     })
                 })

@@ -103,18 +103,21 @@ pub struct HeldHtml(std::sync::Arc<std::sync::Mutex<String>>);
 
 #[cfg(feature = "ssr")]
 impl HeldHtml {
-    /// Takes `html` out of the page's data, which is then serialised without it.
-    pub fn hold(&self, html: &mut String) {
+    /// Takes the HTML (`html` of `page`) out of the page's data, which is then serialised
+    /// without it.
+    pub fn hold<T>(&self, mut page: T, html: impl FnOnce(&mut T) -> &mut String) -> T {
         if let Ok(mut held) = self.0.lock() {
-            *held = std::mem::take(html);
+            *held = std::mem::take(html(&mut page));
         }
+        page
     }
 
     /// Puts it back for the view that writes it into the page.
-    pub fn put_back(&self, html: &mut String) {
+    pub fn put_back<T>(&self, mut page: T, html: impl FnOnce(&mut T) -> &mut String) -> T {
         if let Ok(held) = self.0.lock() {
-            html.clone_from(&held);
+            html(&mut page).clone_from(&held);
         }
+        page
     }
 }
 

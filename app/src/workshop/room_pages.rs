@@ -34,10 +34,7 @@ pub fn LivePage() -> impl IntoView {
             async move {
                 read_room_page(code, locale.to_owned(), String::new(), String::new())
                     .await
-                    .map(|mut page| {
-                        held.hold(&mut page.html);
-                        page
-                    })
+                    .map(|page| held.hold(page, |p| &mut p.html))
             }
         }
     };
@@ -53,11 +50,7 @@ pub fn LivePage() -> impl IntoView {
                 Suspend::new(async move {
                     or_error_page(found.await, move |page| {
                         #[cfg(feature = "ssr")]
-                        let page = {
-                            let mut page = page;
-                            held.put_back(&mut page.html);
-                            page
-                        };
+                        let page = held.put_back(page, |p| &mut p.html);
                         view! { <RoomScreen page /> }
                     })
                 })

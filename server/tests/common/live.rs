@@ -3,7 +3,9 @@
 
 use super::workshops::create;
 use super::TestApp;
-use app::workshop::api::{AnswerActivity, ControlWorkshop, GetStage, GetWorkshop};
+use app::workshop::api::{
+    AnswerActivity, ControlWorkshop, GetStage, GetWorkshop, RemoveParticipant,
+};
 use app::workshop::stage::Stage;
 use futures::StreamExt;
 use leptos::server_fn::ServerFn;
@@ -93,6 +95,17 @@ pub async fn close_code(socket: &mut Socket) -> u16 {
             other => panic!("a close frame, not {other:?}"),
         }
     }
+}
+
+/// The owner sends the participant with this nickname out of the room: the status and body.
+pub async fn send_out(app: &TestApp, owner: &Browser, id: &str, nickname: &str) -> (u16, String) {
+    let participant = participant_id(app, owner, id, nickname).await;
+    let out = [
+        ("workshop_id", id),
+        ("participant_id", participant.as_str()),
+    ];
+    app.call_with(&owner.client, RemoveParticipant::PATH, &out)
+        .await
 }
 
 /// The id of the participant with this nickname, as the owner's page lists them.
