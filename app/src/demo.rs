@@ -172,6 +172,7 @@ pub struct Seeded {
     pub responses: usize,
     /// The join code of the demo workshop that is ready to run.
     pub workshop_code: String,
+    pub workspaces: usize,
 }
 
 /// Demo assessment rounds on the built-in template: the facilitator (index into `PEOPLE`),
@@ -292,6 +293,7 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
         .await?;
     }
     let workshop_code = workshop::demo::add(&mut tx, &people[WORKSHOP_FACILITATOR]).await?;
+    let workspaces = crate::workspace::demo::add(&mut tx, &people, WORKSHOP_FACILITATOR).await?;
     tx.commit().await?;
     Ok(Seeded {
         workshop_code,
@@ -299,6 +301,7 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
         people: PEOPLE.len(),
         rounds: ROUNDS.len(),
         responses,
+        workspaces,
     })
 }
 

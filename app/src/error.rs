@@ -90,6 +90,15 @@ pub enum Problem {
     NoDotsLeft {
         max: usize,
     },
+    /// The change would leave a workspace without an owner.
+    LastOwner,
+    /// An invitation link that its workspace's facilitators revoked.
+    LinkRevoked,
+    LinkExpired,
+    /// An invitation link that let in as many people as it was made for.
+    LinkUsedUp,
+    /// The person is a member of the workspace already.
+    AlreadyMember,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

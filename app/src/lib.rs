@@ -40,6 +40,7 @@ pub mod registry;
 pub mod text;
 pub mod ui;
 pub mod workshop;
+pub mod workspace;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -66,6 +67,7 @@ use workshop::pages::{WorkshopRoute, WorkshopsRoute};
 use workshop::results_page::WorkshopResultsRoute;
 use workshop::room_pages::{JoinLiveRoute, LiveRoute};
 use workshop::run_pages::PresentRoute;
+use workspace::pages::{InviteRoute, WorkspaceRoute, WorkspacesRoute};
 
 /// The HTML document around the application, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -208,6 +210,9 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("live") view={Lazy::<JoinLiveRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("live/:code") view={Lazy::<LiveRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("reviews/:id") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("workspaces") view={Lazy::<WorkspacesRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("workspaces/:id") view={Lazy::<WorkspaceRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async />
                         <Route
                             path=path!("admin/templates")
                             view={Lazy::<TemplatesRoute>::new()}

@@ -88,13 +88,14 @@ async fn run(cli: Cli) -> StartupResult<()> {
                 })?;
             println!(
                 "added {} organisations, {} people, {} finished assessment rounds ({} responses), \
-                 a workshop ready to run (join code {}) and one run with its results; every \
-                 demo account's password is {}",
+                 a workshop ready to run (join code {}) and one run with its results, {} \
+                 workspaces with their members; every demo account's password is {}",
                 seeded.organisations,
                 seeded.people,
                 seeded.rounds,
                 seeded.responses,
                 seeded.workshop_code,
+                seeded.workspaces,
                 app::demo::DEMO_PASSWORD
             );
         }

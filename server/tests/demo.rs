@@ -71,6 +71,18 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
                 .await,
             9
         );
+        assert_eq!(seeded.workspaces, 8);
+        assert_eq!(
+            app.count("select count(distinct thematic_area_id) from workspace_theme")
+                .await,
+            7,
+            "a workspace for each of the six thematic areas and the horizontal issue"
+        );
+        assert_eq!(
+            app.count("select count(*) from workspace_member where role = 'owner'")
+                .await,
+            8
+        );
     })
     .await;
 }

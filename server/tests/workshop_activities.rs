@@ -10,7 +10,7 @@ use app::workshop::activities::questions::State;
 use app::workshop::api::AddActivity;
 use app::workshop::questions_api::{AskQuestion, ModerateQuestion, VoteQuestion};
 use app::workshop::run::Results;
-use common::live::{agenda, answer, control, stage, Browser};
+use common::live::{agenda, answer, control, export, stage, Browser};
 use common::on_each_engine;
 use common::workshops::{join, problem, room};
 use leptos::server_fn::ServerFn;
@@ -290,6 +290,16 @@ async fn questions_are_asked_upvoted_once_each_and_moderated_and_the_room_sees_o
         assert_eq!(room_view.len(), 1);
         assert_eq!(room_view[0].state, State::Answered);
         assert_eq!(all().await.len(), 2);
+        // The answers file holds every question, hidden ones too, as the facilitator sees it.
+        let csv = export(app, &owner, &id, "csv").await.3;
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().skip(1).collect();
+        assert_eq!(
+            lines,
+            [
+                "1,Ask the panel,questions,Ana,Who pays for the pilots?,,,0,answered",
+                "1,Ask the panel,questions,anonymous,Can small firms apply?,,,0,hidden",
+            ]
+        );
 
         // Ten questions each at most.
         for n in 0..9 {

@@ -7,42 +7,12 @@ mod common;
 use app::error::{AppError, Problem};
 use app::workshop::api::{CopyWorkshop, GetWorkshop, JoinWorkshop, ListMyWorkshops};
 use app::workshop::model::{Workshop, WorkshopSummary};
-use app::workshop::results::{ExportWorkshop, GetWorkshopResults, WorkshopResults};
+use app::workshop::results::{GetWorkshopResults, WorkshopResults};
 use app::workshop::run::Results;
-use common::live::{answer, control, prepared, Browser};
+use common::live::{answer, control, export, prepared, Browser};
 use common::workshops::{join, problem};
 use common::{error, on_each_engine, TestApp};
 use leptos::server_fn::ServerFn;
-
-/// A download as a browser's link fetches it: status, type, disposition and body.
-async fn download(
-    app: &TestApp,
-    who: &reqwest::Client,
-    id: &str,
-    format: &str,
-) -> (u16, String, String, String) {
-    let res = who
-        .get(app.url(&format!(
-            "{}?workshop_id={id}&format={format}",
-            ExportWorkshop::PATH
-        )))
-        .send()
-        .await
-        .unwrap();
-    let header = |name: &str| {
-        res.headers()
-            .get(name)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default()
-    };
-    let (kind, disposition) = (header("content-type"), header("content-disposition"));
-    (
-        res.status().as_u16(),
-        kind,
-        disposition,
-        res.text().await.unwrap(),
-    )
-}
 
 #[tokio::test]
 async fn the_facilitator_reads_every_outcome_and_downloads_the_answers_and_nobody_else_can() {
@@ -105,7 +75,7 @@ async fn the_facilitator_reads_every_outcome_and_downloads_the_answers_and_nobod
 
         // Every answer, one row each, in the agenda's order; what a participant typed never
         // runs as a spreadsheet formula.
-        let (status, kind, disposition, csv) = download(app, &owner.client, &id, "csv").await;
+        let (status, kind, disposition, csv) = export(app, &owner, &id, "csv").await;
         assert_eq!(status, 200, "{csv}");
         assert_eq!(kind, "text/csv; charset=utf-8");
         assert_eq!(
@@ -116,30 +86,30 @@ async fn the_facilitator_reads_every_outcome_and_downloads_the_answers_and_nobod
         assert_eq!(
             lines,
             [
-                "activity,prompt,kind,participant,answer,score 1,score 2",
-                "1,Which instrument first?,poll,Ana,Cluster grants",
-                "1,Which instrument first?,poll,'=cmd(),Training",
-                "2,How do you see the cluster?,rating,Ana,Trust between firms: 4,4,",
-                "3,One word for the region,word_cloud,'=cmd(),\"Trust; Wine\"",
+                "activity,prompt,kind,participant,answer,category,cluster,votes,status,score 1,score 2",
+                "1,Which instrument first?,poll,Ana,Cluster grants,,,,",
+                "1,Which instrument first?,poll,'=cmd(),Training,,,,",
+                "2,How do you see the cluster?,rating,Ana,Trust between firms: 4,,,,,4,",
+                "3,One word for the region,word_cloud,'=cmd(),\"Trust; Wine\",,,,",
             ]
         );
 
-        let (status, kind, _, json) = download(app, &owner.client, &id, "json").await;
+        let (status, kind, _, json) = export(app, &owner, &id, "json").await;
         assert_eq!((status, kind.as_str()), (200, "application/json"));
         let file: WorkshopResults = serde_json::from_str(&json).unwrap();
         assert_eq!(file, results);
 
         // A format the platform does not write, and anyone but the facilitator, are refused.
-        assert_eq!(download(app, &owner.client, &id, "pdf").await.0, 400);
+        assert_eq!(export(app, &owner, &id, "pdf").await.0, 400);
         let stranger = Browser::new();
         app.sign_up(&stranger.client, "stranger@example.org").await;
         for format in ["csv", "json"] {
-            let (status, _, _, body) = download(app, &stranger.client, &id, format).await;
+            let (status, _, _, body) = export(app, &stranger, &id, format).await;
             assert_eq!(
                 (status, error(&body)),
                 (403, app::error::AppError::Forbidden)
             );
-            let (status, _, _, _) = download(app, &ana.client, &id, format).await;
+            let (status, _, _, _) = export(app, &ana, &id, format).await;
             assert_eq!(status, 401);
         }
         let (status, _) = app

@@ -11,7 +11,7 @@ use app::workshop::ideas_api::{
     BoardVoting, DotNote, NameCluster, OrganiseNote, PostNote, RunTables,
 };
 use app::workshop::run::Results;
-use common::live::{agenda, control, participant_id, stage, Browser};
+use common::live::{agenda, control, export, participant_id, stage, Browser};
 use common::on_each_engine;
 use common::workshops::{join, problem, room};
 use common::TestApp;
@@ -231,6 +231,19 @@ async fn an_ideas_board_takes_notes_the_facilitator_organises_and_dots_stay_seal
         assert_eq!(merged.cluster.as_deref(), Some(cluster.as_str()));
         assert_eq!(merged.merged, vec!["Too little funding for pilots"]);
         assert_eq!(sheet.cards.len(), 2);
+        // The answers file holds every note as posted, with its category, cluster and dots.
+        let csv = export(app, &owner, &id, "csv").await.3;
+        let lines: Vec<&str> = csv.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(
+            lines,
+            [
+                "activity,prompt,kind,participant,answer,category,cluster,votes,status",
+                "1,What holds the cluster back?,ideas,Ana,No money for pilots,Barriers,Money,0,",
+                "1,What holds the cluster back?,ideas,Ivo,Too little funding for pilots,Barriers,,0,\
+                 merged into: No money for pilots",
+                "1,What holds the cluster back?,ideas,Ivo,A shared voucher scheme,Solutions,,0,",
+            ]
+        );
         assert_eq!(
             organise(&owner, &funding, &format!("cluster:{cluster}"))
                 .await

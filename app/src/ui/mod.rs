@@ -180,6 +180,11 @@ pub fn problem_text_in(locale: Locale, problem: &Problem) -> String {
             td_string!(locale, problem_too_many_choices, max = *max).to_string()
         }
         Problem::JoiningLocked => td_string!(locale, problem_joining_locked).to_string(),
+        Problem::LastOwner => td_string!(locale, problem_last_owner).to_string(),
+        Problem::LinkRevoked => td_string!(locale, problem_link_revoked).to_string(),
+        Problem::LinkExpired => td_string!(locale, problem_link_expired).to_string(),
+        Problem::LinkUsedUp => td_string!(locale, problem_link_used_up).to_string(),
+        Problem::AlreadyMember => td_string!(locale, problem_already_member).to_string(),
         Problem::ActivityClosed => td_string!(locale, problem_activity_closed).to_string(),
         Problem::TemplateNotRun => td_string!(locale, problem_template_not_run).to_string(),
         Problem::OwnQuestion => td_string!(locale, problem_own_question).to_string(),
@@ -486,6 +491,7 @@ pub fn Layout(children: Children) -> impl IntoView {
             <nav aria-label=move || t_string!(i18n, nav_label).to_string()>
                 <ul>
                     <li><a href="/">{t!(i18n, nav_home)}</a></li>
+                    <li><a href="/workspaces">{t!(i18n, nav_workspaces)}</a></li>
                     <li><a href="/organisations">{t!(i18n, nav_organisations)}</a></li>
                     <Transition fallback=|| ()>{account_links}</Transition>
                 </ul>

@@ -2,11 +2,14 @@
 //! everyone's answers as a CSV table. Pure over the agenda, the people and the events' fold,
 //! so the page and the files cannot disagree.
 
+use super::activities::ideas::Wall;
+use super::activities::ideas_views::category_names;
 use super::activities::{dots, matrix, ranking};
 use super::model::{Activity, Participant, Settings};
 use super::run::{Answer, Live, Results};
 use crate::error::AppError;
 use crate::files::Cell;
+use crate::i18n::Locale;
 use leptos::prelude::*;
 use leptos::server_fn::codec::{ByteStream, GetUrl, Streaming};
 use serde::{Deserialize, Serialize};
@@ -104,10 +107,12 @@ pub fn answer_text(settings: &Settings, answer: &Answer) -> String {
     }
 }
 
-/// Everyone's answers as a table: one row per answer, in the agenda's order and then the order
-/// in which people joined. A rating's scores also get one number column per statement of the
+/// Everyone's answers as a table: per activity in the agenda's order, its board's notes and its
+/// questions in the order they came, then one row per answer in the order in which people
+/// joined; a board's categories are named in `locale`. A rating's scores also get one number column per statement of the
 /// widest rating, so that a spreadsheet can average them.
 pub fn answers_table(
+    locale: Locale,
     agenda: &[Activity],
     people: &[Participant],
     live: &Live,
@@ -123,12 +128,61 @@ pub fn answers_table(
         })
         .max()
         .unwrap_or(0);
-    let mut header: Vec<String> = ["activity", "prompt", "kind", "participant", "answer"]
-        .map(str::to_owned)
-        .to_vec();
+    let mut header: Vec<String> = [
+        "activity",
+        "prompt",
+        "kind",
+        "participant",
+        "answer",
+        "category",
+        "cluster",
+        "votes",
+        "status",
+    ]
+    .map(str::to_owned)
+    .to_vec();
     header.extend((1..=widest).map(|n| format!("score {n}")));
+    let nickname = |participant: &str| {
+        people
+            .iter()
+            .find(|p| p.participant_id == participant)
+            .and_then(|p| p.nickname.clone())
+            .unwrap_or_else(|| anonymous.to_owned())
+    };
     let mut rows = Vec::new();
     for (n, activity) in (1u32..).zip(agenda) {
+        let start = |who: String, text: String| {
+            vec![
+                Cell::Number(f64::from(n)),
+                Cell::Text(activity.prompt.clone()),
+                Cell::Text(activity.settings.kind().to_owned()),
+                Cell::Text(who),
+                Cell::Text(text),
+            ]
+        };
+        if let Some(wall) = live.walls.get(&activity.activity_id) {
+            rows.extend(note_rows(
+                wall,
+                &category_names(locale, &activity.settings),
+                activity.settings.sealed(),
+                |author, text| start(nickname(author), text.to_owned()),
+            ));
+        }
+        if let Some(board) = live.boards.get(&activity.activity_id) {
+            rows.extend(board.questions.iter().map(|q| {
+                let mut row = start(
+                    q.by.clone().unwrap_or_else(|| anonymous.to_owned()),
+                    q.text.clone(),
+                );
+                row.extend([
+                    Cell::Empty,
+                    Cell::Empty,
+                    Cell::Number(q.voters.len() as f64),
+                    Cell::Text(q.state.name().to_owned()),
+                ]);
+                row
+            }));
+        }
         let Some(answers) = live.answers.get(&activity.activity_id) else {
             continue;
         };
@@ -136,17 +190,15 @@ pub fn answers_table(
             let Some(answer) = answers.get(&person.participant_id) else {
                 continue;
             };
-            let mut row = vec![
-                Cell::Number(f64::from(n)),
-                Cell::Text(activity.prompt.clone()),
-                Cell::Text(activity.settings.kind().to_owned()),
+            let mut row = start(
                 // A Delphi panel rates anonymously, in the files too.
-                Cell::Text(match (&activity.settings, &person.nickname) {
+                match (&activity.settings, &person.nickname) {
                     (Settings::Delphi { .. }, _) | (_, None) => anonymous.to_owned(),
                     (_, Some(nickname)) => nickname.clone(),
-                }),
-                Cell::Text(answer_text(&activity.settings, answer)),
-            ];
+                },
+                answer_text(&activity.settings, answer),
+            );
+            row.extend([Cell::Empty, Cell::Empty, Cell::Empty, Cell::Empty]);
             let scores = match answer {
                 Answer::Rating { scores } => Some(scores),
                 Answer::Delphi { rated } => Some(&rated.scores),
@@ -163,6 +215,50 @@ pub fn answers_table(
         }
     }
     (header, rows)
+}
+
+/// A board's notes as rows of the answers table, each after what `start` writes for its author
+/// and text: its category, its cluster, its dots (where the board votes), and whether it was
+/// merged into another note or taken off the board.
+fn note_rows(
+    wall: &Wall,
+    categories: &[String],
+    dotted: bool,
+    start: impl Fn(&str, &str) -> Vec<Cell>,
+) -> Vec<Vec<Cell>> {
+    let text = |cell: Option<&String>| cell.map_or(Cell::Empty, |t| Cell::Text(t.clone()));
+    wall.notes
+        .iter()
+        .map(|note| {
+            let mut row = start(&note.author, &note.text);
+            let status = match (&note.merged_into, note.hidden) {
+                (_, true) => "hidden".to_owned(),
+                (Some(into), false) => format!(
+                    "merged into: {}",
+                    wall.get(into).map_or("", |n| n.text.as_str())
+                ),
+                (None, false) => String::new(),
+            };
+            row.extend([
+                text(note.category.and_then(|c| categories.get(usize::from(c)))),
+                text(
+                    note.cluster
+                        .as_deref()
+                        .and_then(|id| wall.cluster(id))
+                        .map(|c| &c.name),
+                ),
+                if dotted {
+                    Cell::Number(f64::from(
+                        note.dots.values().map(|d| u32::from(*d)).sum::<u32>(),
+                    ))
+                } else {
+                    Cell::Empty
+                },
+                Cell::Text(status),
+            ]);
+            row
+        })
+        .collect()
 }
 
 /// The workshop's outcome, for whoever runs it.
@@ -198,7 +294,8 @@ pub async fn export_workshop(
     let bytes = match format.as_str() {
         "csv" => {
             download("text/csv; charset=utf-8", &format!("{stem}-answers.csv"));
-            let (header, rows) = answers_table(&agenda, &people, &live, "anonymous");
+            let locale = w.language.parse().unwrap_or_default();
+            let (header, rows) = answers_table(locale, &agenda, &people, &live, "anonymous");
             csv(&header, &rows).into_bytes()
         }
         "json" => {

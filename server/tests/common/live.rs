@@ -6,6 +6,7 @@ use super::TestApp;
 use app::workshop::api::{
     AnswerActivity, ControlWorkshop, GetStage, GetWorkshop, RemoveParticipant,
 };
+use app::workshop::results::ExportWorkshop;
 use app::workshop::stage::Stage;
 use futures::StreamExt;
 use leptos::server_fn::ServerFn;
@@ -216,4 +217,35 @@ pub async fn agenda(
     let w: app::workshop::model::Workshop = serde_json::from_str(&body).unwrap();
     let ids = w.activities.iter().map(|a| a.activity_id.clone()).collect();
     (id, w.code, ids)
+}
+
+/// A workshop's file as the results page's link fetches it: status, type, disposition and body.
+pub async fn export(
+    app: &TestApp,
+    who: &Browser,
+    id: &str,
+    format: &str,
+) -> (u16, String, String, String) {
+    let res = who
+        .client
+        .get(app.url(&format!(
+            "{}?workshop_id={id}&format={format}",
+            ExportWorkshop::PATH
+        )))
+        .send()
+        .await
+        .unwrap();
+    let header = |name: &str| {
+        res.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    let (kind, disposition) = (header("content-type"), header("content-disposition"));
+    (
+        res.status().as_u16(),
+        kind,
+        disposition,
+        res.text().await.unwrap(),
+    )
 }

@@ -42,6 +42,16 @@ impl State {
         }
     }
 
+    /// Its name in files, as the form names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Waiting => "waiting",
+            State::Shown => "shown",
+            State::Hidden => "hidden",
+            State::Answered => "answered",
+        }
+    }
+
     /// Whether the room sees it.
     fn public(self) -> bool {
         matches!(self, State::Shown | State::Answered)
