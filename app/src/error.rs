@@ -99,6 +99,8 @@ pub enum Problem {
     LinkUsedUp,
     /// The person is a member of the workspace already.
     AlreadyMember,
+    /// Another workspace has this name (ignoring case and spacing).
+    WorkspaceNameTaken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]

@@ -160,7 +160,10 @@ async fn a_signed_in_person_creates_a_workspace_that_they_own_and_bad_settings_a
         assert_eq!((status, problem(&body, "name")), (422, Problem::Required));
         let (status, body) =
             refused(vec![("name", "CLUSTER  finance"), ("visibility", "public")]).await;
-        assert_eq!((status, problem(&body, "name")), (422, Problem::NameTaken));
+        assert_eq!(
+            (status, problem(&body, "name")),
+            (422, Problem::WorkspaceNameTaken)
+        );
         let (status, body) = refused(vec![("name", "Other"), ("visibility", "secret")]).await;
         assert_eq!(
             (status, problem(&body, "visibility")),
@@ -776,6 +779,50 @@ async fn two_owners_leaving_at_the_same_moment_leave_one_owner_behind() {
                 200
             );
         }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_account_that_is_a_workspaces_last_owner_is_kept_until_it_hands_over() {
+    on_each_engine(async |app, _| {
+        let owner = person(app, "owner@example.org").await;
+        let shared = create(app, &owner, "Shared", "private", &[]).await;
+        create(app, &owner, "Alone", "private", &[]).await;
+        let member = person(app, "member@example.org").await;
+        let token = link(app, &owner, &shared, "member", "1").await;
+        accept(app, &member, &token).await;
+        let delete = [("password", common::PASSWORD)];
+        let (status, body) = app
+            .call_with(&owner, app::identity::api::DeleteAccount::PATH, &delete)
+            .await;
+        assert_eq!(
+            (status, problem(&body, "password")),
+            (422, Problem::LastOwner)
+        );
+        assert_eq!(app.count("select count(*) from workspace").await, 2);
+
+        let member_id = user_id(
+            &workspace(app, &owner, &shared).await.unwrap(),
+            Role::Member,
+        );
+        let transfer = [
+            ("workspace_id", shared.as_str()),
+            ("user_id", member_id.as_str()),
+        ];
+        assert_eq!(
+            app.call_with(&owner, TransferOwnership::PATH, &transfer)
+                .await
+                .0,
+            200
+        );
+        let (status, body) = app
+            .call_with(&owner, app::identity::api::DeleteAccount::PATH, &delete)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        // The workspace only they were in went with them; the shared one stays, owned.
+        assert_eq!(app.count("select count(*) from workspace").await, 1);
+        assert_eq!(role_of(app, &member, &shared).await, Some(Role::Owner));
     })
     .await;
 }

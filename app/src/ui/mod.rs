@@ -185,6 +185,7 @@ pub fn problem_text_in(locale: Locale, problem: &Problem) -> String {
         Problem::LinkExpired => td_string!(locale, problem_link_expired).to_string(),
         Problem::LinkUsedUp => td_string!(locale, problem_link_used_up).to_string(),
         Problem::AlreadyMember => td_string!(locale, problem_already_member).to_string(),
+        Problem::WorkspaceNameTaken => td_string!(locale, problem_workspace_name_taken).to_string(),
         Problem::ActivityClosed => td_string!(locale, problem_activity_closed).to_string(),
         Problem::TemplateNotRun => td_string!(locale, problem_template_not_run).to_string(),
         Problem::OwnQuestion => td_string!(locale, problem_own_question).to_string(),

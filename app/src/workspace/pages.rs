@@ -119,7 +119,7 @@ fn DirectoryView(
                             <strong>{inv.name.clone()}</strong> " · "
                             {t!(i18n, workspace_invited_as)} " " {role_label(i18n, inv.role)}
                         </p>
-                        <ActionForm action=answer attr:class="inline">
+                        <ActionForm action=answer attr:class="inline-form">
                             <input type="hidden" name="workspace_id" value=inv.workspace_id.clone() />
                             <button type="submit" class="button primary" name="answer" value="accept">
                                 {t!(i18n, workspace_invitation_accept)}
@@ -224,7 +224,7 @@ fn SettingsFields(
             let id = format!("field-theme-{}", a.thematic_area_id);
             let checked = themes.contains(&a.thematic_area_id);
             view! {
-                <div class="check">
+                <div class="choice">
                     <input type="checkbox" id=id.clone() name="themes[]" value=a.thematic_area_id.clone() checked=checked />
                     <label for=id>{a.names.get(locale.as_str()).to_owned()}</label>
                 </div>
@@ -306,6 +306,7 @@ pub fn WorkspacePage() -> impl IntoView {
                 [
                     a.update.version().get(),
                     a.request.version().get(),
+                    a.link.version().get(),
                     a.revoke.version().get(),
                     a.invite.version().get(),
                     a.withdraw.version().get(),
@@ -339,7 +340,8 @@ fn WorkspaceView(w: Workspace, areas: Vec<ThematicArea>, a: Actions) -> impl Int
     let role = s.my_role;
     let facilitates = role.is_some_and(Role::facilitates);
     let owns = role.is_some_and(Role::owns);
-    let new_link = use_query_map().with_untracked(|q| q.get("link"));
+    let query = use_query_map();
+    let origin = w.origin.clone();
     let members = w.members.len();
     view! {
         <Title text=page_title(&s.name) />
@@ -353,8 +355,8 @@ fn WorkspaceView(w: Workspace, areas: Vec<ThematicArea>, a: Actions) -> impl Int
             <p class="muted">{theme_names(i18n, &areas, &s.themes)}</p>
             {(!s.description.is_empty()).then(|| view! { <p class="description">{s.description.clone()}</p> })}
             <JoinPanel w=w.clone() a />
-            {new_link.filter(|_| facilitates).map(|token| {
-                let url = format!("{}/invite/{token}", w.origin);
+            {move || query.with(|q| q.get("link")).filter(|_| facilitates).map(|token| {
+                let url = format!("{origin}/invite/{token}");
                 view! {
                     <div class="notice" role="status">
                         <label for="new-link">{t!(i18n, workspace_link_made)}</label>
@@ -393,7 +395,7 @@ fn JoinPanel(w: Workspace, a: Actions) -> impl IntoView {
     if w.summary.my_role.is_some() {
         let error = action_error(a.leave);
         return view! {
-            <ActionForm action=a.leave attr:class="inline">
+            <ActionForm action=a.leave attr:class="inline-form">
                 <input type="hidden" name="workspace_id" value=id />
                 <button type="submit" class="button">{t!(i18n, workspace_leave)}</button>
                 <ButtonNotice error />
@@ -407,7 +409,7 @@ fn JoinPanel(w: Workspace, a: Actions) -> impl IntoView {
     }
     let error = action_error(a.request);
     view! {
-        <ActionForm action=a.request attr:class="inline">
+        <ActionForm action=a.request attr:class="inline-form">
             <input type="hidden" name="workspace_id" value=id />
             <button type="submit" class="button primary">{t!(i18n, workspace_request_join)}</button>
             <ButtonNotice error />
@@ -440,7 +442,7 @@ fn MemberList(
                         .collect_view();
                     let field = format!("role-{}", m.user_id);
                     view! {
-                        <ActionForm action=a.role attr:class="inline">
+                        <ActionForm action=a.role attr:class="inline-form">
                             <input type="hidden" name="workspace_id" value=id />
                             <input type="hidden" name="user_id" value=m.user_id.clone() />
                             <label for=field.clone() class="visually-hidden">
@@ -490,7 +492,7 @@ fn WaitingList(id: String, waiting: Vec<Waiting>, a: Actions) -> impl IntoView {
                     <li>
                         {w.display_name.clone()} " · " {t!(i18n, workspace_invited_as)} " " {role_label(i18n, role)}
                         " "
-                        <ActionForm action=a.withdraw attr:class="inline">
+                        <ActionForm action=a.withdraw attr:class="inline-form">
                             {hidden}
                             <button type="submit" class="button">{t!(i18n, workspace_withdraw_invitation)}</button>
                         </ActionForm>
@@ -500,7 +502,7 @@ fn WaitingList(id: String, waiting: Vec<Waiting>, a: Actions) -> impl IntoView {
                 None => view! {
                     <li>
                         {w.display_name.clone()} " · " {t!(i18n, workspace_asks_to_join)} " "
-                        <ActionForm action=a.decide attr:class="inline">
+                        <ActionForm action=a.decide attr:class="inline-form">
                             {hidden}
                             <button type="submit" class="button primary" name="answer" value="admit">
                                 {t!(i18n, workspace_admit)}
@@ -578,7 +580,7 @@ fn LinkList(id: String, links: Vec<LinkLine>, role: Role, a: Actions) -> impl In
                     {role_label(i18n, l.role)} " · " {t!(i18n, workspace_link_uses, uses, max)} " · " {state}
                     {live.then(|| view! {
                         " "
-                        <ActionForm action=a.revoke attr:class="inline">
+                        <ActionForm action=a.revoke attr:class="inline-form">
                             <input type="hidden" name="workspace_id" value=id />
                             <input type="hidden" name="link_id" value=l.link_id.clone() />
                             <button type="submit" class="button">{t!(i18n, workspace_link_revoke)}</button>

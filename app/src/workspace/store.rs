@@ -240,7 +240,7 @@ pub async fn create(db: &Db, me: &SignedIn, settings: Settings) -> Result<String
             .execute(&mut *conn)
             .await?;
             if inserted.rows_affected() == 0 {
-                return Ok(Outcome::Undo(Err(AppError::field("name", Problem::NameTaken))));
+                return Ok(Outcome::Undo(Err(AppError::field("name", Problem::WorkspaceNameTaken))));
             }
             write_themes(conn, &workspace_id, &settings.themes).await?;
             sqlx::query(
@@ -298,7 +298,7 @@ pub async fn update(db: &Db, owner: &Owner, settings: Settings) -> Result<(), Ap
             .execute(&mut *conn)
             .await?;
             if updated.rows_affected() == 0 {
-                return Ok(Outcome::Undo(Err(AppError::field("name", Problem::NameTaken))));
+                return Ok(Outcome::Undo(Err(AppError::field("name", Problem::WorkspaceNameTaken))));
             }
             write_themes(conn, &workspace_id, &settings.themes).await?;
             Ok(Outcome::Keep(Ok(())))
@@ -617,10 +617,11 @@ async fn link_by_token(conn: &mut AnyConnection, token: &str) -> Result<Option<L
 /// a token no link has; the link's problem where it lets nobody in any more.
 #[tracing::instrument(skip_all)]
 pub async fn preview_link(db: &Db, me: &SignedIn, token: &str) -> Result<LinkPreview, AppError> {
-    let mut conn = db.pool.acquire().await?;
-    let link = link_by_token(&mut conn, token)
-        .await?
-        .ok_or(AppError::NotFound)?;
+    let link = {
+        let mut conn = db.pool.acquire().await?;
+        link_by_token(&mut conn, token).await?
+    }
+    .ok_or(AppError::NotFound)?;
     link.open(now_ms())?;
     let workspace = find(db, &link.workspace_id)
         .await?
@@ -980,4 +981,35 @@ pub async fn transfer(db: &Db, owner: &Owner, to: &str) -> Result<(), AppError> 
         to: to.to_owned(),
     };
     change(db, &owner.workspace.workspace_id, change_of).await
+}
+
+/// Inside the transaction that deletes an account: refuses (`LastOwner`) where the account is
+/// the only owner of a workspace that others are members of, who would be left without one;
+/// removes the workspaces the account is the only member of, which nobody could reach again.
+pub async fn release_account(conn: &mut AnyConnection, user_id: &str) -> Result<(), AppError> {
+    let stranded: i64 = sqlx::query(
+        "select count(*) as n from workspace_member m
+         where m.user_id = $1 and m.role = 'owner'
+           and not exists (select 1 from workspace_member o
+                           where o.workspace_id = m.workspace_id and o.role = 'owner' and o.user_id <> $1)
+           and exists (select 1 from workspace_member x
+                       where x.workspace_id = m.workspace_id and x.user_id <> $1)",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?;
+    if stranded > 0 {
+        return Err(AppError::field("password", Problem::LastOwner));
+    }
+    sqlx::query(
+        "delete from workspace where workspace_id in (
+            select m.workspace_id from workspace_member m where m.user_id = $1
+              and not exists (select 1 from workspace_member x
+                              where x.workspace_id = m.workspace_id and x.user_id <> $1))",
+    )
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }

@@ -1,0 +1,102 @@
+import { expect, test } from '@playwright/test';
+import { expectAccessible, signUp, uniqueEmail } from './helpers';
+
+test('a person creates a private workspace, a colleague joins by its link and is given a role, and others do not see it', async ({ page, browser }, info) => {
+  await signUp(page, 'Maja Owner', uniqueEmail(info, 'ws-owner'));
+  // Followed by address: see templates.spec.ts on client-side moves into lazy routes.
+  await expect(page.getByRole('link', { name: 'Workspaces' })).toHaveAttribute('href', '/workspaces');
+  await page.goto('/workspaces');
+  await expect(page.getByRole('heading', { level: 1, name: 'Workspaces' })).toBeVisible();
+  await expectAccessible(page);
+
+  const name = `Steering group ${info.project.name} ${Date.now()}`;
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('What the group works on').fill('Plans and the joint strategy.');
+  await page.getByLabel('Who can see it').selectOption('private');
+  await page.getByLabel('Cluster and regional specialisation').check();
+  await page.getByRole('button', { name: 'Create the workspace' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(page.getByText('your role: owner')).toBeVisible();
+  const address = new URL(page.url()).pathname;
+
+  // A second workspace of the same name is refused at its field, with what was typed kept.
+  await page.goto('/workspaces');
+  await page.getByLabel('Name').fill(name.toUpperCase());
+  await page.getByLabel('What the group works on').fill('A copy');
+  await page.getByRole('button', { name: 'Create the workspace' }).click();
+  await expect(page.getByText('Another workspace has this name already.')).toBeVisible();
+  await expect(page.getByLabel('What the group works on')).toHaveValue('A copy');
+
+  // A link for one person, shown once.
+  await page.goto(address);
+  await page.getByLabel('How many people it lets in').fill('1');
+  await page.getByRole('button', { name: 'Make a link' }).click();
+  const shown = page.getByLabel('Your new invitation link', { exact: false });
+  await expect(shown).toBeVisible();
+  const link = await shown.inputValue();
+  expect(link).toMatch(/\/invite\/[A-Za-z0-9_-]+$/);
+  await expectAccessible(page);
+
+  const colleagueContext = await browser.newContext({ viewport: page.viewportSize() });
+  const colleague = await colleagueContext.newPage();
+  await signUp(colleague, 'Ivo Colleague', uniqueEmail(info, 'ws-colleague'));
+  await colleague.goto(new URL(link).pathname);
+  await expect(colleague.getByText(`You are invited to ${name}`)).toBeVisible();
+  await expectAccessible(colleague);
+  await colleague.getByRole('button', { name: 'Join' }).click();
+  await expect(colleague.getByRole('heading', { level: 1, name })).toBeVisible();
+  await expect(colleague.getByText('your role: member')).toBeVisible();
+
+  // The link was for one: the next person is told why it no longer works.
+  const lateContext = await browser.newContext({ viewport: page.viewportSize() });
+  const late = await lateContext.newPage();
+  await signUp(late, 'Eva Late', uniqueEmail(info, 'ws-late'));
+  await late.goto(new URL(link).pathname);
+  await expect(late.getByText('This invitation link has let in as many people as it was made for.', { exact: false })).toBeVisible();
+  // A private workspace is nowhere for someone outside it.
+  await late.goto(address);
+  await expect(late.getByRole('heading', { level: 1, name: 'We could not find that page.' })).toBeVisible();
+  await late.goto('/workspaces');
+  await expect(late.getByRole('link', { name })).toHaveCount(0);
+
+  // The owner makes the colleague an observer; the last owner cannot leave.
+  await page.goto(address);
+  await page.getByLabel('Role of Ivo Colleague').selectOption('observer');
+  await page.getByRole('listitem').filter({ hasText: 'Ivo Colleague' }).getByRole('button', { name: 'Change' }).click();
+  await expect(page.getByText('Ivo Colleague · observer (reads only)')).toBeVisible();
+  await page.getByRole('button', { name: 'Leave this workspace' }).click();
+  await expect(page.getByText('A workspace needs an owner', { exact: false })).toBeVisible();
+  await colleague.goto(address);
+  await expect(colleague.getByText('your role: observer (reads only)')).toBeVisible();
+  await colleagueContext.close();
+  await lateContext.close();
+});
+
+test('a partnership-wide workspace takes a request to join, which a facilitator admits', async ({ page, browser }, info) => {
+  await signUp(page, 'Ana Facilitator', uniqueEmail(info, 'ws-facilitator'));
+  await page.goto('/workspaces');
+  const name = `Skills forum ${info.project.name} ${Date.now()}`;
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('New skills and jobs creation').check();
+  await page.getByRole('button', { name: 'Create the workspace' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  const address = new URL(page.url()).pathname;
+
+  const otherContext = await browser.newContext({ viewport: page.viewportSize() });
+  const other = await otherContext.newPage();
+  await signUp(other, 'Eszter Reader', uniqueEmail(info, 'ws-reader'));
+  await other.goto('/workspaces?theme=skills');
+  await expect(other.getByRole('link', { name })).toHaveAttribute('href', address);
+  await other.goto(address);
+  await other.getByRole('button', { name: 'Ask to join' }).click();
+  await expect(other.getByText('You asked to join; a facilitator will answer.')).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByText('Eszter Reader · asks to join')).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Admit' }).click();
+  await expect(page.getByText('Eszter Reader · member')).toBeVisible();
+  await other.reload();
+  await expect(other.getByText('your role: member')).toBeVisible();
+  await otherContext.close();
+});
