@@ -67,6 +67,7 @@ use workshop::pages::{WorkshopRoute, WorkshopsRoute};
 use workshop::results_page::WorkshopResultsRoute;
 use workshop::room_pages::{JoinLiveRoute, LiveRoute};
 use workshop::run_pages::PresentRoute;
+use workspace::discussion_pages::ThreadRoute;
 use workspace::pages::{InviteRoute, WorkspaceRoute, WorkspacesRoute};
 
 /// The HTML document around the application, rendered on the server only.
@@ -212,6 +213,11 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("reviews/:id") view={Lazy::<ReviewRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("workspaces") view={Lazy::<WorkspacesRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("workspaces/:id") view={Lazy::<WorkspaceRoute>::new()} ssr=SsrMode::Async />
+                        <Route
+                            path=path!("workspaces/:id/threads/:thread")
+                            view={Lazy::<ThreadRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
                         <Route path=path!("invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async />
                         <Route
                             path=path!("admin/templates")

@@ -47,9 +47,19 @@ test('a mistake in a section is named at its question and the other answers are 
   const respondent = await browser.newContext({ javaScriptEnabled: info.project.use.javaScriptEnabled });
   const phone = await respondent.newPage();
   await phone.goto(`${href}/2`);
+  if (info.project.use.javaScriptEnabled) {
+    // A choice clicked while the page hydrates can be undone by the hydration.
+    await expect(phone.locator('body')).toHaveAttribute('data-hydrated', 'true');
+  }
   const b1 = phone.getByRole('group', { name: /^B1 / });
   await b1.getByRole('group', { name: 'Today' }).getByLabel('3 · Fair').check();
   await b1.getByLabel('Evidence: a web link').fill('ftp://example.org/report');
+  if (info.project.use.javaScriptEnabled) {
+    // Leaving the field saves it, and its problem appears above the next question: wait for
+    // it, or the page moves under the next click.
+    await b1.getByLabel('Evidence: a web link').blur();
+    await expect(b1.getByText('Please enter a web address that starts with https://')).toBeVisible();
+  }
   const b2 = phone.getByRole('group', { name: /^B2 / });
   await b2.getByRole('group', { name: 'Today' }).getByLabel('1 · Poor').check();
   await phone.getByRole('button', { name: 'Save', exact: true }).click();

@@ -107,7 +107,7 @@ test('a facilitator runs a poll and a word cloud while phones answer and the pro
   expect(csv.status()).toBe(200);
   const lines = (await csv.text()).trim().split('\r\n');
   expect(lines.slice(1)).toEqual([
-    '1,Which action first?,poll,Ana,A policy board',
-    '2,One word for the region,word_cloud,Ana,"Trust; Skills"',
+    '1,Which action first?,poll,Ana,A policy board,,,,',
+    '2,One word for the region,word_cloud,Ana,"Trust; Skills",,,,',
   ]);
 });

@@ -100,3 +100,50 @@ test('a partnership-wide workspace takes a request to join, which a facilitator 
   await expect(other.getByText('your role: member')).toBeVisible();
   await otherContext.close();
 });
+
+test('members discuss in a thread: Markdown shows formatted, a reply mentions a member, and an edit is marked', async ({ page, browser }, info) => {
+  await signUp(page, 'Olga Discussant', uniqueEmail(info, 'ws-thread-owner'));
+  await page.goto('/workspaces');
+  const name = `Financing circle ${info.project.name} ${Date.now()}`;
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Create the workspace' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  const address = new URL(page.url()).pathname;
+  await expect(page.getByText('No discussion yet.')).toBeVisible();
+
+  await page.getByLabel('Subject').fill('Who pays for the cluster manager?');
+  await page.getByLabel('Your text').fill('**Vouchers** or grants? <b>raw</b>');
+  await page.getByRole('button', { name: 'Start the discussion' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Who pays for the cluster manager?' })).toBeVisible();
+  await expect(page.locator('.post-body strong')).toHaveText('Vouchers');
+  await expect(page.locator('.post-body')).toContainText('<b>raw</b>');
+  const thread = new URL(page.url()).pathname;
+
+  // A colleague joins by link and replies, mentioning the owner.
+  await page.goto(address);
+  await page.getByRole('button', { name: 'Make a link' }).click();
+  const link = await page.getByLabel('Your new invitation link', { exact: false }).inputValue();
+  const colleagueContext = await browser.newContext({ viewport: page.viewportSize() });
+  const colleague = await colleagueContext.newPage();
+  await signUp(colleague, 'Ivo Replier', uniqueEmail(info, 'ws-thread-member'));
+  await colleague.goto(new URL(link).pathname);
+  await colleague.getByRole('button', { name: 'Join' }).click();
+  await expect(colleague.getByRole('heading', { level: 1, name })).toBeVisible();
+  await colleague.goto(thread);
+  await colleague.getByLabel('Your text').fill('Vouchers, @Olga Discussant.');
+  await colleague.getByRole('button', { name: 'Reply' }).click();
+  await expect(colleague.locator('.mention')).toHaveText('@Olga Discussant');
+  await expectAccessible(colleague);
+
+  // The colleague edits the reply: it says so.
+  await colleague.getByText('Edit', { exact: true }).click();
+  await colleague.getByLabel('Your text').first().fill('Vouchers, after all.');
+  await colleague.getByRole('button', { name: 'Save' }).click();
+  await expect(colleague.locator('.post-body').last()).toHaveText('Vouchers, after all.');
+  await expect(colleague.getByText('edited')).toBeVisible();
+
+  await page.goto(address);
+  await expect(page.getByRole('link', { name: 'Who pays for the cluster manager?' })).toHaveAttribute('href', thread);
+  await expect(page.getByText('posts: 2')).toBeVisible();
+  await colleagueContext.close();
+});

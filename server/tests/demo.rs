@@ -73,6 +73,12 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         );
         assert_eq!(seeded.workspaces, 8);
         assert_eq!(
+            app.count("select count(*) from workspace_post").await,
+            8,
+            "threads with replies in four workspaces"
+        );
+        assert_eq!(app.count("select count(*) from workspace_mention").await, 1);
+        assert_eq!(
             app.count("select count(distinct thematic_area_id) from workspace_theme")
                 .await,
             7,

@@ -7,43 +7,15 @@ mod common;
 
 use app::error::{AppError, Problem};
 use app::workspace::api::{
-    AcceptLink, AnswerInvitation, CreateLink, CreateWorkspace, DecideRequest, GetWorkspace,
-    InviteMember, LeaveWorkspace, ListWorkspaces, PreviewLink, RequestToJoin, RevokeLink,
-    SetMemberRole, TransferOwnership, UpdateWorkspace, WithdrawInvitation,
+    AnswerInvitation, CreateLink, CreateWorkspace, DecideRequest, GetWorkspace, InviteMember,
+    LeaveWorkspace, ListWorkspaces, PreviewLink, RequestToJoin, RevokeLink, SetMemberRole,
+    TransferOwnership, UpdateWorkspace, WithdrawInvitation,
 };
 use app::workspace::model::{Directory, LinkPreview, Role, Workspace};
 use common::workshops::problem;
+use common::workspaces::{accept, link, person, post};
 use common::{client, error, on_each_engine, TestApp};
 use leptos::server_fn::ServerFn;
-
-/// A signed-up person's browser.
-async fn person(app: &TestApp, email: &str) -> reqwest::Client {
-    let who = client();
-    let (status, body) = app.sign_up(&who, email).await;
-    assert_eq!(status, 200, "{body}");
-    who
-}
-
-/// Calls a server function as a page does; answers status, where it sends the browser, body.
-async fn post(
-    app: &TestApp,
-    who: &reqwest::Client,
-    path: &str,
-    form: &[(&str, &str)],
-) -> (u16, Option<String>, String) {
-    let res = who
-        .post(app.url(path))
-        .header("origin", &app.base)
-        .form(form)
-        .send()
-        .await
-        .unwrap();
-    let location = res
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_owned());
-    (res.status().as_u16(), location, res.text().await.unwrap())
-}
 
 /// Creates a workspace as `who`; answers its id.
 async fn create(
@@ -88,28 +60,6 @@ async fn workspace(
         200 => Ok(serde_json::from_str(&body).unwrap()),
         _ => Err((status, error(&body))),
     }
-}
-
-/// Makes an invitation link as `who`; answers its token (from the page it sends them to).
-async fn link(app: &TestApp, who: &reqwest::Client, id: &str, role: &str, uses: &str) -> String {
-    let form = [
-        ("workspace_id", id),
-        ("role", role),
-        ("days", "7"),
-        ("uses", uses),
-    ];
-    let (status, location, body) = post(app, who, CreateLink::PATH, &form).await;
-    assert_eq!(status, 200, "{body}");
-    let location = location.expect("sent back to the workspace");
-    location
-        .split_once("?link=")
-        .map(|(_, token)| token.to_owned())
-        .expect("the new link in the address")
-}
-
-async fn accept(app: &TestApp, who: &reqwest::Client, token: &str) -> (u16, String) {
-    app.call_with(who, AcceptLink::PATH, &[("token", token)])
-        .await
 }
 
 /// `who`'s role in the workspace, as its page tells them.

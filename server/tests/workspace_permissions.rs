@@ -12,6 +12,9 @@ use app::workspace::api::{
     InviteMember, LeaveWorkspace, ListWorkspaces, PreviewLink, RequestToJoin, RevokeLink,
     SetMemberRole, TransferOwnership, UpdateWorkspace, WithdrawInvitation,
 };
+use app::workspace::discussion_api::{
+    DeletePost, EditPost, GetThread, ListThreads, PinThread, Reply, StartThread,
+};
 use app::workspace::model::Directory;
 use common::{client, on_each_engine, TestApp};
 use leptos::server_fn::ServerFn;
@@ -47,9 +50,9 @@ const APPLICANT: usize = 5;
 const TOKEN: &str = "a-link-token-of-the-matrix";
 
 /// A fresh workspace of `visibility` with its owner, facilitator, member and observer; a live
-/// link (`TOKEN`), the applicant's request to join, and an invitation of the other person.
-/// Answers its id and its link's id.
-async fn workspace(app: &TestApp, visibility: &str, ids: &[String]) -> (String, String) {
+/// link (`TOKEN`), the applicant's request to join, an invitation of the other person, and a
+/// thread the member started. Answers its id, its link's id, the thread's and its post's.
+async fn workspace(app: &TestApp, visibility: &str, ids: &[String]) -> [String; 4] {
     let pool = &app.state.context.db.pool;
     let id = app::db::new_id();
     let link_id = app::db::new_id();
@@ -104,7 +107,28 @@ async fn workspace(app: &TestApp, visibility: &str, ids: &[String]) -> (String, 
     .execute(pool)
     .await
     .unwrap();
-    (id, link_id)
+    let (thread_id, post_id) = (app::db::new_id(), app::db::new_id());
+    sqlx::query(
+        "insert into workspace_thread (thread_id, workspace_id, title, author_id, posts, created_at, last_post_at)
+         values ($1, $2, 'Vouchers', $3, 1, 0, 0)",
+    )
+    .bind(&thread_id)
+    .bind(&id)
+    .bind(&ids[2])
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "insert into workspace_post (post_id, thread_id, author_id, body, html, created_at)
+         values ($1, $2, $3, 'Hello', '<p>Hello</p>', 0)",
+    )
+    .bind(&post_id)
+    .bind(&thread_id)
+    .bind(&ids[2])
+    .execute(pool)
+    .await
+    .unwrap();
+    [id, link_id, thread_id, post_id]
 }
 
 /// What each role gets from a function that needs the workspace's `least` role (0: owner …
@@ -204,9 +228,17 @@ async fn every_workspace_server_function_answers_each_role_on_each_visibility_as
                     ],
                 ),
                 (CreateWorkspace::PATH, SIGNED_IN),
+                (ListThreads::PATH, reads(visibility)),
+                (GetThread::PATH, reads(visibility)),
+                (StartThread::PATH, needs(2, visibility)),
+                (Reply::PATH, needs(2, visibility)),
+                // The member wrote the post: its author and the facilitators change it.
+                (EditPost::PATH, needs(2, visibility)),
+                (DeletePost::PATH, needs(2, visibility)),
+                (PinThread::PATH, needs(1, visibility)),
             ] {
                 for (n, caller) in callers.iter().enumerate() {
-                    let (id, link_id) = workspace(app, visibility, &ids).await;
+                    let [id, link_id, thread_id, post_id] = workspace(app, visibility, &ids).await;
                     created += 1;
                     let name = format!("New {created}");
                     let form: Vec<(&str, &str)> = match path {
@@ -254,9 +286,34 @@ async fn every_workspace_server_function_answers_each_role_on_each_visibility_as
                         p if p == CreateWorkspace::PATH => {
                             vec![("name", &name), ("visibility", "public")]
                         }
+                        p if p == GetThread::PATH => vec![("thread_id", &thread_id)],
+                        p if p == StartThread::PATH => vec![
+                            ("workspace_id", &id),
+                            ("title", "Pilots"),
+                            ("body", "Which pilot first?"),
+                        ],
+                        p if p == Reply::PATH => vec![("thread_id", &thread_id), ("body", "Agreed.")],
+                        p if p == EditPost::PATH => vec![
+                            ("thread_id", &thread_id),
+                            ("post_id", &post_id),
+                            ("body", "Hello again"),
+                        ],
+                        p if p == DeletePost::PATH => {
+                            vec![("thread_id", &thread_id), ("post_id", &post_id)]
+                        }
+                        p if p == PinThread::PATH => vec![
+                            ("workspace_id", &id),
+                            ("thread_id", &thread_id),
+                            ("pinned", "1"),
+                        ],
                         _ => vec![("workspace_id", &id)],
                     };
-                    let (status, body) = app.call_with(caller, path, &form).await;
+                    let (status, body) = if path == ListThreads::PATH || path == GetThread::PATH {
+                        let res = caller.get(app.url(path)).query(&form).send().await.unwrap();
+                        (res.status().as_u16(), res.text().await.unwrap())
+                    } else {
+                        app.call_with(caller, path, &form).await
+                    };
                     let got = match status {
                         200 | 302 | 422 => Allowed,
                         other => Status(other),

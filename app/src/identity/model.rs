@@ -278,6 +278,9 @@ pub struct PersonalData {
     pub preferred_locale: String,
     pub created_at: i64,
     pub active_sessions: i64,
+    /// Their workspaces and what they wrote there.
+    #[serde(default)]
+    pub workspaces: crate::workspace::model::MyWorkspaceData,
 }
 
 #[cfg(test)]

@@ -425,6 +425,7 @@ pub async fn personal_data(db: &Db, me: &SignedIn) -> Result<PersonalData, AppEr
         preferred_locale: r.try_get("preferred_locale")?,
         created_at: r.try_get("created_at")?,
         active_sessions: r.try_get("sessions")?,
+        workspaces: Default::default(),
     })
 }
 

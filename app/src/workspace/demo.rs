@@ -1,12 +1,13 @@
 //! The demo's workspaces: one working group per thematic area and a cross-cutting one, each
 //! with an owner, a facilitator, members and an observer from several partner countries; one
 //! private steering group; and, for the demo facilitator, a request to join waiting for an
-//! answer and an invitation of their own.
+//! answer and an invitation of their own; threads with replies in four of them.
 
+use super::markdown::{render, Mentionable};
 use super::model::{Role, Visibility};
 use crate::db::{new_id, now_ms};
 use crate::error::AppError;
-use sqlx::AnyConnection;
+use sqlx::{AnyConnection, Row};
 
 /// A demo workspace: name, description, visibility, thematic areas, and its people as
 /// (index into the demo's people, role).
@@ -77,6 +78,109 @@ const GROUPS: [Group; 8] = [
     ),
 ];
 
+/// Demo threads: the workspace (index into `GROUPS`), the title, and the posts as (author, index
+/// into the demo's people; Markdown), oldest first.
+type Thread = (usize, &'static str, &'static [(usize, &'static str)]);
+
+const THREADS: [Thread; 4] = [
+    (
+        3,
+        "After the first programme period: who pays for the cluster manager?",
+        &[
+            (3, "Our cluster organisations lose **half their budget** when the regional programme ends. What worked in your regions?\n\n- membership fees graded by firm size\n- service vouchers paid by the region\n- project overheads"),
+            (4, "In Slavonia the voucher scheme kept three clusters alive, but only where the manager had a sales plan for services. @Ivana Horvat, shall we put this on the agenda of the Zagreb focus group?"),
+            (11, "Romania's North-West agency co-finances 30 % of the manager's salary for three years, tied to **new members** and *joint projects*. Happy to share the evaluation."),
+        ],
+    ),
+    (
+        0,
+        "Joint R&D calls: what made firms apply?",
+        &[
+            (2, "The Slovenian calls that required a university partner had twice the applications of those that did not. Was it the same elsewhere?"),
+            (0, "In Veneto the turning point was a **pre-application clinic**: two hours with the managing authority before the call opened."),
+        ],
+    ),
+    (
+        5,
+        "Skills partnerships with vocational schools",
+        &[
+            (6, "Looking for examples where a cluster co-designed a curriculum with a vocational school. The Pact for Skills has a list, but few from our regions."),
+            (11, "Cluj's IT cluster runs a dual programme with two schools; I can connect you."),
+        ],
+    ),
+    (
+        5,
+        "Agenda for the next meeting",
+        &[(6, "1. Results of the skills survey\n2. Pilot action proposals\n3. Dates for the study visit")],
+    ),
+];
+
+/// A thread with its posts, the first post's author its author, an hour apart.
+async fn add_thread(
+    tx: &mut AnyConnection,
+    workspace_id: &str,
+    title: &str,
+    posts: &[(usize, &str)],
+    people: &[String],
+    now: i64,
+) -> Result<(), AppError> {
+    let members: Vec<(String, String)> = sqlx::query(
+        "select m.user_id, u.display_name from workspace_member m
+         join app_user u on u.user_id = m.user_id where m.workspace_id = $1",
+    )
+    .bind(workspace_id)
+    .fetch_all(&mut *tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("user_id")?, r.try_get("display_name")?)))
+    .collect::<Result<_, AppError>>()?;
+    let mentionable: Vec<Mentionable> = members
+        .iter()
+        .map(|(user_id, name)| Mentionable { user_id, name })
+        .collect();
+    const HOUR: i64 = 3_600_000;
+    let start = now - HOUR * (posts.len() as i64 + 24);
+    let thread_id = new_id();
+    let last = start + HOUR * (posts.len() as i64 - 1);
+    sqlx::query(
+        "insert into workspace_thread (thread_id, workspace_id, title, author_id, posts, created_at, last_post_at)
+         values ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&thread_id)
+    .bind(workspace_id)
+    .bind(title)
+    .bind(&people[posts[0].0])
+    .bind(posts.len() as i64)
+    .bind(start)
+    .bind(last)
+    .execute(&mut *tx)
+    .await?;
+    for (n, (author, body)) in posts.iter().enumerate() {
+        let (html, mentioned) = render(body, &mentionable);
+        let post_id = new_id();
+        sqlx::query(
+            "insert into workspace_post (post_id, thread_id, author_id, body, html, created_at)
+             values ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(&post_id)
+        .bind(&thread_id)
+        .bind(&people[*author])
+        .bind(*body)
+        .bind(&html)
+        .bind(start + HOUR * n as i64)
+        .execute(&mut *tx)
+        .await?;
+        for user_id in mentioned {
+            sqlx::query("insert into workspace_mention (post_id, user_id) values ($1, $2)")
+                .bind(&post_id)
+                .bind(&user_id)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 /// Adds the workspaces through the demo's transaction; `people` are the demo accounts' ids and
 /// `facilitator` the index of the one whose sign-in the demo prints.
 /// Answers how many workspaces it added.
@@ -122,6 +226,9 @@ pub async fn add(
             .await?;
         }
         ids.push(id);
+    }
+    for (group, title, posts) in THREADS {
+        add_thread(tx, &ids[group], title, posts, people, now).await?;
     }
     // The facilitator's own workspace has someone asking to join; a steering group invites
     // the facilitator.

@@ -1,10 +1,18 @@
 //! Cooperative learning workspaces: the partnership's working groups, each with its thematic
 //! areas, its visibility, and its members by role (owner, facilitator, member, observer), who
-//! come in by invitation link, by invitation of their account, or by asking to join.
+//! come in by invitation link, by invitation of their account, or by asking to join; and
+//! their discussions, threads of posts in Markdown.
 
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod demo;
+pub mod discussion;
+pub mod discussion_api;
+pub mod discussion_pages;
+#[cfg(feature = "ssr")]
+pub mod discussion_store;
+#[cfg(feature = "ssr")]
+pub mod markdown;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -271,6 +271,15 @@ pub struct LinkPreview {
     pub member: bool,
 }
 
+/// What a person keeps in workspaces, for their personal data download.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MyWorkspaceData {
+    /// (workspace, role, joined at).
+    pub memberships: Vec<(String, Role, i64)>,
+    /// (workspace, thread, the Markdown written, written at), oldest first.
+    pub posts: Vec<(String, String, String, i64)>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@ use super::api::{
     CreateWorkspace, DecideRequest, InviteMember, LeaveWorkspace, RequestToJoin, RevokeLink,
     SetMemberRole, TransferOwnership, UpdateWorkspace, WithdrawInvitation,
 };
+use super::discussion_pages::Discussions;
 use super::model::{
     Directory, LinkLine, MemberLine, Role, Visibility, Waiting, Workspace, WorkspaceSummary,
 };
@@ -365,6 +366,7 @@ fn WorkspaceView(w: Workspace, areas: Vec<ThematicArea>, a: Actions) -> impl Int
                 }
             })}
             {facilitates.then(|| view! { <WaitingList id=id.clone() waiting=w.waiting.clone() a /> })}
+            <Discussions workspace_id=id.clone() writes=role.is_some_and(Role::writes) />
             <MemberList id=id.clone() members=w.members.clone() role a />
             {facilitates.then(|| view! {
                 <InviteForm id=id.clone() role=role.unwrap_or(Role::Facilitator) a />

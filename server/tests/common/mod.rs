@@ -8,6 +8,7 @@ pub mod live;
 pub mod rounds;
 pub mod smtp;
 pub mod workshops;
+pub mod workspaces;
 
 use app::db::Engine;
 use app::error::AppError;
