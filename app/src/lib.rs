@@ -68,6 +68,7 @@ use workshop::results_page::WorkshopResultsRoute;
 use workshop::room_pages::{JoinLiveRoute, LiveRoute};
 use workshop::run_pages::PresentRoute;
 use workspace::discussion_pages::ThreadRoute;
+use workspace::notice_pages::NoticesRoute;
 use workspace::pages::{InviteRoute, WorkspaceRoute, WorkspacesRoute};
 
 /// The HTML document around the application, rendered on the server only.
@@ -219,6 +220,7 @@ pub fn App() -> impl IntoView {
                             ssr=SsrMode::Async
                         />
                         <Route path=path!("invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async />
+                        <Route path=path!("notifications") view={Lazy::<NoticesRoute>::new()} ssr=SsrMode::Async />
                         <Route
                             path=path!("admin/templates")
                             view={Lazy::<TemplatesRoute>::new()}

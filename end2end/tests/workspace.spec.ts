@@ -145,5 +145,16 @@ test('members discuss in a thread: Markdown shows formatted, a reply mentions a 
   await page.goto(address);
   await expect(page.getByRole('link', { name: 'Who pays for the cluster manager?' })).toHaveAttribute('href', thread);
   await expect(page.getByText('posts: 2')).toBeVisible();
+
+  // The owner was mentioned in a reply to her thread (one notification): the header counts
+  // it, and reading clears it.
+  await expect(page.getByRole('link', { name: 'Notifications (1 unread)' })).toHaveAttribute('href', '/notifications');
+  await page.goto('/notifications');
+  await expect(page.getByRole('link', { name: 'Ivo Replier mentioned you in Who pays for the cluster manager?' })).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Mark all as read' }).click();
+  await expect(page.getByText('Unread: 0')).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('link', { name: 'Notifications', exact: true })).toBeVisible();
   await colleagueContext.close();
 });

@@ -79,6 +79,12 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         );
         assert_eq!(app.count("select count(*) from workspace_mention").await, 1);
         assert_eq!(
+            app.count("select count(*) from notice where kind = 'mention' and read_at is null")
+                .await,
+            1,
+            "the demo facilitator has a mention to read"
+        );
+        assert_eq!(
             app.count("select count(distinct thematic_area_id) from workspace_theme")
                 .await,
             7,

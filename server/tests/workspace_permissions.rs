@@ -16,6 +16,7 @@ use app::workspace::discussion_api::{
     DeletePost, EditPost, GetThread, ListThreads, PinThread, Reply, StartThread,
 };
 use app::workspace::model::Directory;
+use app::workspace::notice_api::{ListNotices, MarkRead, SetNoticeKinds};
 use common::{client, on_each_engine, TestApp};
 use leptos::server_fn::ServerFn;
 
@@ -236,6 +237,10 @@ async fn every_workspace_server_function_answers_each_role_on_each_visibility_as
                 (EditPost::PATH, needs(2, visibility)),
                 (DeletePost::PATH, needs(2, visibility)),
                 (PinThread::PATH, needs(1, visibility)),
+                // Notifications are each person's own.
+                (ListNotices::PATH, SIGNED_IN),
+                (MarkRead::PATH, SIGNED_IN),
+                (SetNoticeKinds::PATH, SIGNED_IN),
             ] {
                 for (n, caller) in callers.iter().enumerate() {
                     let [id, link_id, thread_id, post_id] = workspace(app, visibility, &ids).await;
@@ -301,6 +306,9 @@ async fn every_workspace_server_function_answers_each_role_on_each_visibility_as
                         p if p == DeletePost::PATH => {
                             vec![("thread_id", &thread_id), ("post_id", &post_id)]
                         }
+                        p if p == MarkRead::PATH => vec![("notice_id", "all")],
+                        p if p == SetNoticeKinds::PATH => vec![("kinds[]", "mention")],
+                        p if p == ListNotices::PATH => vec![],
                         p if p == PinThread::PATH => vec![
                             ("workspace_id", &id),
                             ("thread_id", &thread_id),

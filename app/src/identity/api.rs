@@ -37,7 +37,12 @@ pub async fn get_platform_status() -> Result<PlatformStatus, AppError> {
 
 #[server(endpoint = "identity/me")]
 pub async fn who_am_i() -> Result<Option<CurrentUser>, AppError> {
-    session::current_user().await
+    let mut me = session::current_user().await?;
+    if let Some(me) = &mut me {
+        me.unread_notices =
+            crate::workspace::notice_store::unread(&ssr::db()?, &me.user_id).await?;
+    }
+    Ok(me)
 }
 
 /// The locale a new account starts with: the one the reader is using now.

@@ -164,6 +164,10 @@ pub struct CurrentUser {
     pub role: Role,
     pub organisation_id: Option<String>,
     pub preferred_locale: String,
+    /// Their unread notifications, for the header: counted only for the page's own
+    /// `who_am_i`, 0 elsewhere.
+    #[serde(default)]
+    pub unread_notices: i64,
 }
 
 impl CurrentUser {
@@ -295,6 +299,7 @@ mod tests {
             role,
             organisation_id: None,
             preferred_locale: "en".into(),
+            unread_notices: 0,
         }
     }
 

@@ -278,6 +278,7 @@ pub async fn find_session_user(
         role: role_of(&row.try_get::<String, _>("role")?)?,
         organisation_id: row.try_get("organisation_id")?,
         preferred_locale: row.try_get("preferred_locale")?,
+        unread_notices: 0,
     }))
 }
 

@@ -466,6 +466,14 @@ pub fn Layout(children: Children) -> impl IntoView {
                     <li><a href="/assessments">{t!(i18n, nav_assessments)}</a></li>
                     <li><a href="/workshops">{t!(i18n, nav_workshops)}</a></li>
                     {u.is_admin().then(|| view! { <li><a href="/admin">{t!(i18n, nav_admin)}</a></li> })}
+                    <li>
+                        <a href="/notifications">
+                            {match u.unread_notices {
+                                0 => t_string!(i18n, nav_notices).to_string(),
+                                n => t_string!(i18n, nav_notices_unread, n).to_string(),
+                            }}
+                        </a>
+                    </li>
                     <li><a href="/account">{t!(i18n, nav_account)}</a></li>
                     <li>
                         // A plain form, answered by the server with a new page: signing out

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::members_store as members,
     super::model::{
         link_days, link_uses, may_change_role, Role, Visibility, DESCRIPTION_MAX, NAME_MAX,
     },
@@ -131,7 +132,7 @@ pub async fn create_link(
     let (Some(role), Some(lasts), Some(uses)) = (role, lasts, uses) else {
         return Err(AppError::Internal);
     };
-    let token = store::create_link(&db, &by, role, lasts, uses).await?;
+    let token = members::create_link(&db, &by, role, lasts, uses).await?;
     leptos_axum::redirect(&format!("/workspaces/{workspace_id}?link={token}"));
     Ok(())
 }
@@ -141,21 +142,21 @@ pub async fn create_link(
 pub async fn revoke_link(workspace_id: String, link_id: String) -> Result<(), AppError> {
     let db = ssr::db()?;
     let by = require_facilitator(&db, &workspace_id).await?;
-    store::revoke_link(&db, &by, &link_id).await
+    members::revoke_link(&db, &by, &link_id).await
 }
 
 /// What an invitation link opens, for the signed-in person about to accept it.
 #[server(endpoint = "workspace/preview_link")]
 pub async fn preview_link(token: String) -> Result<LinkPreview, AppError> {
     let me = require_user().await?;
-    store::preview_link(&ssr::db()?, &me, &token).await
+    members::preview_link(&ssr::db()?, &me, &token).await
 }
 
 /// The signed-in person accepts an invitation link and is taken to the workspace.
 #[server(endpoint = "workspace/accept_link")]
 pub async fn accept_link(token: String) -> Result<(), AppError> {
     let me = require_user().await?;
-    let id = store::accept_link(&ssr::db()?, &me, &token).await?;
+    let id = members::accept_link(&ssr::db()?, &me, &token).await?;
     leptos_axum::redirect(&format!("/workspaces/{id}"));
     Ok(())
 }
@@ -178,7 +179,7 @@ pub async fn invite_member(
     let (Some(address), Some(role)) = (address, role) else {
         return Err(AppError::Internal);
     };
-    store::invite_account(&db, &by, &address, role)
+    members::invite_account(&db, &by, &address, role)
         .await
         .map_err(|e| e.keeping("email", &email))
 }
@@ -188,7 +189,7 @@ pub async fn invite_member(
 pub async fn withdraw_invitation(workspace_id: String, user_id: String) -> Result<(), AppError> {
     let db = ssr::db()?;
     let by = require_facilitator(&db, &workspace_id).await?;
-    store::withdraw_invitation(&db, &by, &user_id).await
+    members::withdraw_invitation(&db, &by, &user_id).await
 }
 
 /// The invited person accepts (`answer` = `accept`) or declines (`decline`) an invitation.
@@ -200,7 +201,7 @@ pub async fn answer_invitation(workspace_id: String, answer: String) -> Result<(
         "decline" => false,
         _ => return Err(AppError::field("answer", Problem::UnknownChoice)),
     };
-    store::answer_invitation(&ssr::db()?, &me, &workspace_id, accept).await?;
+    members::answer_invitation(&ssr::db()?, &me, &workspace_id, accept).await?;
     if accept {
         leptos_axum::redirect(&format!("/workspaces/{workspace_id}"));
     }
@@ -212,7 +213,7 @@ pub async fn answer_invitation(workspace_id: String, answer: String) -> Result<(
 pub async fn request_to_join(workspace_id: String) -> Result<(), AppError> {
     let db = ssr::db()?;
     let reader = require_reader(&db, &workspace_id).await?;
-    store::request_to_join(&db, &reader).await
+    members::request_to_join(&db, &reader).await
 }
 
 /// A facilitator admits (`answer` = `admit`) or turns away (`decline`) a request to join.
@@ -229,7 +230,7 @@ pub async fn decide_request(
         "decline" => false,
         _ => return Err(AppError::field("answer", Problem::UnknownChoice)),
     };
-    store::decide_request(&db, &by, &user_id, admit).await
+    members::decide_request(&db, &by, &user_id, admit).await
 }
 
 /// A facilitator changes a member's role (`role`), or removes them (`role` = `remove`).
@@ -246,7 +247,7 @@ pub async fn set_member_role(
         "remove" => None,
         raw => Some(Role::parse(raw).map_err(|p| AppError::field("role", p))?),
     };
-    store::set_role(&db, &by, &user_id, new).await
+    members::set_role(&db, &by, &user_id, new).await
 }
 
 /// The caller leaves the workspace (its last owner hands it over first).
@@ -254,7 +255,7 @@ pub async fn set_member_role(
 pub async fn leave_workspace(workspace_id: String) -> Result<(), AppError> {
     let db = ssr::db()?;
     let me = require_member(&db, &workspace_id).await?;
-    store::leave(&db, &me).await?;
+    members::leave(&db, &me).await?;
     leptos_axum::redirect("/workspaces");
     Ok(())
 }
@@ -264,5 +265,5 @@ pub async fn leave_workspace(workspace_id: String) -> Result<(), AppError> {
 pub async fn transfer_ownership(workspace_id: String, user_id: String) -> Result<(), AppError> {
     let db = ssr::db()?;
     let owner = require_owner(&db, &workspace_id).await?;
-    store::transfer(&db, &owner, &user_id).await
+    members::transfer(&db, &owner, &user_id).await
 }

@@ -5,6 +5,8 @@
 
 use super::markdown::{render, Mentionable};
 use super::model::{Role, Visibility};
+use super::notice::NoticeKind;
+use super::notice_store::{notify, NewNotice};
 use crate::db::{new_id, now_ms};
 use crate::error::AppError;
 use sqlx::{AnyConnection, Row};
@@ -176,6 +178,15 @@ async fn add_thread(
                 .bind(&user_id)
                 .execute(&mut *tx)
                 .await?;
+            let notice = NewNotice {
+                user_id: &user_id,
+                kind: NoticeKind::Mention,
+                workspace_id,
+                thread_id: Some(&thread_id),
+                post_id: Some(&post_id),
+                actor_id: &people[*author],
+            };
+            notify(tx, notice).await?;
         }
     }
     Ok(())

@@ -8,6 +8,8 @@ use super::discussion::{
 };
 use super::markdown::{self, Mentionable};
 use super::model::MyWorkspaceData;
+use super::notice::NoticeKind;
+use super::notice_store::{notify, NewNotice};
 use super::store::{require_reader, Facilitator, Reader, Writer};
 use crate::db::{new_id, now_ms, Db, Outcome};
 use crate::error::AppError;
@@ -85,8 +87,12 @@ async fn rendered(
     Ok(markdown::render(source, &members))
 }
 
+/// A post of `author_id` at the end of a thread of `workspace_id`, with its mentions; the
+/// people mentioned, and the thread's author, are notified.
+#[allow(clippy::too_many_arguments)]
 async fn insert_post(
     conn: &mut AnyConnection,
+    workspace_id: &str,
     thread_id: &str,
     author_id: &str,
     body: &str,
@@ -113,6 +119,26 @@ async fn insert_post(
             .bind(user_id)
             .execute(&mut *conn)
             .await?;
+    }
+    let notice = |user_id, kind| NewNotice {
+        user_id,
+        kind,
+        workspace_id,
+        thread_id: Some(thread_id),
+        post_id: Some(&post_id),
+        actor_id: author_id,
+    };
+    for user_id in mentioned {
+        notify(conn, notice(user_id, NoticeKind::Mention)).await?;
+    }
+    let started_by: Option<String> =
+        sqlx::query("select author_id from workspace_thread where thread_id = $1")
+            .bind(thread_id)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get("author_id")?;
+    if let Some(started_by) = started_by.filter(|a| !mentioned.contains(a)) {
+        notify(conn, notice(&started_by, NoticeKind::Reply)).await?;
     }
     sqlx::query(
         "update workspace_thread set posts = posts + 1, last_post_at = $2 where thread_id = $1",
@@ -155,7 +181,7 @@ pub async fn start_thread(
             .bind(now)
             .execute(&mut *conn)
             .await?;
-            insert_post(conn, &id, &author, &body, &html, &mentioned, now).await?;
+            insert_post(conn, &workspace_id, &id, &author, &body, &html, &mentioned, now).await?;
             Ok(Outcome::Keep(()))
         }
         .boxed()
@@ -173,7 +199,8 @@ pub async fn reply(
     body: &str,
 ) -> Result<String, AppError> {
     let (html, mentioned) = rendered(db, &thread.workspace_id, body).await?;
-    let (thread_id, author, body) = (
+    let (workspace_id, thread_id, author, body) = (
+        thread.workspace_id.clone(),
         thread.thread_id.clone(),
         by.user().user_id.clone(),
         body.to_owned(),
@@ -182,6 +209,7 @@ pub async fn reply(
         async move {
             let id = insert_post(
                 conn,
+                &workspace_id,
                 &thread_id,
                 &author,
                 &body,
@@ -246,6 +274,15 @@ pub async fn edit_post(
     }
     let (html, mentioned) = rendered(db, &thread.thread.workspace_id, body).await?;
     let (post_id, body) = (post_id.to_owned(), body.to_owned());
+    let (workspace_id, thread_id) = (
+        thread.thread.workspace_id.clone(),
+        thread.thread.thread_id.clone(),
+    );
+    let editor = thread
+        .reader
+        .user()
+        .map(|u| u.user_id.clone())
+        .ok_or(AppError::Unauthorized)?;
     db.write(move |conn| {
         async move {
             sqlx::query(
@@ -259,7 +296,7 @@ pub async fn edit_post(
             .execute(&mut *conn)
             .await?;
             for user_id in &mentioned {
-                sqlx::query(
+                let added = sqlx::query(
                     "insert into workspace_mention (post_id, user_id) values ($1, $2)
                      on conflict (post_id, user_id) do nothing",
                 )
@@ -267,6 +304,18 @@ pub async fn edit_post(
                 .bind(user_id)
                 .execute(&mut *conn)
                 .await?;
+                // Only a mention the edit adds is news.
+                if added.rows_affected() == 1 {
+                    let notice = NewNotice {
+                        user_id,
+                        kind: NoticeKind::Mention,
+                        workspace_id: &workspace_id,
+                        thread_id: Some(&thread_id),
+                        post_id: Some(&post_id),
+                        actor_id: &editor,
+                    };
+                    notify(conn, notice).await?;
+                }
             }
             Ok(Outcome::Keep(()))
         }

@@ -1,7 +1,8 @@
 //! Cooperative learning workspaces: the partnership's working groups, each with its thematic
 //! areas, its visibility, and its members by role (owner, facilitator, member, observer), who
 //! come in by invitation link, by invitation of their account, or by asking to join; and
-//! their discussions, threads of posts in Markdown.
+//! their discussions, threads of posts in Markdown; and the notifications of what concerns a
+//! member.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -13,7 +14,15 @@ pub mod discussion_pages;
 pub mod discussion_store;
 #[cfg(feature = "ssr")]
 pub mod markdown;
+pub mod member_pages;
+#[cfg(feature = "ssr")]
+pub mod members_store;
 pub mod model;
+pub mod notice;
+pub mod notice_api;
+pub mod notice_pages;
+#[cfg(feature = "ssr")]
+pub mod notice_store;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -1,0 +1,111 @@
+//! In-app notifications of what happened in workspaces that concerns a person: a mention, a
+//! reply to their thread, an invitation. Pure; compiled for the browser too.
+
+use serde::{Deserialize, Serialize};
+
+/// Notifications one page lists, newest first.
+pub const NOTICES_SHOWN: usize = 50;
+
+/// What a notification tells about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeKind {
+    /// Someone wrote `@Name` of the person in a post.
+    Mention,
+    /// Someone replied in a thread the person started.
+    Reply,
+    /// A facilitator invited the person's account into a workspace.
+    Invitation,
+}
+
+impl NoticeKind {
+    pub const ALL: [NoticeKind; 3] = [
+        NoticeKind::Mention,
+        NoticeKind::Reply,
+        NoticeKind::Invitation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoticeKind::Mention => "mention",
+            NoticeKind::Reply => "reply",
+            NoticeKind::Invitation => "invitation",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<NoticeKind> {
+        NoticeKind::ALL.into_iter().find(|k| k.as_str() == raw)
+    }
+}
+
+/// A notification as the person's list shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub notice_id: String,
+    pub kind: NoticeKind,
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub thread_id: Option<String>,
+    pub thread_title: Option<String>,
+    pub post_id: Option<String>,
+    /// Who did it; `None`: a former member.
+    pub actor: Option<String>,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+impl Notice {
+    /// Where the notification leads: the post, or (an invitation) the directory, where it is
+    /// answered.
+    pub fn href(&self) -> String {
+        match (&self.thread_id, &self.post_id) {
+            (Some(thread), Some(post)) => format!(
+                "/workspaces/{}/threads/{thread}#post-{post}",
+                self.workspace_id
+            ),
+            _ => "/workspaces".to_owned(),
+        }
+    }
+}
+
+/// The person's notifications and which kinds they receive.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notices {
+    pub notices: Vec<Notice>,
+    pub unread: i64,
+    /// The kinds turned off.
+    pub off: Vec<NoticeKind>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_notification_leads_to_its_post_or_to_the_directory() {
+        let mut notice = Notice {
+            notice_id: "n".into(),
+            kind: NoticeKind::Mention,
+            workspace_id: "w".into(),
+            workspace_name: "W".into(),
+            thread_id: Some("t".into()),
+            thread_title: Some("T".into()),
+            post_id: Some("p".into()),
+            actor: None,
+            created_at: 0,
+            read: false,
+        };
+        assert_eq!(notice.href(), "/workspaces/w/threads/t#post-p");
+        notice.kind = NoticeKind::Invitation;
+        (notice.thread_id, notice.post_id) = (None, None);
+        assert_eq!(notice.href(), "/workspaces");
+    }
+
+    #[test]
+    fn kinds_read_back_what_they_write() {
+        for kind in NoticeKind::ALL {
+            assert_eq!(NoticeKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(NoticeKind::parse("digest"), None);
+    }
+}

@@ -1,0 +1,127 @@
+//! The notifications page: the person's latest notifications, marking them read, and which
+//! kinds they receive.
+
+use super::notice::{Notice, NoticeKind, Notices};
+use super::notice_api::{list_notices, MarkRead, SetNoticeKinds};
+use crate::assessment::round::day_of;
+use crate::i18n::*;
+use crate::ui::{action_error, or_error_page, page_data, page_title, ButtonNotice, FormNotice};
+use leptos::prelude::*;
+use leptos_i18n::I18nContext;
+use leptos_meta::Title;
+
+lazy_page!(NoticesRoute, NoticesPage);
+
+fn kind_label(i18n: I18nContext<Locale>, kind: NoticeKind) -> String {
+    match kind {
+        NoticeKind::Mention => t_string!(i18n, notice_kind_mention),
+        NoticeKind::Reply => t_string!(i18n, notice_kind_reply),
+        NoticeKind::Invitation => t_string!(i18n, notice_kind_invitation),
+    }
+    .to_string()
+}
+
+#[component]
+pub fn NoticesPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let read = ServerAction::<MarkRead>::new();
+    let settings = ServerAction::<SetNoticeKinds>::new();
+    let notices = page_data(
+        move || (read.version().get(), settings.version().get()),
+        |_| list_notices(),
+    );
+    view! {
+        <Title text=page_title(t_string!(i18n, notices_title)) />
+        <section>
+            <h1>{t!(i18n, notices_title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    or_error_page(notices.await, move |n| view! { <NoticeList n read settings /> })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn NoticeList(
+    n: Notices,
+    read: ServerAction<MarkRead>,
+    settings: ServerAction<SetNoticeKinds>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    let read_error = action_error(read);
+    let settings_error = action_error(settings);
+    let unread = n.unread;
+    let lines = n
+        .notices
+        .into_iter()
+        .map(|notice| view! { <NoticeLine notice read /> })
+        .collect_view();
+    let boxes = NoticeKind::ALL
+        .into_iter()
+        .map(|kind| {
+            let id = format!("field-notice-{}", kind.as_str());
+            view! {
+                <div class="choice">
+                    <input type="checkbox" id=id.clone() name="kinds[]" value=kind.as_str() checked=!n.off.contains(&kind) />
+                    <label for=id>{kind_label(i18n, kind)}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <p>{t!(i18n, notices_unread, unread)}</p>
+        <FormNotice error=read_error />
+        {(unread > 0).then(|| view! {
+            <ActionForm action=read attr:class="inline-form">
+                <input type="hidden" name="notice_id" value="all" />
+                <button type="submit" class="button">{t!(i18n, notices_mark_all)}</button>
+            </ActionForm>
+        })}
+        <ul class="notices">{lines}</ul>
+        <h2>{t!(i18n, notices_settings_title)}</h2>
+        <ActionForm action=settings>
+            <FormNotice error=settings_error />
+            <fieldset class="field">
+                <legend>{t!(i18n, notices_settings_legend)}</legend>
+                {boxes}
+            </fieldset>
+            <button type="submit" class="button primary">{t!(i18n, save)}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+fn NoticeLine(notice: Notice, read: ServerAction<MarkRead>) -> impl IntoView {
+    let i18n = use_i18n();
+    let error = action_error(read);
+    let actor = notice
+        .actor
+        .clone()
+        .unwrap_or_else(|| t_string!(i18n, former_member).to_string());
+    let what = match notice.kind {
+        NoticeKind::Mention => t_string!(i18n, notice_mention).to_string(),
+        NoticeKind::Reply => t_string!(i18n, notice_reply).to_string(),
+        NoticeKind::Invitation => t_string!(i18n, notice_invitation).to_string(),
+    };
+    let place = notice
+        .thread_title
+        .clone()
+        .unwrap_or_else(|| notice.workspace_name.clone());
+    let id = notice.notice_id.clone();
+    view! {
+        <li class=if notice.read { "notice-line" } else { "notice-line unread" }>
+            <a href=notice.href()>{actor} " " {what} " " <strong>{place}</strong></a>
+            <span class="muted">" · " {notice.workspace_name.clone()} " · " {day_of(notice.created_at)}</span>
+            {(!notice.read).then(|| view! {
+                " "
+                <ActionForm action=read attr:class="inline-form">
+                    <input type="hidden" name="notice_id" value=id />
+                    <button type="submit" class="button">{t!(i18n, notices_mark_read)}</button>
+                    <ButtonNotice error />
+                </ActionForm>
+            })}
+        </li>
+    }
+}
