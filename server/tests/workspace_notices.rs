@@ -4,7 +4,7 @@
 
 mod common;
 
-use app::workspace::api::{CreateWorkspace, InviteMember};
+use app::workspace::api::{CreateWorkspace, GetWorkspace, InviteMember, SetMemberRole};
 use app::workspace::discussion_api::{Reply, StartThread};
 use app::workspace::notice::{NoticeKind, Notices};
 use app::workspace::notice_api::{ListNotices, MarkRead, SetNoticeKinds};
@@ -139,6 +139,42 @@ async fn mentions_replies_and_invitations_tell_their_person_and_reading_marks_th
             .call_with(&ana, SetNoticeKinds::PATH, &[("kinds[]", "gossip")])
             .await;
         assert_eq!(status, 422);
+
+        // Removed from the workspace, Ana loses its news, and hears nothing more of it (every
+        // kind on again, her thread answered, her name written).
+        let all = [
+            ("kinds[]", "mention"),
+            ("kinds[]", "reply"),
+            ("kinds[]", "invitation"),
+        ];
+        assert_eq!(app.call_with(&ana, SetNoticeKinds::PATH, &all).await.0, 200);
+        let (_, body) = app
+            .call_with(&owner, GetWorkspace::PATH, &[("workspace_id", &id)])
+            .await;
+        let w: app::workspace::model::Workspace = serde_json::from_str(&body).unwrap();
+        let ana_id = w
+            .members
+            .iter()
+            .find(|m| m.display_name == "Ana Kovač")
+            .unwrap()
+            .user_id
+            .clone();
+        let remove = [
+            ("workspace_id", id.as_str()),
+            ("user_id", ana_id.as_str()),
+            ("role", "remove"),
+        ];
+        assert_eq!(
+            app.call_with(&owner, SetMemberRole::PATH, &remove).await.0,
+            200
+        );
+        assert!(notices(app, &ana).await.notices.is_empty());
+        let form = [
+            ("thread_id", thread.as_str()),
+            ("body", "Still there? @Ana Kovač"),
+        ];
+        assert_eq!(app.call_with(&ivo, Reply::PATH, &form).await.0, 200);
+        assert_eq!(notices(app, &ana).await.unread, 0);
     })
     .await;
 }

@@ -131,12 +131,17 @@ async fn insert_post(
     for user_id in mentioned {
         notify(conn, notice(user_id, NoticeKind::Mention)).await?;
     }
-    let started_by: Option<String> =
-        sqlx::query("select author_id from workspace_thread where thread_id = $1")
-            .bind(thread_id)
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get("author_id")?;
+    // Only while they are still a member: one who left hears nothing more of it.
+    let started_by: Option<String> = sqlx::query(
+        "select t.author_id from workspace_thread t
+         join workspace_member m on m.workspace_id = t.workspace_id and m.user_id = t.author_id
+         where t.thread_id = $1",
+    )
+    .bind(thread_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .map(|r| r.try_get("author_id"))
+    .transpose()?;
     if let Some(started_by) = started_by.filter(|a| !mentioned.contains(a)) {
         notify(conn, notice(&started_by, NoticeKind::Reply)).await?;
     }

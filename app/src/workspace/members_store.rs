@@ -140,6 +140,8 @@ pub async fn accept_link(db: &Db, me: &SignedIn, token: &str) -> Result<String, 
             if let Err(e) = link.open(now) {
                 return Ok(Outcome::Undo(Err(e)));
             }
+            // The workspace before its link, in the order an account's deletion takes them.
+            lock_workspace(conn, &link.workspace_id).await?;
             let counted = sqlx::query(
                 "update workspace_link set uses = uses + 1
                  where link_id = $1 and uses < max_uses and revoked_at is null and expires_at > $2",
@@ -185,6 +187,7 @@ async fn admit(
     role: Role,
     now: i64,
 ) -> Result<(), AppError> {
+    lock_workspace(conn, workspace_id).await?;
     sqlx::query(
         "insert into workspace_member (workspace_id, user_id, role, joined_at) values ($1, $2, $3, $4)
          on conflict (workspace_id, user_id) do nothing",
@@ -352,29 +355,62 @@ pub async fn decide_request(
 /// Withdraws an invitation by account that waits for its answer.
 #[tracing::instrument(skip_all, fields(workspace = %by.workspace().workspace_id))]
 pub async fn withdraw_invitation(db: &Db, by: &Facilitator, user_id: &str) -> Result<(), AppError> {
-    let done = db
-        .run(
-            "delete from workspace_invitee where workspace_id = $1 and user_id = $2",
-            crate::args![&by.workspace().workspace_id, user_id],
-        )
+    let (workspace_id, user_id) = (by.workspace().workspace_id.clone(), user_id.to_owned());
+    db.write(move |conn| {
+        async move {
+            let done = sqlx::query(
+                "delete from workspace_invitee where workspace_id = $1 and user_id = $2",
+            )
+            .bind(&workspace_id)
+            .bind(&user_id)
+            .execute(&mut *conn)
+            .await?;
+            if done.rows_affected() == 0 {
+                return Ok(Outcome::Undo(Err(AppError::NotFound)));
+            }
+            // The invitation's notice would go on showing the workspace's name.
+            sqlx::query(
+                "delete from notice where workspace_id = $1 and user_id = $2 and kind = 'invitation'",
+            )
+            .bind(&workspace_id)
+            .bind(&user_id)
+            .execute(&mut *conn)
+            .await?;
+            Ok(Outcome::Keep(Ok(())))
+        }
+        .boxed()
+    })
+    .await?
+}
+
+/// Locks the workspace's row until the transaction ends (a row lock on PostgreSQL; SQLite's
+/// writer holds the whole database already): every change of who is in and with which role
+/// takes it first, so such changes of one workspace follow each other.
+pub(super) async fn lock_workspace(
+    conn: &mut AnyConnection,
+    workspace_id: &str,
+) -> Result<(), AppError> {
+    sqlx::query("update workspace set updated_at = updated_at where workspace_id = $1")
+        .bind(workspace_id)
+        .execute(&mut *conn)
         .await?;
-    if done.rows == 0 {
-        return Err(AppError::NotFound);
-    }
     Ok(())
 }
 
 /// A change of members' roles, checked and written as one step: the workspace's row is locked
-/// first (a row lock on PostgreSQL; SQLite's writer holds the whole database), so the owners
-/// counted are still the owners when the change is written, and two owners leaving at once
-/// cannot leave the workspace with none.
+/// first (a row lock on PostgreSQL; SQLite's writer holds the whole database), so the roles
+/// read (the actor's own included) and the owners counted are still so when the change is
+/// written, and two owners leaving at once cannot leave the workspace with none.
 enum Change {
-    /// `actor` gives `target` the role `new` (`None`: removes them).
+    /// `actor` (a facilitator or owner, as read in the write) gives `target` the role `new`
+    /// (`None`: removes them).
     Role {
-        actor: Role,
+        actor: String,
         target: String,
         new: Option<Role>,
     },
+    /// `who` takes themselves out.
+    Leave { who: String },
     /// An owner makes `target` (a member) an owner and steps down to facilitator.
     Transfer { from: String, to: String },
 }
@@ -383,10 +419,7 @@ async fn change(db: &Db, workspace_id: &str, change: Change) -> Result<(), AppEr
     let workspace_id = workspace_id.to_owned();
     db.write(move |conn| {
         async move {
-            sqlx::query("update workspace set updated_at = updated_at where workspace_id = $1")
-                .bind(&workspace_id)
-                .execute(&mut *conn)
-                .await?;
+            lock_workspace(conn, &workspace_id).await?;
             let owners: i64 = sqlx::query(
                 "select count(*) as n from workspace_member where workspace_id = $1 and role = 'owner'",
             )
@@ -396,16 +429,29 @@ async fn change(db: &Db, workspace_id: &str, change: Change) -> Result<(), AppEr
             .try_get("n")?;
             let writes = match &change {
                 Change::Role { actor, target, new } => {
+                    let actor = member_role(conn, &workspace_id, actor).await?;
+                    let Some(actor) = actor.filter(|r| r.facilitates()) else {
+                        return Ok(Outcome::Undo(Err(AppError::Forbidden)));
+                    };
                     let Some(current) = member_role(conn, &workspace_id, target).await? else {
                         return Ok(Outcome::Undo(Err(AppError::NotFound)));
                     };
-                    if !model::may_change_role(*actor, current, *new) {
+                    if !model::may_change_role(actor, current, *new) {
                         return Ok(Outcome::Undo(Err(AppError::Forbidden)));
                     }
                     if let Err(p) = model::keeps_an_owner(owners, current, *new) {
                         return Ok(Outcome::Undo(Err(AppError::field("role", p))));
                     }
                     vec![(target.clone(), *new)]
+                }
+                Change::Leave { who } => {
+                    let Some(current) = member_role(conn, &workspace_id, who).await? else {
+                        return Ok(Outcome::Undo(Err(AppError::NotFound)));
+                    };
+                    if let Err(p) = model::keeps_an_owner(owners, current, None) {
+                        return Ok(Outcome::Undo(Err(AppError::field("role", p))));
+                    }
+                    vec![(who.clone(), None)]
                 }
                 Change::Transfer { from, to } => {
                     if from == to {
@@ -431,11 +477,20 @@ async fn change(db: &Db, workspace_id: &str, change: Change) -> Result<(), AppEr
                     .bind(&workspace_id)
                     .bind(user_id)
                     .bind(role.as_str()),
-                    None => sqlx::query(
-                        "delete from workspace_member where workspace_id = $1 and user_id = $2",
-                    )
-                    .bind(&workspace_id)
-                    .bind(user_id),
+                    None => {
+                        // Out of the workspace, out of its news: what they were told would
+                        // show its current name and threads.
+                        sqlx::query("delete from notice where workspace_id = $1 and user_id = $2")
+                            .bind(&workspace_id)
+                            .bind(&user_id)
+                            .execute(&mut *conn)
+                            .await?;
+                        sqlx::query(
+                            "delete from workspace_member where workspace_id = $1 and user_id = $2",
+                        )
+                        .bind(&workspace_id)
+                        .bind(user_id)
+                    }
                 };
                 query.execute(&mut *conn).await?;
             }
@@ -453,7 +508,7 @@ pub async fn set_role(
     user_id: &str,
     new: Option<Role>,
 ) -> Result<(), AppError> {
-    let actor = by.role();
+    let actor = by.user().user_id.clone();
     let target = user_id.to_owned();
     change(
         db,
@@ -465,11 +520,8 @@ pub async fn set_role(
 
 /// The caller leaves the workspace (its last owner cannot).
 pub async fn leave(db: &Db, me: &Member) -> Result<(), AppError> {
-    let change_of = Change::Role {
-        // Anyone may take themselves out: as their own owner, so only the owners' rule applies.
-        actor: Role::Owner,
-        target: me.user().user_id.clone(),
-        new: None,
+    let change_of = Change::Leave {
+        who: me.user().user_id.clone(),
     };
     change(db, &me.workspace().workspace_id, change_of).await
 }

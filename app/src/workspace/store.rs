@@ -538,6 +538,15 @@ async fn has_requested(db: &Db, workspace_id: &str, user_id: &str) -> Result<boo
 /// the only owner of a workspace that others are members of, who would be left without one;
 /// removes the workspaces the account is the only member of, which nobody could reach again.
 pub async fn release_account(conn: &mut AnyConnection, user_id: &str) -> Result<(), AppError> {
+    // Its workspaces first, as every change of members takes them, so that nobody leaves,
+    // joins or changes roles there between this count and the deletion.
+    sqlx::query(
+        "update workspace set updated_at = updated_at
+         where workspace_id in (select workspace_id from workspace_member where user_id = $1)",
+    )
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
     let stranded: i64 = sqlx::query(
         "select count(*) as n from workspace_member m
          where m.user_id = $1 and m.role = 'owner'
