@@ -1,8 +1,11 @@
-//! Workspaces as their pages use them: people, calls that may send the browser on, and
-//! invitation links.
+//! Workspaces as their pages use them: people, calls that may send the browser on,
+//! workspaces and their members, and invitation links.
 
+use super::error;
 use super::{client, TestApp};
-use app::workspace::api::{AcceptLink, CreateLink};
+use app::error::AppError;
+use app::workspace::api::{AcceptLink, CreateLink, CreateWorkspace, GetWorkspace};
+use app::workspace::model::{Role, Workspace};
 use leptos::server_fn::ServerFn;
 
 /// A signed-up person's browser.
@@ -75,4 +78,55 @@ pub async fn link(
 pub async fn accept(app: &TestApp, who: &reqwest::Client, token: &str) -> (u16, String) {
     app.call_with(who, AcceptLink::PATH, &[("token", token)])
         .await
+}
+
+/// Creates a workspace as `who`; answers its id.
+pub async fn create(
+    app: &TestApp,
+    who: &reqwest::Client,
+    name: &str,
+    visibility: &str,
+    themes: &[&str],
+) -> String {
+    let mut form = vec![
+        ("name", name),
+        ("description", "A working group"),
+        ("visibility", visibility),
+    ];
+    form.extend(themes.iter().map(|t| ("themes[]", *t)));
+    let (status, location, body) = post(app, who, CreateWorkspace::PATH, &form).await;
+    assert_eq!(status, 200, "{body}");
+    location
+        .and_then(|l| l.strip_prefix("/workspaces/").map(str::to_owned))
+        .expect("sent to the new workspace")
+}
+
+pub async fn workspace(
+    app: &TestApp,
+    who: &reqwest::Client,
+    id: &str,
+) -> Result<Workspace, (u16, AppError)> {
+    let (status, body) = app
+        .call_with(who, GetWorkspace::PATH, &[("workspace_id", id)])
+        .await;
+    match status {
+        200 => Ok(serde_json::from_str(&body).unwrap()),
+        _ => Err((status, error(&body))),
+    }
+}
+
+/// `who`'s role in the workspace, as its page tells them.
+pub async fn role_of(app: &TestApp, who: &reqwest::Client, id: &str) -> Option<Role> {
+    workspace(app, who, id)
+        .await
+        .ok()
+        .and_then(|w| w.summary.my_role)
+}
+
+pub fn user_id(w: &Workspace, role: Role) -> String {
+    w.members
+        .iter()
+        .find(|m| m.role == role)
+        .map(|m| m.user_id.clone())
+        .expect("a member of that role")
 }
