@@ -76,6 +76,7 @@ export default defineConfig({
       cwd: root,
       env: {
         DATABASE_URL: `sqlite:${database}`,
+        DOCUMENTS_URL: path.join(path.dirname(database), 'documents'),
         LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
         LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
         PUBLIC_URL: baseURL,

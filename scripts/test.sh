@@ -51,7 +51,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 say "end-to-end tests (Playwright, Chromium, JavaScript off and on)"
 # --split as in release: lazy routes import their chunks, which only a split build provides.
 cargo leptos build --split
-(cd end2end && E2E_PORT="$(free_port)" timeout 900 npx playwright test) 2>&1 | tee -a "$LOG"
+(cd end2end && E2E_PORT="$(free_port)" timeout 1500 npx playwright test) 2>&1 | tee -a "$LOG"
 
 say "release smoke test (the build people run: release, wasm-opt, split)"
 cargo leptos build --release --split

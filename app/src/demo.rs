@@ -222,7 +222,10 @@ const RESPONDENTS: [&str; 4] = [
 
 /// Fills an empty platform, all or nothing (one transaction); refuses one that already has
 /// organisations, so as never to mix demo content into real data.
-pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
+pub async fn seed(
+    db: &Db,
+    documents: &crate::workspace::document_store::Storage,
+) -> Result<Seeded, AppError> {
     // Hashed before the transaction opens: it takes a core for a moment and needs no lock.
     let hash = hash_password(DEMO_PASSWORD.to_owned()).await?;
     let template = assessment::store::latest_by_key(db, BUILT_IN_KEY).await?;
@@ -293,8 +296,14 @@ pub async fn seed(db: &Db) -> Result<Seeded, AppError> {
         .await?;
     }
     let workshop_code = workshop::demo::add(&mut tx, &people[WORKSHOP_FACILITATOR]).await?;
-    let workspaces = crate::workspace::demo::add(&mut tx, &people, WORKSHOP_FACILITATOR).await?;
+    let (workspaces, files) =
+        crate::workspace::demo::add(&mut tx, &people, WORKSHOP_FACILITATOR).await?;
     tx.commit().await?;
+    for file in files {
+        documents
+            .put(&file.workspace_id, &file.document_id, file.bytes)
+            .await?;
+    }
     Ok(Seeded {
         workshop_code,
         organisations: ORGANISATIONS.len(),

@@ -62,7 +62,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
-use registry::pages::OrganisationsRoute;
+use registry::pages::{OrganisationRoute, OrganisationsRoute};
 use workshop::pages::{WorkshopRoute, WorkshopsRoute};
 use workshop::results_page::WorkshopResultsRoute;
 use workshop::room_pages::{JoinLiveRoute, LiveRoute};
@@ -238,9 +238,7 @@ pub fn App() -> impl IntoView {
                         />
                         <Route
                             path=path!("organisations/:id")
-                            // Eager: as a lazy route, its server render hung about one time
-                            // in ten in the integration tests (ARCHITECTURE.md, lazy pages).
-                            view=registry::pages::OrganisationPage
+                            view={Lazy::<OrganisationRoute>::new()}
                             ssr=SsrMode::Async
                         />
                     </Routes>

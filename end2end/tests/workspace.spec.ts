@@ -1,5 +1,28 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
 import { expectAccessible, signUp, uniqueEmail } from './helpers';
+
+/** Creates a partnership-wide workspace named `prefix` + a unique tail; answers its name and address. */
+async function createWorkspace(page: Page, prefix: string, info: TestInfo): Promise<[string, string]> {
+  await page.goto('/workspaces');
+  const name = `${prefix} ${info.project.name} ${Date.now()}`;
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByRole('button', { name: 'Create the workspace' }).click();
+  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
+  return [name, new URL(page.url()).pathname];
+}
+
+/** The owner on `page` makes a link; a new person signs up in a browser of their own and joins by it. */
+async function colleagueJoins(page: Page, browser: Browser, name: string, who: string, email: string) {
+  await page.getByRole('button', { name: 'Make a link' }).click();
+  const link = await page.getByLabel('Your new invitation link', { exact: false }).inputValue();
+  const context = await browser.newContext({ viewport: page.viewportSize() });
+  const colleague = await context.newPage();
+  await signUp(colleague, who, email);
+  await colleague.goto(new URL(link).pathname);
+  await colleague.getByRole('button', { name: 'Join' }).click();
+  await expect(colleague.getByRole('heading', { level: 1, name })).toBeVisible();
+  return { colleague, context };
+}
 
 test('a person creates a private workspace, a colleague joins by its link and is given a role, and others do not see it', async ({ page, browser }, info) => {
   await signUp(page, 'Maja Owner', uniqueEmail(info, 'ws-owner'));
@@ -103,12 +126,7 @@ test('a partnership-wide workspace takes a request to join, which a facilitator 
 
 test('members discuss in a thread: Markdown shows formatted, a reply mentions a member, and an edit is marked', async ({ page, browser }, info) => {
   await signUp(page, 'Olga Discussant', uniqueEmail(info, 'ws-thread-owner'));
-  await page.goto('/workspaces');
-  const name = `Financing circle ${info.project.name} ${Date.now()}`;
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByRole('button', { name: 'Create the workspace' }).click();
-  await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();
-  const address = new URL(page.url()).pathname;
+  const [name, address] = await createWorkspace(page, 'Financing circle', info);
   await expect(page.getByText('No discussion yet.')).toBeVisible();
 
   await page.getByLabel('Subject').fill('Who pays for the cluster manager?');
@@ -121,14 +139,7 @@ test('members discuss in a thread: Markdown shows formatted, a reply mentions a 
 
   // A colleague joins by link and replies, mentioning the owner.
   await page.goto(address);
-  await page.getByRole('button', { name: 'Make a link' }).click();
-  const link = await page.getByLabel('Your new invitation link', { exact: false }).inputValue();
-  const colleagueContext = await browser.newContext({ viewport: page.viewportSize() });
-  const colleague = await colleagueContext.newPage();
-  await signUp(colleague, 'Ivo Replier', uniqueEmail(info, 'ws-thread-member'));
-  await colleague.goto(new URL(link).pathname);
-  await colleague.getByRole('button', { name: 'Join' }).click();
-  await expect(colleague.getByRole('heading', { level: 1, name })).toBeVisible();
+  const { colleague, context: colleagueContext } = await colleagueJoins(page, browser, name, 'Ivo Replier', uniqueEmail(info, 'ws-thread-member'));
   await colleague.goto(thread);
   await colleague.getByLabel('Your text').fill('Vouchers, @Olga Discussant.');
   await colleague.getByRole('button', { name: 'Reply' }).click();
@@ -157,4 +168,41 @@ test('members discuss in a thread: Markdown shows formatted, a reply mentions a 
   await page.reload();
   await expect(page.getByRole('link', { name: 'Notifications', exact: true })).toBeVisible();
   await colleagueContext.close();
+});
+
+test('a member shares a document that a colleague downloads; a file that lies about its kind is refused with the reason', async ({ page, browser }, info) => {
+  await signUp(page, 'Dora Sharer', uniqueEmail(info, 'ws-doc-owner'));
+  const [name, address] = await createWorkspace(page, 'Evaluation reports', info);
+  await expect(page.getByText('No documents shared yet.')).toBeVisible();
+
+  // A "PDF" that is a program is refused, and the page says why.
+  await page.getByLabel('File', { exact: true }).setInputFiles({
+    name: 'report.pdf',
+    mimeType: 'application/pdf',
+    buffer: Buffer.from('MZ\x90\x00 not a PDF at all'),
+  });
+  await page.getByRole('button', { name: 'Share the file' }).click();
+  await expect(page.getByRole('alert')).toContainText("The file's content is not what its name says");
+  await expect(page.getByText('No documents shared yet.')).toBeVisible();
+
+  const pdf = Buffer.from('%PDF-1.4\n% a small report\n');
+  await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'Evaluation Čakovec.pdf', mimeType: 'application/pdf', buffer: pdf });
+  await page.getByRole('button', { name: 'Share the file' }).click();
+  const shared = page.getByRole('link', { name: 'Evaluation Čakovec.pdf' });
+  await expect(shared).toBeVisible();
+  await expect(page.getByRole('listitem').filter({ has: shared })).toContainText('Dora Sharer');
+  await expectAccessible(page);
+
+  // A colleague who joined by link downloads it as a file.
+  const { colleague, context: colleagueContext } = await colleagueJoins(page, browser, name, 'Goran Reader', uniqueEmail(info, 'ws-doc-reader'));
+  const download = colleague.waitForEvent('download');
+  await colleague.getByRole('link', { name: 'Evaluation Čakovec.pdf' }).click();
+  expect((await download).suggestedFilename()).toBe('Evaluation Čakovec.pdf');
+  // Only its uploader and the facilitators may delete it.
+  await expect(colleague.getByRole('button', { name: 'Delete Evaluation Čakovec.pdf' })).toHaveCount(0);
+  await colleagueContext.close();
+
+  await page.goto(address);
+  await page.getByRole('button', { name: 'Delete Evaluation Čakovec.pdf' }).click();
+  await expect(page.getByText('No documents shared yet.')).toBeVisible();
 });

@@ -98,6 +98,20 @@ pub struct Config {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 512 * 1024, global = true)]
     pub max_body_bytes: usize,
+    /// Where workspaces' documents are kept: a folder (made when missing), or
+    /// `s3://bucket/prefix` for S3-compatible storage, configured by the usual `AWS_*`
+    /// variables (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_REGION`, `AWS_ENDPOINT`).
+    #[arg(
+        long,
+        env = "DOCUMENTS_URL",
+        default_value = "data/documents",
+        global = true
+    )]
+    pub documents_url: String,
+    /// Largest document accepted, in bytes (uploads have this limit instead of
+    /// `MAX_BODY_BYTES`).
+    #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 25 * 1024 * 1024, global = true)]
+    pub max_upload_bytes: u64,
     /// Where to send e-mail: `smtp://host:25` (a relay that needs no encryption),
     /// `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465`.
     /// Without it the platform sends no e-mail (reminders offer a link to copy instead).

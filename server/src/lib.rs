@@ -10,12 +10,13 @@ use app::db::Db;
 use app::ssr::{Limits, MailQuota, PublicOrigin, ServerContext};
 use app::{shell, App};
 use axum::body::Body;
+use axum::extract::multipart::{Multipart, MultipartRejection};
 use axum::extract::ws::WebSocketUpgrade;
 use axum::extract::{FromRef, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::http::{Request, StatusCode};
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use config::Config;
 use leptos::prelude::*;
@@ -74,6 +75,10 @@ impl AppState {
         if db.engine == app::db::Engine::Postgres {
             app::workshop::live::listen(&hub, db.clone(), config.database_url.clone());
         }
+        let documents = app::workspace::document_store::Storage::open(
+            &config.documents_url,
+            config.max_upload_bytes,
+        )?;
         let leptos_options = LeptosOptions::builder()
             .output_name(config.output_name.clone())
             .site_root(config.site_root.to_string_lossy().into_owned())
@@ -95,6 +100,7 @@ impl AppState {
                 mailer,
                 mail_quota: Arc::new(MailQuota::per_day(config.mail_per_day)),
                 hub,
+                documents,
             },
         })
     }
@@ -144,6 +150,23 @@ async fn join_qr_code(
     Path(code): Path<String>,
 ) -> axum::response::Response {
     app::workshop::live::qr_code(&state.context, &code)
+}
+
+async fn upload_document(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Multipart, MultipartRejection>,
+) -> axum::response::Response {
+    app::workspace::document_http::upload(state.context, id, headers, form).await
+}
+
+async fn download_document(
+    State(state): State<AppState>,
+    Path((id, document)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> axum::response::Response {
+    app::workspace::document_http::download(state.context, id, document, headers).await
 }
 
 async fn healthz(State(state): State<AppState>) -> impl IntoResponse {
@@ -237,13 +260,33 @@ pub fn routes(state: &AppState) -> Router<AppState> {
 
 /// The security, limit, panic and observability layers around the routes. The last layer is
 /// the outermost: requests are counted and logged after everything else has answered,
-/// panics, refusals and limits included.
+/// panics, refusals and limits included. Documents' routes have a body limit of their own
+/// (uploads), and their answers are not compressed (a 20 MB file compressed on the fly
+/// costs a core for little: most documents are compressed already).
 pub fn with_layers(routes: Router<AppState>, state: AppState, config: &Config) -> Router {
     use tower_http::catch_panic::CatchPanicLayer;
     use tower_http::compression::CompressionLayer;
     use tower_http::limit::RequestBodyLimitLayer;
     let origin = state.context.public_origin.clone();
+    let upload_limit = usize::try_from(
+        config.max_upload_bytes + app::workspace::document_http::FORM_OVERHEAD_BYTES,
+    )
+    .unwrap_or(usize::MAX);
+    let documents = Router::new()
+        .route("/workspaces/{id}/documents", post(upload_document))
+        .route(
+            "/workspaces/{id}/documents/{document}",
+            get(download_document),
+        )
+        // The form's reader stops at this limit; a body announced as larger is refused by the
+        // upload itself, which sends the page back with the reason (a limit layer would answer
+        // a bare 413).
+        .layer(axum::extract::DefaultBodyLimit::max(upload_limit));
     routes
+        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
+        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(CompressionLayer::new())
+        .merge(documents)
         .layer(axum::middleware::from_fn_with_state(
             origin.clone(),
             security::check_origin,
@@ -252,9 +295,6 @@ pub fn with_layers(routes: Router<AppState>, state: AppState, config: &Config) -
             origin.is_https(),
             security::headers,
         ))
-        .layer(RequestBodyLimitLayer::new(config.max_body_bytes))
-        .layer(axum::extract::DefaultBodyLimit::max(config.max_body_bytes))
-        .layer(CompressionLayer::new())
         .layer(CatchPanicLayer::custom(security::panic_response))
         .layer(axum::middleware::from_fn(observe::observe))
         .with_state(state)

@@ -77,7 +77,7 @@ async fn run(cli: Cli) -> StartupResult<()> {
         }
         Command::Demo => {
             let state = AppState::new(&config).await?;
-            let seeded = app::demo::seed(&state.context.db)
+            let seeded = app::demo::seed(&state.context.db, &state.context.documents)
                 .await
                 .map_err(|e| match e {
                     app::error::AppError::Forbidden => {

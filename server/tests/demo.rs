@@ -11,7 +11,7 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         app.sign_up(&app.client, "ivo@example.org").await;
         let (status, _) = app.add_organisation("Real organisation", "HR").await;
         assert_eq!(status, 200);
-        let refused = app::demo::seed(&app.state.context.db).await;
+        let refused = app::demo::seed(&app.state.context.db, &app.state.context.documents).await;
         assert_eq!(refused, Err(AppError::Forbidden), "the emptiness guard");
         assert_eq!(app.count("select count(*) from organisation").await, 1);
         sqlx::query("delete from organisation")
@@ -23,7 +23,11 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
         // the organisations it had added are gone with it.
         app.sign_up(&common::client(), app::demo::LAST_DEMO_EMAIL)
             .await;
-        assert!(app::demo::seed(&app.state.context.db).await.is_err());
+        assert!(
+            app::demo::seed(&app.state.context.db, &app.state.context.documents)
+                .await
+                .is_err()
+        );
         assert_eq!(app.count("select count(*) from organisation").await, 0);
         assert_eq!(app.count("select count(*) from app_user").await, 2);
 
@@ -32,7 +36,9 @@ async fn the_demo_refuses_a_platform_with_organisations_and_adds_all_or_nothing(
             .execute(&app.state.context.db.pool)
             .await
             .unwrap();
-        let seeded = app::demo::seed(&app.state.context.db).await.unwrap();
+        let seeded = app::demo::seed(&app.state.context.db, &app.state.context.documents)
+            .await
+            .unwrap();
         assert_eq!(seeded.organisations, 12);
         assert_eq!(app.count("select count(*) from organisation").await, 12);
         assert_eq!((seeded.rounds, seeded.responses), (4, 16));

@@ -278,7 +278,9 @@ async fn a_round_needs_a_name_a_known_template_and_region_and_a_closing_day_ahea
 async fn results_merge_only_submitted_answers_and_show_the_disagreement_to_the_facilitator_alone() {
     on_each_engine(async |app, engine| {
         setup_admin(app).await;
-        let seeded = app::demo::seed(&app.state.context.db).await.unwrap();
+        let seeded = app::demo::seed(&app.state.context.db, &app.state.context.documents)
+            .await
+            .unwrap();
         assert_eq!(seeded.rounds, 4);
         let (_, body) = app.call(Mine::PATH, &[]).await;
         let mine: MyAssessments = serde_json::from_str(&body).unwrap();
@@ -330,7 +332,9 @@ async fn results_merge_only_submitted_answers_and_show_the_disagreement_to_the_f
 async fn the_facilitator_downloads_every_answer_as_csv_or_excel_and_the_results_as_json() {
     on_each_engine(async |app, engine| {
         setup_admin(app).await;
-        app::demo::seed(&app.state.context.db).await.unwrap();
+        app::demo::seed(&app.state.context.db, &app.state.context.documents)
+            .await
+            .unwrap();
         let (_, body) = app.call(Mine::PATH, &[]).await;
         let mine: MyAssessments = serde_json::from_str(&body).unwrap();
         let round_id = mine
@@ -421,7 +425,9 @@ async fn the_comparison_shows_other_regions_only_with_three_respondents_and_the_
 ) {
     on_each_engine(async |app, engine| {
         setup_admin(app).await;
-        app::demo::seed(&app.state.context.db).await.unwrap();
+        app::demo::seed(&app.state.context.db, &app.state.context.documents)
+            .await
+            .unwrap();
         let (_, body) = app.call(Mine::PATH, &[]).await;
         let mine: MyAssessments = serde_json::from_str(&body).unwrap();
         let round_in = |region: &str| {
@@ -545,7 +551,9 @@ async fn stored_scores_with_and_without_a_value_in_the_same_place_are_all_kept()
     use app::assessment::score::ResponseScore;
     on_each_engine(async |app, engine| {
         setup_admin(app).await;
-        app::demo::seed(&app.state.context.db).await.unwrap();
+        app::demo::seed(&app.state.context.db, &app.state.context.documents)
+            .await
+            .unwrap();
         let db = &app.state.context.db;
         let ids: Vec<String> =
             sqlx::query_scalar("select response_id from assessment_response order by response_id")

@@ -6,50 +6,14 @@
 mod common;
 
 use app::error::Problem;
-use app::workspace::api::CreateWorkspace;
 use app::workspace::discussion::{ThreadPage, ThreadView};
 use app::workspace::discussion_api::{
     DeletePost, EditPost, GetThread, ListThreads, PinThread, Reply, StartThread,
 };
 use common::workshops::problem;
-use common::workspaces::{accept, link, named, post};
+use common::workspaces::{get, group, named, post};
 use common::{client, on_each_engine, TestApp};
 use leptos::server_fn::ServerFn;
-
-async fn get<T: serde::de::DeserializeOwned>(
-    app: &TestApp,
-    who: &reqwest::Client,
-    path: &str,
-    query: &[(&str, &str)],
-) -> Result<T, u16> {
-    let res = who.get(app.url(path)).query(query).send().await.unwrap();
-    match res.status().as_u16() {
-        200 => Ok(serde_json::from_str(&res.text().await.unwrap()).unwrap()),
-        status => Err(status),
-    }
-}
-
-/// A workspace of `visibility` owned by `owner`, with `member` and `observer` in it by link.
-async fn group(
-    app: &TestApp,
-    owner: &reqwest::Client,
-    visibility: &str,
-    member: &reqwest::Client,
-    observer: &reqwest::Client,
-) -> String {
-    let form = [("name", "Cluster financing"), ("visibility", visibility)];
-    let (status, location, body) = post(app, owner, CreateWorkspace::PATH, &form).await;
-    assert_eq!(status, 200, "{body}");
-    let id = location
-        .unwrap()
-        .trim_start_matches("/workspaces/")
-        .to_owned();
-    for (who, role) in [(member, "member"), (observer, "observer")] {
-        let token = link(app, owner, &id, role, "1").await;
-        assert_eq!(accept(app, who, &token).await.0, 200);
-    }
-    id
-}
 
 async fn start(app: &TestApp, who: &reqwest::Client, id: &str, title: &str, body: &str) -> String {
     let form = [("workspace_id", id), ("title", title), ("body", body)];

@@ -120,7 +120,11 @@ async fn mentions_replies_and_invitations_tell_their_person_and_reading_marks_th
         assert_eq!(notices(app, &ana).await.unread, 0);
 
         // Ana turns replies off: the next reply tells her nothing; mentions still do.
-        let kinds = [("kinds[]", "mention"), ("kinds[]", "invitation")];
+        let kinds = [
+            ("kinds[]", "mention"),
+            ("kinds[]", "invitation"),
+            ("kinds[]", "document"),
+        ];
         assert_eq!(
             app.call_with(&ana, SetNoticeKinds::PATH, &kinds).await.0,
             200

@@ -15,6 +15,7 @@ use app::workspace::api::{
 use app::workspace::discussion_api::{
     DeletePost, EditPost, GetThread, ListThreads, PinThread, Reply, StartThread,
 };
+use app::workspace::document_api::{DeleteDocument, ListDocuments};
 use app::workspace::model::Directory;
 use app::workspace::notice_api::{ListNotices, MarkRead, SetNoticeKinds};
 use common::{client, on_each_engine, TestApp};
@@ -49,11 +50,15 @@ const EMAILS: [&str; 6] = [
 const OTHER: usize = 4;
 const APPLICANT: usize = 5;
 const TOKEN: &str = "a-link-token-of-the-matrix";
+/// The two routes of documents that are not server functions.
+const UPLOAD: &str = "POST /workspaces/{id}/documents";
+const DOWNLOAD: &str = "GET /workspaces/{id}/documents/{document}";
 
 /// A fresh workspace of `visibility` with its owner, facilitator, member and observer; a live
 /// link (`TOKEN`), the applicant's request to join, an invitation of the other person, and a
-/// thread the member started. Answers its id, its link's id, the thread's and its post's.
-async fn workspace(app: &TestApp, visibility: &str, ids: &[String]) -> [String; 4] {
+/// thread and a document the member started and shared. Answers its id, its link's id, the
+/// thread's, its post's and the document's.
+async fn workspace(app: &TestApp, visibility: &str, ids: &[String]) -> [String; 5] {
     let pool = &app.state.context.db.pool;
     let id = app::db::new_id();
     let link_id = app::db::new_id();
@@ -129,7 +134,21 @@ async fn workspace(app: &TestApp, visibility: &str, ids: &[String]) -> [String; 
     .execute(pool)
     .await
     .unwrap();
-    [id, link_id, thread_id, post_id]
+    let document_id = app::db::new_id();
+    sqlx::query(
+        "insert into workspace_document (document_id, workspace_id, name, media_type, size_bytes, uploaded_by, created_at)
+         values ($1, $2, 'plan.pdf', 'application/pdf', 9, $3, 0)",
+    )
+    .bind(&document_id)
+    .bind(&id)
+    .bind(&ids[2])
+    .execute(pool)
+    .await
+    .unwrap();
+    let folder = app.documents.join("workspaces").join(&id);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join(&document_id), b"%PDF-1.7\n").unwrap();
+    [id, link_id, thread_id, post_id, document_id]
 }
 
 /// What each role gets from a function that needs the workspace's `least` role (0: owner …
@@ -241,9 +260,15 @@ async fn every_workspace_server_function_answers_each_role_on_each_visibility_as
                 (ListNotices::PATH, SIGNED_IN),
                 (MarkRead::PATH, SIGNED_IN),
                 (SetNoticeKinds::PATH, SIGNED_IN),
+                (ListDocuments::PATH, reads(visibility)),
+                (DOWNLOAD, reads(visibility)),
+                (UPLOAD, needs(2, visibility)),
+                // The member shared the document: its uploader and the facilitators delete it.
+                (DeleteDocument::PATH, needs(2, visibility)),
             ] {
                 for (n, caller) in callers.iter().enumerate() {
-                    let [id, link_id, thread_id, post_id] = workspace(app, visibility, &ids).await;
+                    let [id, link_id, thread_id, post_id, document_id] =
+                        workspace(app, visibility, &ids).await;
                     created += 1;
                     let name = format!("New {created}");
                     let form: Vec<(&str, &str)> = match path {
@@ -314,16 +339,30 @@ async fn every_workspace_server_function_answers_each_role_on_each_visibility_as
                             ("thread_id", &thread_id),
                             ("pinned", "1"),
                         ],
+                        p if p == DeleteDocument::PATH => {
+                            vec![("workspace_id", &id), ("document_id", &document_id)]
+                        }
                         _ => vec![("workspace_id", &id)],
                     };
-                    let (status, body) = if path == ListThreads::PATH || path == GetThread::PATH {
+                    let (status, body) = if [ListThreads::PATH, GetThread::PATH, ListDocuments::PATH]
+                        .contains(&path)
+                    {
                         let res = caller.get(app.url(path)).query(&form).send().await.unwrap();
                         (res.status().as_u16(), res.text().await.unwrap())
+                    } else if path == DOWNLOAD {
+                        let at = format!("/workspaces/{id}/documents/{document_id}");
+                        let res = caller.get(app.url(&at)).send().await.unwrap();
+                        (res.status().as_u16(), String::new())
+                    } else if path == UPLOAD {
+                        let (status, problem) =
+                            common::workspaces::upload(app, caller, &id, "plan.pdf", b"%PDF-1.7\n".to_vec())
+                                .await;
+                        (status, format!("{problem:?}"))
                     } else {
                         app.call_with(caller, path, &form).await
                     };
                     let got = match status {
-                        200 | 302 | 422 => Allowed,
+                        200 | 302 | 303 | 422 => Allowed,
                         other => Status(other),
                     };
                     if got != rule[n] {

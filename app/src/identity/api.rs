@@ -287,7 +287,8 @@ pub async fn delete_account(password: String) -> Result<(), AppError> {
     if !session::verify_password(password, Some(hash)).await? {
         return Err(AppError::field("password", Problem::WrongCredentials));
     }
-    store::delete_own_account(&context.db, &me).await?;
+    let removed = store::delete_own_account(&context.db, &me).await?;
+    context.documents.remove_workspaces(&removed).await;
     session::end_session().await?;
     leptos_axum::redirect("/");
     Ok(())

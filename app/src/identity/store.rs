@@ -431,20 +431,21 @@ pub async fn personal_data(db: &Db, me: &SignedIn) -> Result<PersonalData, AppEr
 }
 
 /// Deletes the signed-in person's account, unless they are the last active administrator
-/// (checked in the same locked transaction). Sessions go with it (foreign key cascade).
+/// (checked in the same locked transaction). Sessions go with it (foreign key cascade). Answers
+/// the workspaces that went with it (see `release_account`).
 #[tracing::instrument(skip_all, fields(user_id = %me.user_id))]
-pub async fn delete_own_account(db: &Db, me: &SignedIn) -> Result<(), AppError> {
+pub async fn delete_own_account(db: &Db, me: &SignedIn) -> Result<Vec<String>, AppError> {
     let mut tx = db.pool.begin().await?;
     lock_accounts(&mut tx).await?;
     let account = account_state(&mut tx, &me.user_id).await?;
     may_delete_own_account(account, count_active_admins(&mut tx).await?)?;
-    crate::workspace::store::release_account(&mut tx, &me.user_id).await?;
+    let removed = crate::workspace::store::release_account(&mut tx, &me.user_id).await?;
     sqlx::query("delete from app_user where user_id = $1")
         .bind(&me.user_id)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(removed)
 }
 
 #[tracing::instrument(skip(db))]

@@ -35,6 +35,7 @@ fn country_name(registry: &Registry, code: &str, locale: &str) -> String {
 }
 
 lazy_page!(OrganisationsRoute, OrganisationsPage);
+lazy_page!(OrganisationRoute, OrganisationPage);
 
 #[component]
 pub fn OrganisationsPage() -> impl IntoView {

@@ -37,6 +37,8 @@ pub struct ServerContext {
     pub mail_quota: Arc<MailQuota>,
     /// Who is watching which running workshop, told of each new event.
     pub hub: Arc<crate::workshop::live::Hub>,
+    /// Where workspaces' documents are kept.
+    pub documents: crate::workspace::document_store::Storage,
 }
 
 impl ServerContext {

@@ -1,7 +1,8 @@
 //! The demo's workspaces: one working group per thematic area and a cross-cutting one, each
 //! with an owner, a facilitator, members and an observer from several partner countries; one
 //! private steering group; and, for the demo facilitator, a request to join waiting for an
-//! answer and an invitation of their own; threads with replies in four of them.
+//! answer and an invitation of their own; threads with replies in four of them, and
+//! documents in three.
 
 use super::markdown::{render, Mentionable};
 use super::model::{Role, Visibility};
@@ -117,6 +118,81 @@ const THREADS: [Thread; 4] = [
     ),
 ];
 
+/// Demo documents: the workspace (index into `GROUPS`), who shared it (index into the demo's
+/// people, a member who writes there), its name and its content.
+type DemoDocument = (usize, usize, &'static str, fn() -> Vec<u8>);
+
+const DOCUMENTS: [DemoDocument; 4] = [
+    (3, 4, "Cluster financing models - comparison.csv", || {
+        "region,model,share of budget,years\r\n\
+         Slavonia (HR),service vouchers,40 %,3\r\n\
+         Nord-Vest (RO),co-financed manager salary,30 %,3\r\n\
+         Vzhodna Slovenija (SI),membership fees by firm size,55 %,ongoing\r\n"
+            .as_bytes()
+            .to_vec()
+    }),
+    (3, 3, "Zagreb focus group - minutes.txt", || {
+        "Focus group on cluster financing, Zagreb\n\n\
+         Present: cluster managers of four Croatian clusters, the managing authority.\n\
+         1. Vouchers work where the cluster sells services it has planned.\n\
+         2. The regions will compare evaluation reports before the next meeting.\n"
+            .as_bytes()
+            .to_vec()
+    }),
+    (0, 2, "Joint R&D calls - briefing.pdf", || {
+        pdf("Joint R&D calls: what made firms apply")
+    }),
+    (5, 6, "Skills survey questions.txt", || {
+        "1. Which skills do your member firms lack most?\n\
+         2. Which schools do you already work with?\n\
+         3. Would you co-design a curriculum?\n"
+            .as_bytes()
+            .to_vec()
+    }),
+];
+
+/// A one-page PDF saying `line`: a real file a viewer opens, its cross-reference table
+/// counted from the objects written.
+fn pdf(line: &str) -> Vec<u8> {
+    let content = format!("BT /F1 18 Tf 72 720 Td ({line}) Tj ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_owned(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (n, object) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{object}\nendobj\n", n + 1).as_bytes());
+    }
+    let xref = out.len();
+    let mut table = format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1);
+    for offset in offsets {
+        table.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    table.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    out.extend_from_slice(table.as_bytes());
+    out
+}
+
+/// A demo document's file, to be written to the storage once the demo's rows are committed.
+pub struct DemoFile {
+    pub workspace_id: String,
+    pub document_id: String,
+    pub bytes: Vec<u8>,
+}
+
 /// A thread with its posts, the first post's author its author, an hour apart.
 async fn add_thread(
     tx: &mut AnyConnection,
@@ -194,12 +270,12 @@ async fn add_thread(
 
 /// Adds the workspaces through the demo's transaction; `people` are the demo accounts' ids and
 /// `facilitator` the index of the one whose sign-in the demo prints.
-/// Answers how many workspaces it added.
+/// Answers how many workspaces it added, and the documents' files to store.
 pub async fn add(
     tx: &mut AnyConnection,
     people: &[String],
     facilitator: usize,
-) -> Result<usize, AppError> {
+) -> Result<(usize, Vec<DemoFile>), AppError> {
     let now = now_ms();
     let mut ids = Vec::new();
     for (name, description, visibility, themes, members) in GROUPS {
@@ -241,6 +317,31 @@ pub async fn add(
     for (group, title, posts) in THREADS {
         add_thread(tx, &ids[group], title, posts, people, now).await?;
     }
+    let mut files = Vec::new();
+    for (n, (group, uploader, name, content)) in DOCUMENTS.into_iter().enumerate() {
+        let bytes = content();
+        let kind = super::document::check(name, &bytes, true).map_err(|_| AppError::Internal)?;
+        let document_id = new_id();
+        sqlx::query(
+            "insert into workspace_document
+               (document_id, workspace_id, name, media_type, size_bytes, uploaded_by, created_at)
+             values ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(&document_id)
+        .bind(&ids[group])
+        .bind(name)
+        .bind(kind.media_type)
+        .bind(bytes.len() as i64)
+        .bind(&people[uploader])
+        .bind(now - 86_400_000 * (DOCUMENTS.len() - n) as i64)
+        .execute(&mut *tx)
+        .await?;
+        files.push(DemoFile {
+            workspace_id: ids[group].clone(),
+            document_id,
+            bytes,
+        });
+    }
     // The facilitator's own workspace has someone asking to join; a steering group invites
     // the facilitator.
     let own = GROUPS
@@ -268,5 +369,5 @@ pub async fn add(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    Ok(GROUPS.len())
+    Ok((GROUPS.len(), files))
 }

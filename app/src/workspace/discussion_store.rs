@@ -253,7 +253,7 @@ async fn post_of(
 
 /// Whether the reader may change a post by `author`: its author while they write here, or a
 /// facilitator.
-fn may_change(reader: &Reader, author: Option<&str>) -> bool {
+pub(super) fn may_change(reader: &Reader, author: Option<&str>) -> bool {
     let Some(role) = reader.role() else {
         return false;
     };
@@ -484,8 +484,8 @@ pub async fn thread(
     })
 }
 
-/// `me`'s memberships and everything they wrote in workspaces (not what they deleted), for
-/// their personal data download.
+/// `me`'s memberships, everything they wrote in workspaces (not what they deleted) and the
+/// documents they shared, for their personal data download.
 pub async fn my_data(db: &Db, me: &SignedIn) -> Result<MyWorkspaceData, AppError> {
     let memberships = sqlx::query(
         "select w.name, m.role, m.joined_at from workspace_member m
@@ -521,5 +521,9 @@ pub async fn my_data(db: &Db, me: &SignedIn) -> Result<MyWorkspaceData, AppError
         ))
     })
     .collect::<Result<Vec<_>, AppError>>()?;
-    Ok(MyWorkspaceData { memberships, posts })
+    Ok(MyWorkspaceData {
+        memberships,
+        posts,
+        documents: super::document_store::my_documents(db, &me.user_id).await?,
+    })
 }

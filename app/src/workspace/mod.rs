@@ -1,8 +1,8 @@
 //! Cooperative learning workspaces: the partnership's working groups, each with its thematic
 //! areas, its visibility, and its members by role (owner, facilitator, member, observer), who
 //! come in by invitation link, by invitation of their account, or by asking to join; and
-//! their discussions, threads of posts in Markdown; and the notifications of what concerns a
-//! member.
+//! their discussions, threads of posts in Markdown; their documents; and the notifications of
+//! what concerns a member.
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -12,6 +12,13 @@ pub mod discussion_api;
 pub mod discussion_pages;
 #[cfg(feature = "ssr")]
 pub mod discussion_store;
+pub mod document;
+pub mod document_api;
+#[cfg(feature = "ssr")]
+pub mod document_http;
+pub mod document_pages;
+#[cfg(feature = "ssr")]
+pub mod document_store;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 pub mod member_pages;

@@ -278,6 +278,8 @@ pub struct MyWorkspaceData {
     pub memberships: Vec<(String, Role, i64)>,
     /// (workspace, thread, the Markdown written, written at), oldest first.
     pub posts: Vec<(String, String, String, i64)>,
+    /// (workspace, file name, size in bytes, shared at), oldest first.
+    pub documents: Vec<(String, String, i64, i64)>,
 }
 
 #[cfg(test)]

@@ -16,13 +16,16 @@ pub enum NoticeKind {
     Reply,
     /// A facilitator invited the person's account into a workspace.
     Invitation,
+    /// A member shared a document in a workspace of the person's.
+    Document,
 }
 
 impl NoticeKind {
-    pub const ALL: [NoticeKind; 3] = [
+    pub const ALL: [NoticeKind; 4] = [
         NoticeKind::Mention,
         NoticeKind::Reply,
         NoticeKind::Invitation,
+        NoticeKind::Document,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -30,6 +33,7 @@ impl NoticeKind {
             NoticeKind::Mention => "mention",
             NoticeKind::Reply => "reply",
             NoticeKind::Invitation => "invitation",
+            NoticeKind::Document => "document",
         }
     }
 
@@ -48,6 +52,8 @@ pub struct Notice {
     pub thread_id: Option<String>,
     pub thread_title: Option<String>,
     pub post_id: Option<String>,
+    /// The document shared, if it is about one (and it is still there).
+    pub document_name: Option<String>,
     /// Who did it; `None`: a former member.
     pub actor: Option<String>,
     pub created_at: i64,
@@ -55,14 +61,15 @@ pub struct Notice {
 }
 
 impl Notice {
-    /// Where the notification leads: the post, or (an invitation) the directory, where it is
-    /// answered.
+    /// Where the notification leads: the post, the workspace's documents, or (an invitation)
+    /// the directory, where it is answered.
     pub fn href(&self) -> String {
-        match (&self.thread_id, &self.post_id) {
-            (Some(thread), Some(post)) => format!(
+        match (&self.thread_id, &self.post_id, self.kind) {
+            (Some(thread), Some(post), _) => format!(
                 "/workspaces/{}/threads/{thread}#post-{post}",
                 self.workspace_id
             ),
+            (_, _, NoticeKind::Document) => format!("/workspaces/{}#documents", self.workspace_id),
             _ => "/workspaces".to_owned(),
         }
     }
@@ -82,7 +89,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_notification_leads_to_its_post_or_to_the_directory() {
+    fn a_notification_leads_to_its_post_its_documents_or_to_the_directory() {
         let mut notice = Notice {
             notice_id: "n".into(),
             kind: NoticeKind::Mention,
@@ -91,6 +98,7 @@ mod tests {
             thread_id: Some("t".into()),
             thread_title: Some("T".into()),
             post_id: Some("p".into()),
+            document_name: None,
             actor: None,
             created_at: 0,
             read: false,
@@ -99,6 +107,8 @@ mod tests {
         notice.kind = NoticeKind::Invitation;
         (notice.thread_id, notice.post_id) = (None, None);
         assert_eq!(notice.href(), "/workspaces");
+        notice.kind = NoticeKind::Document;
+        assert_eq!(notice.href(), "/workspaces/w#documents");
     }
 
     #[test]

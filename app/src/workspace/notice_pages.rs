@@ -17,6 +17,7 @@ fn kind_label(i18n: I18nContext<Locale>, kind: NoticeKind) -> String {
         NoticeKind::Mention => t_string!(i18n, notice_kind_mention),
         NoticeKind::Reply => t_string!(i18n, notice_kind_reply),
         NoticeKind::Invitation => t_string!(i18n, notice_kind_invitation),
+        NoticeKind::Document => t_string!(i18n, notice_kind_document),
     }
     .to_string()
 }
@@ -104,10 +105,12 @@ fn NoticeLine(notice: Notice, read: ServerAction<MarkRead>) -> impl IntoView {
         NoticeKind::Mention => t_string!(i18n, notice_mention).to_string(),
         NoticeKind::Reply => t_string!(i18n, notice_reply).to_string(),
         NoticeKind::Invitation => t_string!(i18n, notice_invitation).to_string(),
+        NoticeKind::Document => t_string!(i18n, notice_document).to_string(),
     };
     let place = notice
         .thread_title
         .clone()
+        .or_else(|| notice.document_name.clone())
         .unwrap_or_else(|| notice.workspace_name.clone());
     let id = notice.notice_id.clone();
     view! {

@@ -58,10 +58,11 @@ pub async fn unread(db: &Db, user_id: &str) -> Result<i64, AppError> {
 pub async fn notices(db: &Db, me: &SignedIn) -> Result<Notices, AppError> {
     let notices = sqlx::query(
         "select n.notice_id, n.kind, n.workspace_id, w.name, n.thread_id, t.title, n.post_id,
-                u.display_name, n.created_at, n.read_at
+                d.name as document_name, u.display_name, n.created_at, n.read_at
          from notice n
          join workspace w on w.workspace_id = n.workspace_id
          left join workspace_thread t on t.thread_id = n.thread_id
+         left join workspace_document d on d.document_id = n.document_id
          left join app_user u on u.user_id = n.actor_id
          where n.user_id = $1 order by n.created_at desc, n.notice_id desc limit $2",
     )
@@ -81,6 +82,7 @@ pub async fn notices(db: &Db, me: &SignedIn) -> Result<Notices, AppError> {
             thread_id: r.try_get("thread_id")?,
             thread_title: r.try_get("title")?,
             post_id: r.try_get("post_id")?,
+            document_name: r.try_get("document_name")?,
             actor: r.try_get("display_name")?,
             created_at: r.try_get("created_at")?,
             read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),

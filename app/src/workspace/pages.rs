@@ -8,6 +8,7 @@ use super::api::{
     SetMemberRole, TransferOwnership, UpdateWorkspace, WithdrawInvitation,
 };
 use super::discussion_pages::Discussions;
+use super::document_pages::Documents;
 use super::member_pages::{InviteForm, LinkList, MemberList, TransferForm, WaitingList};
 use super::model::{Directory, Role, Visibility, Workspace, WorkspaceSummary};
 use crate::error::AppError;
@@ -365,6 +366,7 @@ fn WorkspaceView(w: Workspace, areas: Vec<ThematicArea>, a: Actions) -> impl Int
             })}
             {facilitates.then(|| view! { <WaitingList id=id.clone() waiting=w.waiting.clone() a /> })}
             <Discussions workspace_id=id.clone() writes=role.is_some_and(Role::writes) />
+            <Documents workspace_id=id.clone() />
             <MemberList id=id.clone() members=w.members.clone() role a />
             {facilitates.then(|| view! {
                 <InviteForm id=id.clone() role=role.unwrap_or(Role::Facilitator) a />

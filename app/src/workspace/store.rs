@@ -114,7 +114,16 @@ member_proof!(Writer, Facilitator, Owner);
 /// for any workspace that is not public, existing or not; a signed-in person gets `NotFound`
 /// for one they may not read, existing or not.
 pub async fn require_reader(db: &Db, workspace_id: &str) -> Result<Reader, AppError> {
-    let user = signed_in().await?;
+    reader_as(db, signed_in().await?, workspace_id).await
+}
+
+/// [`require_reader`] for a handler outside the Leptos context, which found the caller in its
+/// request's headers.
+pub async fn reader_as(
+    db: &Db,
+    user: Option<SignedIn>,
+    workspace_id: &str,
+) -> Result<Reader, AppError> {
     let found = find(db, workspace_id).await?;
     let role = match (&found, &user) {
         (Some(w), Some(u)) => role_in(db, &w.workspace_id, &u.user_id).await?,
@@ -140,7 +149,11 @@ async fn member_where(
     workspace_id: &str,
     allowed: fn(Role) -> bool,
 ) -> Result<Member, AppError> {
-    let reader = require_reader(db, workspace_id).await?;
+    as_member(require_reader(db, workspace_id).await?, allowed)
+}
+
+/// A reader as a member whose role `allowed` accepts (see [`member_where`]).
+fn as_member(reader: Reader, allowed: fn(Role) -> bool) -> Result<Member, AppError> {
     let user = reader.user.ok_or(AppError::Unauthorized)?;
     match reader.role {
         Some(role) if allowed(role) => Ok(Member {
@@ -160,6 +173,15 @@ pub async fn require_writer(db: &Db, workspace_id: &str) -> Result<Writer, AppEr
     member_where(db, workspace_id, Role::writes)
         .await
         .map(Writer)
+}
+
+/// [`require_writer`] for a handler outside the Leptos context (see [`reader_as`]).
+pub async fn writer_as(
+    db: &Db,
+    user: Option<SignedIn>,
+    workspace_id: &str,
+) -> Result<Writer, AppError> {
+    as_member(reader_as(db, user, workspace_id).await?, Role::writes).map(Writer)
 }
 
 pub async fn require_facilitator(db: &Db, workspace_id: &str) -> Result<Facilitator, AppError> {
@@ -536,8 +558,12 @@ async fn has_requested(db: &Db, workspace_id: &str, user_id: &str) -> Result<boo
 
 /// Inside the transaction that deletes an account: refuses (`LastOwner`) where the account is
 /// the only owner of a workspace that others are members of, who would be left without one;
-/// removes the workspaces the account is the only member of, which nobody could reach again.
-pub async fn release_account(conn: &mut AnyConnection, user_id: &str) -> Result<(), AppError> {
+/// removes the workspaces the account is the only member of, which nobody could reach again,
+/// and answers their ids (their documents' files are to be removed once this commits).
+pub async fn release_account(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<Vec<String>, AppError> {
     // Its workspaces first, as every change of members takes them, so that nobody leaves,
     // joins or changes roles there between this count and the deletion.
     sqlx::query(
@@ -562,14 +588,22 @@ pub async fn release_account(conn: &mut AnyConnection, user_id: &str) -> Result<
     if stranded > 0 {
         return Err(AppError::field("password", Problem::LastOwner));
     }
-    sqlx::query(
-        "delete from workspace where workspace_id in (
-            select m.workspace_id from workspace_member m where m.user_id = $1
-              and not exists (select 1 from workspace_member x
-                              where x.workspace_id = m.workspace_id and x.user_id <> $1))",
+    let alone: Vec<String> = sqlx::query(
+        "select m.workspace_id from workspace_member m where m.user_id = $1
+           and not exists (select 1 from workspace_member x
+                           where x.workspace_id = m.workspace_id and x.user_id <> $1)",
     )
     .bind(user_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get("workspace_id"))
+    .collect::<Result<_, _>>()?;
+    for workspace_id in &alone {
+        sqlx::query("delete from workspace where workspace_id = $1")
+            .bind(workspace_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(alone)
 }

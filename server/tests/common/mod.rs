@@ -42,6 +42,8 @@ pub fn engines() -> Vec<Engine> {
 /// A database of its own for one test.
 pub struct TestDb {
     pub url: String,
+    /// The folder its server keeps documents in.
+    pub documents: PathBuf,
     admin_url: Option<String>,
     name: String,
     dir: Option<PathBuf>,
@@ -56,6 +58,7 @@ impl TestDb {
                 std::fs::create_dir_all(&dir).unwrap();
                 TestDb {
                     url: format!("sqlite:{}/test.db", dir.display()),
+                    documents: dir.join("documents"),
                     admin_url: None,
                     name,
                     dir: Some(dir),
@@ -72,6 +75,7 @@ impl TestDb {
                 let base = admin_url.rsplit_once('/').map(|(b, _)| b).unwrap();
                 TestDb {
                     url: format!("{base}/{name}"),
+                    documents: std::env::temp_dir().join(format!("{name}_documents")),
                     admin_url: Some(admin_url),
                     name,
                     dir: None,
@@ -93,6 +97,7 @@ impl TestDb {
         if let Some(dir) = &self.dir {
             let _ = std::fs::remove_dir_all(dir);
         }
+        let _ = std::fs::remove_dir_all(&self.documents);
     }
 }
 
@@ -113,12 +118,16 @@ pub fn config(db: &TestDb) -> Config {
         smtp_url: None,
         mail_from: None,
         mail_per_day: 300,
+        documents_url: db.documents.display().to_string(),
+        max_upload_bytes: 2 * 1024 * 1024,
     }
 }
 
 /// A running server and a client with a cookie jar.
 pub struct TestApp {
     pub base: String,
+    /// The folder the server keeps documents in.
+    pub documents: PathBuf,
     pub client: reqwest::Client,
     pub state: AppState,
     task: tokio::task::JoinHandle<()>,
@@ -156,6 +165,7 @@ impl TestApp {
         });
         TestApp {
             base,
+            documents: PathBuf::from(&config.documents_url),
             client: client(),
             state,
             task,
@@ -318,4 +328,26 @@ pub async fn second_admin(app: &TestApp, client: &reqwest::Client, email: &str) 
 pub async fn active_admins(app: &TestApp) -> i64 {
     app.count("select count(*) from app_user where role = 'admin' and disabled = 0")
         .await
+}
+
+/// A signed-up person's browser, and its cookies as a `Cookie` header says them (for a
+/// request written by hand).
+pub async fn person_with_cookies(app: &TestApp, email: &str) -> (reqwest::Client, String) {
+    let jar = std::sync::Arc::new(reqwest::cookie::Jar::default());
+    let who = reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let (status, body) = app.sign_up(&who, email).await;
+    assert_eq!(status, 200, "{body}");
+    use reqwest::cookie::CookieStore;
+    let cookies = jar
+        .cookies(&app.base.parse().unwrap())
+        .expect("a session cookie")
+        .to_str()
+        .unwrap()
+        .to_owned();
+    (who, cookies)
 }

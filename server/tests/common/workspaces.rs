@@ -130,3 +130,105 @@ pub fn user_id(w: &Workspace, role: Role) -> String {
         .map(|m| m.user_id.clone())
         .expect("a member of that role")
 }
+
+/// A GET of a server function as `who`: its answer, or its status.
+pub async fn get<T: serde::de::DeserializeOwned>(
+    app: &TestApp,
+    who: &reqwest::Client,
+    path: &str,
+    query: &[(&str, &str)],
+) -> Result<T, u16> {
+    let res = who.get(app.url(path)).query(query).send().await.unwrap();
+    match res.status().as_u16() {
+        200 => Ok(serde_json::from_str(&res.text().await.unwrap()).unwrap()),
+        status => Err(status),
+    }
+}
+
+/// A workspace ("Cluster financing") of `visibility` owned by `owner`, with `member` and
+/// `observer` in it by link.
+pub async fn group(
+    app: &TestApp,
+    owner: &reqwest::Client,
+    visibility: &str,
+    member: &reqwest::Client,
+    observer: &reqwest::Client,
+) -> String {
+    let form = [("name", "Cluster financing"), ("visibility", visibility)];
+    let (status, location, body) = post(app, owner, CreateWorkspace::PATH, &form).await;
+    assert_eq!(status, 200, "{body}");
+    let id = location
+        .unwrap()
+        .trim_start_matches("/workspaces/")
+        .to_owned();
+    for (who, role) in [(member, "member"), (observer, "observer")] {
+        let token = link(app, owner, &id, role, "1").await;
+        assert_eq!(accept(app, who, &token).await.0, 200);
+    }
+    id
+}
+
+/// Shares a file as `who` through the workspace's upload form; answers the status and the
+/// problem the page is sent back with (`None`: none, the file was taken).
+pub async fn upload(
+    app: &TestApp,
+    who: &reqwest::Client,
+    id: &str,
+    name: &str,
+    bytes: Vec<u8>,
+) -> (u16, Option<String>) {
+    let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = reqwest::multipart::Form::new().part("file", part);
+    sent_back(
+        who.post(app.url(&format!("/workspaces/{id}/documents")))
+            .header("origin", &app.base)
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+}
+
+/// The status of an upload's answer and the problem in the address it sends the page back to.
+pub fn sent_back(res: reqwest::Response) -> (u16, Option<String>) {
+    let status = res.status().as_u16();
+    let problem = res
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .and_then(|l| l.split_once("document_problem="))
+        .map(|(_, p)| p.trim_end_matches("#documents").to_owned());
+    (status, problem)
+}
+
+/// The workspace's documents as `who` sees them.
+pub async fn documents(
+    app: &TestApp,
+    who: &reqwest::Client,
+    id: &str,
+) -> Result<app::workspace::document::DocumentList, u16> {
+    get(
+        app,
+        who,
+        app::workspace::document_api::ListDocuments::PATH,
+        &[("workspace_id", id)],
+    )
+    .await
+}
+
+/// The files the server keeps for documents, anywhere in its folder.
+pub fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
+    fn walk(dir: &std::path::Path, found: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, found);
+            } else {
+                found.push(path);
+            }
+        }
+    }
+    let mut found = Vec::new();
+    walk(&app.documents, &mut found);
+    found
+}
