@@ -16,3 +16,5 @@ create index workspace_document_uploader on workspace_document (uploaded_by);
 
 -- A notification of a new document points at it.
 alter table notice add column document_id text references workspace_document (document_id) on delete cascade;
+-- A document's deletion finds its notices by it.
+create index notice_document on notice (document_id);

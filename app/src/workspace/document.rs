@@ -155,13 +155,22 @@ pub fn neutral_name(sent: &str) -> String {
     let (stem, extension) = split_extension(name);
     let extension = extension.map(|e| format!(".{e}")).unwrap_or_default();
     let keep = NAME_MAX.saturating_sub(extension.chars().count());
-    format!("{}{extension}", stem.chars().take(keep).collect::<String>())
+    let stem: String = stem.chars().take(keep).collect();
+    format!("{}{extension}", stem.trim_end_matches(['.', ' ']))
 }
 
-/// Characters that reorder how text is shown: with U+202E, `invoice` + U+202E + `fdp.exe`
-/// shows as `invoiceexe.pdf`.
+/// Characters that reorder how text is shown (with U+202E, `invoice` + U+202E + `fdp.exe`
+/// shows as `invoiceexe.pdf`) or show nothing at all (two names would look alike).
 fn is_direction_mark(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    matches!(
+        c,
+        '\u{00AD}'
+            | '\u{061C}'
+            | '\u{200B}'..='\u{200F}'
+            | '\u{202A}'..='\u{202E}'
+            | '\u{2060}'..='\u{2069}'
+            | '\u{FEFF}'
+    )
 }
 
 fn split_extension(name: &str) -> (&str, Option<&str>) {
@@ -257,11 +266,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_name_loses_its_path_its_control_and_direction_characters_and_its_leading_dots() {
+    fn a_name_loses_its_path_its_control_direction_and_invisible_characters_and_its_leading_dots() {
         assert_eq!(neutral_name("../../etc/passwd"), "passwd");
         assert_eq!(neutral_name("C:\\Users\\ana\\plan.pdf"), "plan.pdf");
         assert_eq!(neutral_name("re\u{0}port\n.pdf"), "report.pdf");
         assert_eq!(neutral_name("invoice\u{202E}fdp.exe"), "invoicefdp.exe");
+        assert_eq!(neutral_name("plan\u{200B}\u{FEFF}.pdf"), "plan.pdf");
         assert_eq!(neutral_name("..hidden. "), "hidden");
         assert_eq!(neutral_name("/"), "document");
         assert_eq!(

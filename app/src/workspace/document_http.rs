@@ -120,7 +120,7 @@ pub async fn download(
         (header::CONTENT_TYPE, file.media_type),
         (header::CONTENT_LENGTH, file.size_bytes.to_string()),
         (header::CONTENT_DISPOSITION, disposition(&file.name)),
-        (header::CACHE_CONTROL, "private, no-cache".to_owned()),
+        (header::CACHE_CONTROL, "private, no-store".to_owned()),
         // Should a browser still show it, it shows it with no scripts and no origin.
         (
             header::CONTENT_SECURITY_POLICY,
@@ -134,6 +134,10 @@ pub async fn download(
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        "cross-origin-resource-policy",
+        HeaderValue::from_static("same-origin"),
     );
     response
 }

@@ -117,7 +117,8 @@ impl Storage {
 
     /// Removes every file of workspaces that are gone.
     pub async fn remove_workspaces(&self, workspace_ids: &[String]) {
-        for id in workspace_ids {
+        // An empty id would name the folder of every workspace.
+        for id in workspace_ids.iter().filter(|id| !id.trim().is_empty()) {
             let prefix = ObjectPath::from(format!("workspaces/{id}"));
             let mut files = self.store.list(Some(&prefix));
             while let Some(file) = files.next().await {
@@ -381,11 +382,21 @@ pub async fn delete(
     if !super::discussion_store::may_change(reader, uploader.as_deref()) {
         return Err(AppError::Forbidden);
     }
-    db.run(
-        "delete from workspace_document where document_id = $1 and workspace_id = $2",
-        crate::args![document_id, &workspace_id],
-    )
-    .await?;
+    let me = reader.user().ok_or(AppError::Unauthorized)?;
+    // The rule again, in the write: a role lost since the proof was made deletes nothing.
+    let done = db
+        .run(
+            "delete from workspace_document where document_id = $1 and workspace_id = $2
+               and exists (select 1 from workspace_member m
+                           where m.workspace_id = $2 and m.user_id = $3
+                             and (m.role in ('owner', 'facilitator')
+                                  or (m.role = 'member' and workspace_document.uploaded_by = $3)))",
+            crate::args![document_id, &workspace_id, &me.user_id],
+        )
+        .await?;
+    if done.rows == 0 {
+        return Err(AppError::Forbidden);
+    }
     storage
         .remove(&Storage::path(&workspace_id, document_id))
         .await;
