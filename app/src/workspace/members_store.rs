@@ -332,14 +332,7 @@ pub async fn decide_request(
     let (workspace_id, user_id) = (by.workspace().workspace_id.clone(), user_id.to_owned());
     db.write(move |conn| {
         async move {
-            let asked = sqlx::query(
-                "delete from workspace_request where workspace_id = $1 and user_id = $2",
-            )
-            .bind(&workspace_id)
-            .bind(&user_id)
-            .execute(&mut *conn)
-            .await?;
-            if asked.rows_affected() == 0 {
+            if !take_waiting(conn, "workspace_request", &workspace_id, &user_id).await? {
                 return Ok(Outcome::Undo(Err(AppError::NotFound)));
             }
             if admit_them {
@@ -352,20 +345,31 @@ pub async fn decide_request(
     .await?
 }
 
+/// Deletes the person's waiting request (`workspace_request`) or invitation
+/// (`workspace_invitee`) in the workspace; whether there was one.
+async fn take_waiting(
+    conn: &mut AnyConnection,
+    table: &'static str,
+    workspace_id: &str,
+    user_id: &str,
+) -> Result<bool, AppError> {
+    let done = sqlx::query(&format!(
+        "delete from {table} where workspace_id = $1 and user_id = $2"
+    ))
+    .bind(workspace_id)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
 /// Withdraws an invitation by account that waits for its answer.
 #[tracing::instrument(skip_all, fields(workspace = %by.workspace().workspace_id))]
 pub async fn withdraw_invitation(db: &Db, by: &Facilitator, user_id: &str) -> Result<(), AppError> {
     let (workspace_id, user_id) = (by.workspace().workspace_id.clone(), user_id.to_owned());
     db.write(move |conn| {
         async move {
-            let done = sqlx::query(
-                "delete from workspace_invitee where workspace_id = $1 and user_id = $2",
-            )
-            .bind(&workspace_id)
-            .bind(&user_id)
-            .execute(&mut *conn)
-            .await?;
-            if done.rows_affected() == 0 {
+            if !take_waiting(conn, "workspace_invitee", &workspace_id, &user_id).await? {
                 return Ok(Outcome::Undo(Err(AppError::NotFound)));
             }
             // The invitation's notice would go on showing the workspace's name.
@@ -533,4 +537,56 @@ pub async fn transfer(db: &Db, owner: &Owner, to: &str) -> Result<(), AppError> 
         to: to.to_owned(),
     };
     change(db, &owner.workspace().workspace_id, change_of).await
+}
+
+/// Inside the transaction that deletes an account: refuses (`LastOwner`) where the account is
+/// the only owner of a workspace that others are members of, who would be left without one;
+/// removes the workspaces the account is the only member of, which nobody could reach again,
+/// and answers their ids (their documents' files are to be removed once this commits).
+pub async fn release_account(
+    conn: &mut AnyConnection,
+    user_id: &str,
+) -> Result<Vec<String>, AppError> {
+    // Its workspaces first, as every change of members takes them, so that nobody leaves,
+    // joins or changes roles there between this count and the deletion.
+    sqlx::query(
+        "update workspace set updated_at = updated_at
+         where workspace_id in (select workspace_id from workspace_member where user_id = $1)",
+    )
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    let stranded: i64 = sqlx::query(
+        "select count(*) as n from workspace_member m
+         where m.user_id = $1 and m.role = 'owner'
+           and not exists (select 1 from workspace_member o
+                           where o.workspace_id = m.workspace_id and o.role = 'owner' and o.user_id <> $1)
+           and exists (select 1 from workspace_member x
+                       where x.workspace_id = m.workspace_id and x.user_id <> $1)",
+    )
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await?
+    .try_get("n")?;
+    if stranded > 0 {
+        return Err(AppError::field("password", Problem::LastOwner));
+    }
+    let alone: Vec<String> = sqlx::query(
+        "select m.workspace_id from workspace_member m where m.user_id = $1
+           and not exists (select 1 from workspace_member x
+                           where x.workspace_id = m.workspace_id and x.user_id <> $1)",
+    )
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get("workspace_id"))
+    .collect::<Result<_, _>>()?;
+    for workspace_id in &alone {
+        sqlx::query("delete from workspace where workspace_id = $1")
+            .bind(workspace_id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(alone)
 }

@@ -1,5 +1,6 @@
 //! Workspaces' SQL (the workspace itself, the directory, its page), and the proofs of who
-//! may do what in one. Who comes in and who holds which role: `members_store.rs`. Server only.
+//! may do what in one. Who comes in, who holds which role and what an account's deletion
+//! leaves: `members_store.rs`. Server only.
 //!
 //! - [`Reader`]: may read the workspace (a member, or anyone its visibility lets in).
 //! - [`Member`]: a member of any role; [`Writer`]: one who writes (not an observer);
@@ -554,56 +555,4 @@ async fn has_requested(db: &Db, workspace_id: &str, user_id: &str) -> Result<boo
     .fetch_one(&db.pool)
     .await?;
     Ok(row.try_get::<i64, _>("n")? > 0)
-}
-
-/// Inside the transaction that deletes an account: refuses (`LastOwner`) where the account is
-/// the only owner of a workspace that others are members of, who would be left without one;
-/// removes the workspaces the account is the only member of, which nobody could reach again,
-/// and answers their ids (their documents' files are to be removed once this commits).
-pub async fn release_account(
-    conn: &mut AnyConnection,
-    user_id: &str,
-) -> Result<Vec<String>, AppError> {
-    // Its workspaces first, as every change of members takes them, so that nobody leaves,
-    // joins or changes roles there between this count and the deletion.
-    sqlx::query(
-        "update workspace set updated_at = updated_at
-         where workspace_id in (select workspace_id from workspace_member where user_id = $1)",
-    )
-    .bind(user_id)
-    .execute(&mut *conn)
-    .await?;
-    let stranded: i64 = sqlx::query(
-        "select count(*) as n from workspace_member m
-         where m.user_id = $1 and m.role = 'owner'
-           and not exists (select 1 from workspace_member o
-                           where o.workspace_id = m.workspace_id and o.role = 'owner' and o.user_id <> $1)
-           and exists (select 1 from workspace_member x
-                       where x.workspace_id = m.workspace_id and x.user_id <> $1)",
-    )
-    .bind(user_id)
-    .fetch_one(&mut *conn)
-    .await?
-    .try_get("n")?;
-    if stranded > 0 {
-        return Err(AppError::field("password", Problem::LastOwner));
-    }
-    let alone: Vec<String> = sqlx::query(
-        "select m.workspace_id from workspace_member m where m.user_id = $1
-           and not exists (select 1 from workspace_member x
-                           where x.workspace_id = m.workspace_id and x.user_id <> $1)",
-    )
-    .bind(user_id)
-    .fetch_all(&mut *conn)
-    .await?
-    .iter()
-    .map(|r| r.try_get("workspace_id"))
-    .collect::<Result<_, _>>()?;
-    for workspace_id in &alone {
-        sqlx::query("delete from workspace where workspace_id = $1")
-            .bind(workspace_id)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(alone)
 }
