@@ -153,9 +153,18 @@ test('members discuss in a thread: Markdown shows formatted, a reply mentions a 
   await expect(colleague.locator('.post-body').last()).toHaveText('Vouchers, after all.');
   await expect(colleague.getByText('edited')).toBeVisible();
 
+  // The owner's home: the reply is new to her, and the activity tells who did what.
   await page.goto(address);
-  await expect(page.getByRole('link', { name: 'Who pays for the cluster manager?' })).toHaveAttribute('href', thread);
-  await expect(page.getByText('posts: 2')).toBeVisible();
+  const attention = page.getByRole('region', { name: 'Needs your attention' });
+  await expect(attention.getByText('Discussions with posts you have not read: 1')).toBeVisible();
+  await expect(attention.getByRole('link', { name: 'Who pays for the cluster manager?' })).toHaveAttribute('href', thread);
+  await expect(attention.getByRole('link', { name: 'Unread notifications from this workspace: 1' })).toBeVisible();
+  const line = page.locator('.threads li', { hasText: 'Who pays for the cluster manager?' });
+  await expect(line.getByText('new', { exact: true })).toBeVisible();
+  await expect(line.getByText('posts: 2')).toBeVisible();
+  await expect(page.locator('.feed li').first()).toContainText('Ivo Replier replied in Who pays for the cluster manager?');
+  await expect(page.locator('.feed')).toContainText('Olga Discussant started the discussion Who pays for the cluster manager?');
+  await expect(page.locator('.feed')).toContainText('Ivo Replier joined the workspace');
 
   // The owner was mentioned in a reply to her thread (one notification): the header counts
   // it, and reading clears it.
@@ -167,6 +176,13 @@ test('members discuss in a thread: Markdown shows formatted, a reply mentions a 
   await expect(page.getByText('Unread: 0')).toBeVisible();
   await page.reload();
   await expect(page.getByRole('link', { name: 'Notifications', exact: true })).toBeVisible();
+
+  // Once she has read the thread, nothing waits for her there.
+  await page.goto(thread);
+  await page.goto(address);
+  await expect(page.getByText('You are up to date: nothing new since your last visit.')).toBeVisible();
+  await expect(page.locator('.threads li', { hasText: 'Who pays for the cluster manager?' }).getByText('new', { exact: true })).toHaveCount(0);
+  await expectAccessible(page);
   await colleagueContext.close();
 });
 
@@ -188,15 +204,16 @@ test('a member shares a document that a colleague downloads; a file that lies ab
   const pdf = Buffer.from('%PDF-1.4\n% a small report\n');
   await page.getByLabel('File', { exact: true }).setInputFiles({ name: 'Evaluation Čakovec.pdf', mimeType: 'application/pdf', buffer: pdf });
   await page.getByRole('button', { name: 'Share the file' }).click();
-  const shared = page.getByRole('link', { name: 'Evaluation Čakovec.pdf' });
+  const shared = page.locator('.documents').getByRole('link', { name: 'Evaluation Čakovec.pdf' });
   await expect(shared).toBeVisible();
-  await expect(page.getByRole('listitem').filter({ has: shared })).toContainText('Dora Sharer');
+  await expect(page.locator('.feed li').first()).toContainText('Dora Sharer shared Evaluation Čakovec.pdf');
+  await expect(page.locator('.documents li', { hasText: 'Evaluation Čakovec.pdf' })).toContainText('Dora Sharer');
   await expectAccessible(page);
 
   // A colleague who joined by link downloads it as a file.
   const { colleague, context: colleagueContext } = await colleagueJoins(page, browser, name, 'Goran Reader', uniqueEmail(info, 'ws-doc-reader'));
   const download = colleague.waitForEvent('download');
-  await colleague.getByRole('link', { name: 'Evaluation Čakovec.pdf' }).click();
+  await colleague.locator('.documents').getByRole('link', { name: 'Evaluation Čakovec.pdf' }).click();
   expect((await download).suggestedFilename()).toBe('Evaluation Čakovec.pdf');
   // Only its uploader and the facilitators may delete it.
   await expect(colleague.getByRole('button', { name: 'Delete Evaluation Čakovec.pdf' })).toHaveCount(0);
@@ -205,4 +222,6 @@ test('a member shares a document that a colleague downloads; a file that lies ab
   await page.goto(address);
   await page.getByRole('button', { name: 'Delete Evaluation Čakovec.pdf' }).click();
   await expect(page.getByText('No documents shared yet.')).toBeVisible();
+  await page.goto(address);
+  await expect(page.locator('.feed')).not.toContainText('Evaluation Čakovec.pdf');
 });

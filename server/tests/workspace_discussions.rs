@@ -8,21 +8,12 @@ mod common;
 use app::error::Problem;
 use app::workspace::discussion::{ThreadPage, ThreadView};
 use app::workspace::discussion_api::{
-    DeletePost, EditPost, GetThread, ListThreads, PinThread, Reply, StartThread,
+    DeletePost, EditPost, GetThread, ListThreads, PinThread, Reply,
 };
 use common::workshops::problem;
-use common::workspaces::{get, group, named, post};
+use common::workspaces::{get, group, named, start};
 use common::{client, on_each_engine, TestApp};
 use leptos::server_fn::ServerFn;
-
-async fn start(app: &TestApp, who: &reqwest::Client, id: &str, title: &str, body: &str) -> String {
-    let form = [("workspace_id", id), ("title", title), ("body", body)];
-    let (status, location, text) = post(app, who, StartThread::PATH, &form).await;
-    assert_eq!(status, 200, "{text}");
-    location
-        .and_then(|l| l.rsplit_once("/threads/").map(|(_, t)| t.to_owned()))
-        .expect("sent to the new thread")
-}
 
 async fn thread(
     app: &TestApp,

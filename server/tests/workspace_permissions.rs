@@ -7,6 +7,7 @@
 mod common;
 
 use app::identity::session::token_hash;
+use app::workspace::activity_api::GetActivity;
 use app::workspace::api::{
     AcceptLink, AnswerInvitation, CreateLink, CreateWorkspace, DecideRequest, GetWorkspace,
     InviteMember, LeaveWorkspace, ListWorkspaces, PreviewLink, RequestToJoin, RevokeLink,
@@ -261,6 +262,7 @@ async fn every_workspace_server_function_answers_each_role_on_each_visibility_as
                 (MarkRead::PATH, SIGNED_IN),
                 (SetNoticeKinds::PATH, SIGNED_IN),
                 (ListDocuments::PATH, reads(visibility)),
+                (GetActivity::PATH, reads(visibility)),
                 (DOWNLOAD, reads(visibility)),
                 (UPLOAD, needs(2, visibility)),
                 // The member shared the document: its uploader and the facilitators delete it.
@@ -344,8 +346,13 @@ async fn every_workspace_server_function_answers_each_role_on_each_visibility_as
                         }
                         _ => vec![("workspace_id", &id)],
                     };
-                    let (status, body) = if [ListThreads::PATH, GetThread::PATH, ListDocuments::PATH]
-                        .contains(&path)
+                    let (status, body) = if [
+                        ListThreads::PATH,
+                        GetThread::PATH,
+                        ListDocuments::PATH,
+                        GetActivity::PATH,
+                    ]
+                    .contains(&path)
                     {
                         let res = caller.get(app.url(path)).query(&form).send().await.unwrap();
                         (res.status().as_u16(), res.text().await.unwrap())

@@ -260,7 +260,7 @@ pub async fn export_my_data() -> Result<PersonalData, AppError> {
     let me = require_user().await?;
     let db = ssr::db()?;
     let mut data = store::personal_data(&db, &me).await?;
-    data.workspaces = crate::workspace::discussion_store::my_data(&db, &me).await?;
+    data.workspaces = crate::workspace::personal_store::my_data(&db, &me).await?;
     if let Some(id) = &data.organisation_id {
         data.organisation = Some(
             crate::registry::store::find_organisation(&db, id)

@@ -439,7 +439,7 @@ pub async fn delete_own_account(db: &Db, me: &SignedIn) -> Result<Vec<String>, A
     lock_accounts(&mut tx).await?;
     let account = account_state(&mut tx, &me.user_id).await?;
     may_delete_own_account(account, count_active_admins(&mut tx).await?)?;
-    let removed = crate::workspace::members_store::release_account(&mut tx, &me.user_id).await?;
+    let removed = crate::workspace::personal_store::release_account(&mut tx, &me.user_id).await?;
     sqlx::query("delete from app_user where user_id = $1")
         .bind(&me.user_id)
         .execute(&mut *tx)

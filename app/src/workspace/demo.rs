@@ -4,6 +4,7 @@
 //! answer and an invitation of their own; threads with replies in four of them, and
 //! documents in three.
 
+use super::activity_store::mark_seen;
 use super::markdown::{render, Mentionable};
 use super::model::{Role, Visibility};
 use super::notice::NoticeKind;
@@ -248,6 +249,7 @@ async fn add_thread(
         .bind(start + HOUR * n as i64)
         .execute(&mut *tx)
         .await?;
+        mark_seen(tx, &people[*author], &thread_id, start + HOUR * n as i64).await?;
         for user_id in mentioned {
             sqlx::query("insert into workspace_mention (post_id, user_id) values ($1, $2)")
                 .bind(&post_id)
@@ -267,6 +269,10 @@ async fn add_thread(
     }
     Ok(())
 }
+
+/// How long ago the demo's workspaces were made and their members joined: before every post,
+/// so that each member finds unread discussions where others wrote.
+const JOINED_BEFORE: i64 = 30 * 86_400_000;
 
 /// Adds the workspaces through the demo's transaction; `people` are the demo accounts' ids and
 /// `facilitator` the index of the one whose sign-in the demo prints.
@@ -289,7 +295,7 @@ pub async fn add(
         .bind(crate::text::key(name))
         .bind(description)
         .bind(visibility.as_str())
-        .bind(now)
+        .bind(now - JOINED_BEFORE)
         .execute(&mut *tx)
         .await?;
         for theme in themes {
@@ -308,7 +314,7 @@ pub async fn add(
             .bind(&id)
             .bind(&people[*person])
             .bind(role.as_str())
-            .bind(now)
+            .bind(now - JOINED_BEFORE)
             .execute(&mut *tx)
             .await?;
         }

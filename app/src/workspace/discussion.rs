@@ -24,6 +24,8 @@ pub struct ThreadLine {
     /// Posts in it, the opening one included.
     pub posts: i64,
     pub last_post_at: i64,
+    /// It has posts the viewing member has not read.
+    pub unread: bool,
 }
 
 /// A page of a workspace's threads: the pinned ones (on the first page only), then the others,

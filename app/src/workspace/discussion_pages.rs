@@ -31,7 +31,7 @@ pub fn Discussions(workspace_id: String, writes: bool) -> impl IntoView {
     );
     let start = writes.then(|| view! { <StartForm workspace_id=workspace_id.clone() /> });
     view! {
-        <h2>{t!(i18n, discussions_title)}</h2>
+        <h2 id="discussions">{t!(i18n, discussions_title)}</h2>
         <Suspense fallback=|| ()>
             {
                 move || {
@@ -59,6 +59,7 @@ fn ThreadList(workspace_id: String, page: ThreadPage) -> impl IntoView {
             <li>
                 <a href=format!("/workspaces/{workspace_id}/threads/{}", t.thread_id)>{t.title.clone()}</a>
                 {t.pinned.then(|| view! { " " <span class="badge">{t!(i18n, thread_pinned)}</span> })}
+                {t.unread.then(|| view! { " " <span class="badge badge-new">{t!(i18n, thread_unread)}</span> })}
                 <span class="muted">
                     " · " {author} " · " {t!(i18n, thread_posts, posts)} " · " {day_of(t.last_post_at)}
                 </span>

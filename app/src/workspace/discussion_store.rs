@@ -3,17 +3,16 @@
 //! A thread is found through its workspace's proof: a thread the caller may not read answers
 //! exactly as one that does not exist (see [`super::store::require_reader`]).
 
+use super::activity_store::{mark_read, mark_seen, UNREAD};
 use super::discussion::{
     Cursor, Post, ThreadLine, ThreadPage, ThreadView, POSTS_PER_PAGE, THREADS_PER_PAGE,
 };
 use super::markdown::{self, Mentionable};
-use super::model::MyWorkspaceData;
 use super::notice::NoticeKind;
 use super::notice_store::{notify, NewNotice};
 use super::store::{require_reader, Facilitator, Reader, Writer};
 use crate::db::{new_id, now_ms, Db, Outcome};
 use crate::error::AppError;
-use crate::identity::session::SignedIn;
 use futures::FutureExt;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -152,6 +151,8 @@ async fn insert_post(
     .bind(now)
     .execute(&mut *conn)
     .await?;
+    // Its author has read what they wrote.
+    mark_seen(conn, author_id, thread_id, now).await?;
     Ok(post_id)
 }
 
@@ -370,12 +371,18 @@ fn thread_line(r: &AnyRow) -> Result<ThreadLine, AppError> {
         pinned: r.try_get::<i64, _>("pinned")? != 0,
         posts: r.try_get("posts")?,
         last_post_at: r.try_get("last_post_at")?,
+        unread: r.try_get::<i64, _>("unread")? != 0,
     })
 }
 
-const THREAD_LINE: &str =
-    "select t.thread_id, t.title, u.display_name, t.pinned, t.posts, t.last_post_at
-     from workspace_thread t left join app_user u on u.user_id = t.author_id";
+/// A thread's line, with whether the member `$1` has read it all.
+fn thread_line_sql() -> String {
+    format!(
+        "select t.thread_id, t.title, u.display_name, t.pinned, t.posts, t.last_post_at,
+                cast(case when {UNREAD} then 1 else 0 end as bigint) as unread
+         from workspace_thread t left join app_user u on u.user_id = t.author_id"
+    )
+}
 
 /// A page of the workspace's threads, from `before` (a cursor of the page before's last
 /// thread; `None`: the first page, which lists the pinned threads too).
@@ -386,12 +393,16 @@ pub async fn threads(
     before: Option<Cursor>,
 ) -> Result<ThreadPage, AppError> {
     let workspace_id = &reader.workspace().workspace_id;
+    // A visitor's empty id matches no member: nothing is unread for them.
+    let viewer = reader.user().map_or("", |me| me.user_id.as_str());
+    let select = thread_line_sql();
     let pinned = match before {
         Some(_) => Vec::new(),
         None => sqlx::query(&format!(
-            "{THREAD_LINE} where t.workspace_id = $1 and t.pinned = 1
+            "{select} where t.workspace_id = $2 and t.pinned = 1
              order by t.last_post_at desc, t.thread_id desc"
         ))
+        .bind(viewer)
         .bind(workspace_id)
         .fetch_all(&db.pool)
         .await?
@@ -401,10 +412,11 @@ pub async fn threads(
     };
     let (at, id) = before.map_or((i64::MAX, String::new()), |c| (c.at, c.id));
     let mut threads = sqlx::query(&format!(
-        "{THREAD_LINE} where t.workspace_id = $1 and t.pinned = 0
-           and (t.last_post_at < $2 or (t.last_post_at = $2 and t.thread_id < $3))
-         order by t.last_post_at desc, t.thread_id desc limit $4"
+        "{select} where t.workspace_id = $2 and t.pinned = 0
+           and (t.last_post_at < $3 or (t.last_post_at = $3 and t.thread_id < $4))
+         order by t.last_post_at desc, t.thread_id desc limit $5"
     ))
+    .bind(viewer)
     .bind(workspace_id)
     .bind(at)
     .bind(&id)
@@ -470,6 +482,9 @@ pub async fn thread(
         let last = &posts[POSTS_PER_PAGE - 1];
         Cursor::write(last.created_at, &last.post_id)
     });
+    if let Some(last) = posts.last() {
+        mark_read(db, reader, &thread.thread.thread_id, last.created_at).await?;
+    }
     let role = reader.role();
     Ok(ThreadView {
         workspace_id: reader.workspace().workspace_id.clone(),
@@ -481,49 +496,5 @@ pub async fn thread(
         next,
         writes: role.is_some_and(super::model::Role::writes),
         facilitates: role.is_some_and(super::model::Role::facilitates),
-    })
-}
-
-/// `me`'s memberships, everything they wrote in workspaces (not what they deleted) and the
-/// documents they shared, for their personal data download.
-pub async fn my_data(db: &Db, me: &SignedIn) -> Result<MyWorkspaceData, AppError> {
-    let memberships = sqlx::query(
-        "select w.name, m.role, m.joined_at from workspace_member m
-         join workspace w on w.workspace_id = m.workspace_id where m.user_id = $1 order by m.joined_at",
-    )
-    .bind(&me.user_id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        let role: String = r.try_get("role")?;
-        let role = super::model::Role::parse(&role)
-            .map_err(|_| crate::db::bad_value("workspace_member.role", &role))?;
-        Ok((r.try_get("name")?, role, r.try_get("joined_at")?))
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
-    let posts = sqlx::query(
-        "select w.name, t.title, p.body, p.created_at from workspace_post p
-         join workspace_thread t on t.thread_id = p.thread_id
-         join workspace w on w.workspace_id = t.workspace_id
-         where p.author_id = $1 and p.deleted_at is null order by p.created_at",
-    )
-    .bind(&me.user_id)
-    .fetch_all(&db.pool)
-    .await?
-    .iter()
-    .map(|r| {
-        Ok((
-            r.try_get("name")?,
-            r.try_get("title")?,
-            r.try_get("body")?,
-            r.try_get("created_at")?,
-        ))
-    })
-    .collect::<Result<Vec<_>, AppError>>()?;
-    Ok(MyWorkspaceData {
-        memberships,
-        posts,
-        documents: super::document_store::my_documents(db, &me.user_id).await?,
     })
 }

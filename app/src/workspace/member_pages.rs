@@ -110,7 +110,7 @@ pub(super) fn WaitingList(id: String, waiting: Vec<Waiting>, a: Actions) -> impl
         })
         .collect_view();
     view! {
-        <h2>{t!(i18n, workspace_waiting_title)}</h2>
+        <h2 id="waiting">{t!(i18n, workspace_waiting_title)}</h2>
         <FormNotice error=decide_error />
         <FormNotice error=withdraw_error />
         <ul class="members">{lines}</ul>

@@ -2,6 +2,7 @@
 //! a workspace), a workspace's home with its members and, for its facilitators and owners,
 //! the ways in and the roles, and an invitation link's page.
 
+use super::activity_pages::{glance, ActivityFeed, AttentionPanel};
 use super::api::{
     get_workspace, list_workspaces, preview_link, AcceptLink, AnswerInvitation, CreateLink,
     CreateWorkspace, DecideRequest, InviteMember, LeaveWorkspace, RequestToJoin, RevokeLink,
@@ -343,6 +344,7 @@ fn WorkspaceView(w: Workspace, areas: Vec<ThematicArea>, a: Actions) -> impl Int
     let query = use_query_map();
     let origin = w.origin.clone();
     let members = w.members.len();
+    let glance = glance(id.clone());
     view! {
         <Title text=page_title(&s.name) />
         <section>
@@ -355,6 +357,7 @@ fn WorkspaceView(w: Workspace, areas: Vec<ThematicArea>, a: Actions) -> impl Int
             <p class="muted">{theme_names(i18n, &areas, &s.themes)}</p>
             {(!s.description.is_empty()).then(|| view! { <p class="description">{s.description.clone()}</p> })}
             <JoinPanel w=w.clone() a />
+            <AttentionPanel workspace_id=id.clone() glance />
             {move || query.with(|q| q.get("link")).filter(|_| facilitates).map(|token| {
                 let url = format!("{origin}/invite/{token}");
                 view! {
@@ -367,6 +370,7 @@ fn WorkspaceView(w: Workspace, areas: Vec<ThematicArea>, a: Actions) -> impl Int
             {facilitates.then(|| view! { <WaitingList id=id.clone() waiting=w.waiting.clone() a /> })}
             <Discussions workspace_id=id.clone() writes=role.is_some_and(Role::writes) />
             <Documents workspace_id=id.clone() />
+            <ActivityFeed workspace_id=id.clone() glance />
             <MemberList id=id.clone() members=w.members.clone() role a />
             {facilitates.then(|| view! {
                 <InviteForm id=id.clone() role=role.unwrap_or(Role::Facilitator) a />

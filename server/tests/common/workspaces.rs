@@ -232,3 +232,20 @@ pub fn stored_files(app: &TestApp) -> Vec<std::path::PathBuf> {
     walk(&app.documents, &mut found);
     found
 }
+
+/// Starts a thread as `who`; answers its id (from the page it sends them to).
+pub async fn start(
+    app: &TestApp,
+    who: &reqwest::Client,
+    id: &str,
+    title: &str,
+    body: &str,
+) -> String {
+    let form = [("workspace_id", id), ("title", title), ("body", body)];
+    let path = app::workspace::discussion_api::StartThread::PATH;
+    let (status, location, text) = post(app, who, path, &form).await;
+    assert_eq!(status, 200, "{text}");
+    location
+        .and_then(|l| l.rsplit_once("/threads/").map(|(_, t)| t.to_owned()))
+        .expect("sent to the new thread")
+}
