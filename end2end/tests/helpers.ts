@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, Page, test, TestInfo } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 
 export const ADMIN = { email: 'admin@e2e.example.org', password: 'admin passphrase for e2e' };
 export const PASSWORD = 'a long e2e passphrase';
@@ -126,4 +127,18 @@ export async function joinRoom(page: Page, code: string, name: string) {
   await phone.getByRole('button', { name: 'Join' }).click();
   await expect(phone.getByText(`You are in, as ${name}.`)).toBeVisible();
   return phone;
+}
+
+/** The messages the run's SMTP server took for `to` (see smtp-sink.mjs), their quoted-printable
+ * text decoded. */
+export function mailTo(to: string): string[] {
+  return readFileSync(process.env.E2E_MAIL_FILE!, 'utf8')
+    .split('\n')
+    .filter((line) => line)
+    .map((line) => JSON.parse(line) as { to: string[]; data: string })
+    .filter((m) => m.to.includes(to))
+    .map((m) => {
+      const bytes = m.data.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => `%${h}`);
+      return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/g, '%25'));
+    });
 }

@@ -1,20 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { readFileSync } from 'node:fs';
-import { expectAccessible, signUp, startRound, uniqueEmail } from './helpers';
-
-/** The messages the run's SMTP server took for `to` (see smtp-sink.mjs), their quoted-printable
- * text decoded. */
-function mailTo(to: string): string[] {
-  return readFileSync(process.env.E2E_MAIL_FILE!, 'utf8')
-    .split('\n')
-    .filter((line) => line)
-    .map((line) => JSON.parse(line) as { to: string[]; data: string })
-    .filter((m) => m.to.includes(to))
-    .map((m) => {
-      const bytes = m.data.replace(/=\r\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h) => `%${h}`);
-      return decodeURIComponent(bytes.replace(/%(?![0-9A-F]{2})/g, '%25'));
-    });
-}
+import { expectAccessible, mailTo, signUp, startRound, uniqueEmail } from './helpers';
 
 test('an invitation by account goes by e-mail with a link to the answers, and no reminder follows within the hour', async ({ page, browser }, info) => {
   const email = uniqueEmail(info, 'ivo');

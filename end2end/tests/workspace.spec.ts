@@ -1,5 +1,5 @@
 import { expect, test, type Browser, type Page, type TestInfo } from '@playwright/test';
-import { expectAccessible, signUp, uniqueEmail } from './helpers';
+import { expectAccessible, mailTo, signUp, uniqueEmail } from './helpers';
 
 /** Creates a partnership-wide workspace named `prefix` + a unique tail; answers its name and address. */
 async function createWorkspace(page: Page, prefix: string, info: TestInfo): Promise<[string, string]> {
@@ -125,8 +125,15 @@ test('a partnership-wide workspace takes a request to join, which a facilitator 
 });
 
 test('members discuss in a thread: Markdown shows formatted, a reply mentions a member, and an edit is marked', async ({ page, browser }, info) => {
-  await signUp(page, 'Olga Discussant', uniqueEmail(info, 'ws-thread-owner'));
+  const olga = uniqueEmail(info, 'ws-thread-owner');
+  await signUp(page, 'Olga Discussant', olga);
   const [name, address] = await createWorkspace(page, 'Financing circle', info);
+  // She asks for her notifications by e-mail too, as they come.
+  await page.goto('/notifications');
+  await page.getByLabel('As they come').check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByLabel('As they come')).toBeChecked();
+  await page.goto(address);
   await expect(page.getByText('No discussion yet.')).toBeVisible();
 
   await page.getByLabel('Subject').fill('Who pays for the cluster manager?');
@@ -169,6 +176,10 @@ test('members discuss in a thread: Markdown shows formatted, a reply mentions a 
   // The owner was mentioned in a reply to her thread (one notification): the header counts
   // it, and reading clears it.
   await expect(page.getByRole('link', { name: 'Notifications (1 unread)' })).toHaveAttribute('href', '/notifications');
+  // The server mails it within a second or two, with a link to the reply.
+  await expect.poll(() => mailTo(olga).length, { timeout: 15_000 }).toBe(1);
+  expect(mailTo(olga)[0]).toContain('Ivo Replier mentioned you in');
+  expect(mailTo(olga)[0]).toContain(`${thread}#post-`);
   await page.goto('/notifications');
   await expect(page.getByRole('link', { name: 'Ivo Replier mentioned you in Who pays for the cluster manager?' })).toBeVisible();
   await expectAccessible(page);

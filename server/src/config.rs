@@ -120,6 +120,16 @@ pub struct Config {
     /// The sender of the platform's e-mail (`Name <address>`); needed with `SMTP_URL`.
     #[arg(long, env = "MAIL_FROM", global = true)]
     pub mail_from: Option<String>,
+    /// How often, in seconds, the notifications people asked to get by e-mail are sent (with
+    /// `SMTP_URL` only).
+    #[arg(
+        long,
+        env = "NOTICE_MAIL_SECONDS",
+        default_value_t = 60,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub notice_mail_seconds: u64,
     /// Log as JSON lines instead of human-readable text.
     #[arg(long, env = "LOG_JSON", global = true)]
     pub log_json: bool,

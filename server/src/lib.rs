@@ -198,7 +198,7 @@ fn packaged_assets(options: &LeptosOptions) -> Router<AppState> {
         .fallback_service(ServeDir::new(dir).precompressed_br().precompressed_gzip())
         .layer(SetResponseHeaderLayer::if_not_present(
             axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("public, max-age=31536000, immutable"),
+            axum::http::HeaderValue::from_static("max-age=31536000, immutable"),
         ))
         // Kept for good and never asked for again: a date to revalidate by, or ranges of a few
         // hundred kilobytes, serve nobody.
@@ -300,9 +300,22 @@ pub fn with_layers(routes: Router<AppState>, state: AppState, config: &Config) -
         .with_state(state)
 }
 
-/// The whole application, ready to serve.
+/// The whole application, ready to serve, with its work besides requests started.
 pub fn app(state: AppState, config: &Config) -> Router {
+    start_background(&state, config);
     with_layers(routes(&state), state, config)
+}
+
+/// What a serving process does besides answering requests: with an SMTP server, it mails the
+/// notifications people asked to get by e-mail. Answers its task, to stop it with.
+pub fn start_background(state: &AppState, config: &Config) -> Option<tokio::task::JoinHandle<()>> {
+    let mailer = state.context.mailer.clone()?;
+    Some(app::workspace::notice_mail::start(
+        state.context.db.clone(),
+        mailer,
+        state.context.public_origin.base(),
+        std::time::Duration::from_secs(config.notice_mail_seconds),
+    ))
 }
 
 /// Serves until SIGINT or SIGTERM, then finishes the requests in flight.

@@ -507,7 +507,7 @@ async fn built_assets_are_sent_precompressed_as_the_browser_accepts_under_the_bu
             assert_eq!(res.status().as_u16(), 200);
             assert_eq!(
                 res.headers()["cache-control"],
-                "public, max-age=31536000, immutable"
+                "max-age=31536000, immutable"
             );
             // Only what governs a style sheet: the headers for documents, and a date to
             // revalidate by, would be bytes on every first load with no effect.

@@ -9,18 +9,10 @@ use app::assessment::round_api::{InviteAccount, InviteLink, SetResponseRevoked, 
 use app::error::Problem;
 use app::identity::api::SetLocale;
 use common::rounds::{personal_link, round, start, submit_complete};
-use common::smtp::SmtpSink;
+use common::smtp::{with_mail, SmtpSink};
 use common::{client, error, on_each_engine, on_each_engine_with, setup_admin, TestApp};
 use leptos::server_fn::ServerFn;
 use server::config::Config;
-
-fn with_mail(sink: &SmtpSink) -> impl Fn(&mut Config) {
-    let url = sink.url.clone();
-    move |c| {
-        c.smtp_url = Some(url.clone());
-        c.mail_from = Some("ClusterPoliSEE <noreply@example.org>".into());
-    }
-}
 
 /// Signs a person up and invites them to the round by account; returns their client.
 async fn invite(app: &TestApp, round_id: &str, email: &str) -> reqwest::Client {

@@ -33,6 +33,8 @@ pub mod members_store;
 pub mod model;
 pub mod notice;
 pub mod notice_api;
+#[cfg(feature = "ssr")]
+pub mod notice_mail;
 pub mod notice_pages;
 #[cfg(feature = "ssr")]
 pub mod notice_store;

@@ -75,6 +75,34 @@ impl Notice {
     }
 }
 
+/// How often a person wants their notifications by e-mail. Off unless they choose.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MailCadence {
+    #[default]
+    Never,
+    /// Each as it comes (those of the same minute together).
+    Each,
+    /// A digest once a day.
+    Daily,
+}
+
+impl MailCadence {
+    pub const ALL: [MailCadence; 3] = [MailCadence::Never, MailCadence::Each, MailCadence::Daily];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MailCadence::Never => "never",
+            MailCadence::Each => "each",
+            MailCadence::Daily => "daily",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<MailCadence> {
+        MailCadence::ALL.into_iter().find(|c| c.as_str() == raw)
+    }
+}
+
 /// The person's notifications and which kinds they receive.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notices {
@@ -82,6 +110,10 @@ pub struct Notices {
     pub unread: i64,
     /// The kinds turned off.
     pub off: Vec<NoticeKind>,
+    /// How often they get them by e-mail.
+    pub mail: MailCadence,
+    /// Whether the platform sends e-mail at all (it has an SMTP server).
+    pub mail_on: bool,
 }
 
 #[cfg(test)]
@@ -117,5 +149,9 @@ mod tests {
             assert_eq!(NoticeKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(NoticeKind::parse("digest"), None);
+        for cadence in MailCadence::ALL {
+            assert_eq!(MailCadence::parse(cadence.as_str()), Some(cadence));
+        }
+        assert_eq!(MailCadence::parse("weekly"), None);
     }
 }

@@ -7,15 +7,19 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::notice::NoticeKind, super::notice_store as store,
-    crate::identity::session::require_user, crate::ssr,
+    super::notice::{MailCadence, NoticeKind},
+    super::notice_mail,
+    super::notice_store as store,
+    crate::identity::session::require_user,
+    crate::ssr,
 };
 
 /// The caller's latest notifications and settings.
 #[server(endpoint = "notices/list")]
 pub async fn list_notices() -> Result<Notices, AppError> {
     let me = require_user().await?;
-    store::notices(&ssr::db()?, &me).await
+    let context = ssr::context()?;
+    store::notices(&context.db, &me, context.mailer.is_some()).await
 }
 
 /// Marks one of the caller's notifications read (`notice_id`), or all of them (`all`).
@@ -26,10 +30,21 @@ pub async fn mark_read(notice_id: String) -> Result<(), AppError> {
     store::mark_read(&ssr::db()?, &me, one).await
 }
 
-/// The kinds of notification the caller receives: the form's checked boxes (`kinds[]`).
+/// The kinds of notification the caller receives: the form's checked boxes (`kinds[]`); and
+/// how often by e-mail (`email`: `never`, `each`, `daily`; left out: as it was).
 #[server(endpoint = "notices/settings")]
-pub async fn set_notice_kinds(#[server(default)] kinds: Vec<String>) -> Result<(), AppError> {
+pub async fn set_notice_kinds(
+    #[server(default)] kinds: Vec<String>,
+    #[server(default)] email: String,
+) -> Result<(), AppError> {
     let me = require_user().await?;
+    let cadence = match email.as_str() {
+        "" => None,
+        raw => Some(
+            MailCadence::parse(raw)
+                .ok_or_else(|| AppError::field("email", crate::error::Problem::UnknownChoice))?,
+        ),
+    };
     let mut on = Vec::new();
     for raw in &kinds {
         let kind = NoticeKind::parse(raw)
@@ -40,5 +55,10 @@ pub async fn set_notice_kinds(#[server(default)] kinds: Vec<String>) -> Result<(
         .into_iter()
         .filter(|k| !on.contains(k))
         .collect();
-    store::set_off(&ssr::db()?, &me, off).await
+    let db = ssr::db()?;
+    store::set_off(&db, &me, off).await?;
+    if let Some(cadence) = cadence {
+        notice_mail::set_cadence(&db, &me, cadence).await?;
+    }
+    Ok(())
 }

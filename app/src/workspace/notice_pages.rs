@@ -1,7 +1,7 @@
 //! The notifications page: the person's latest notifications, marking them read, and which
 //! kinds they receive.
 
-use super::notice::{Notice, NoticeKind, Notices};
+use super::notice::{MailCadence, Notice, NoticeKind, Notices};
 use super::notice_api::{list_notices, MarkRead, SetNoticeKinds};
 use crate::assessment::round::day_of;
 use crate::i18n::*;
@@ -18,6 +18,15 @@ fn kind_label(i18n: I18nContext<Locale>, kind: NoticeKind) -> String {
         NoticeKind::Reply => t_string!(i18n, notice_kind_reply),
         NoticeKind::Invitation => t_string!(i18n, notice_kind_invitation),
         NoticeKind::Document => t_string!(i18n, notice_kind_document),
+    }
+    .to_string()
+}
+
+fn cadence_label(i18n: I18nContext<Locale>, cadence: MailCadence) -> String {
+    match cadence {
+        MailCadence::Never => t_string!(i18n, notices_mail_never),
+        MailCadence::Each => t_string!(i18n, notices_mail_each),
+        MailCadence::Daily => t_string!(i18n, notices_mail_daily),
     }
     .to_string()
 }
@@ -71,6 +80,19 @@ fn NoticeList(
             }
         })
         .collect_view();
+    let cadences = MailCadence::ALL
+        .into_iter()
+        .map(|cadence| {
+            let id = format!("field-mail-{}", cadence.as_str());
+            view! {
+                <div class="choice">
+                    <input type="radio" id=id.clone() name="email" value=cadence.as_str() checked=n.mail == cadence />
+                    <label for=id>{cadence_label(i18n, cadence)}</label>
+                </div>
+            }
+        })
+        .collect_view();
+    let mail_on = n.mail_on;
     view! {
         <p>{t!(i18n, notices_unread, unread)}</p>
         <FormNotice error=read_error />
@@ -87,6 +109,11 @@ fn NoticeList(
             <fieldset class="field">
                 <legend>{t!(i18n, notices_settings_legend)}</legend>
                 {boxes}
+            </fieldset>
+            <fieldset class="field">
+                <legend>{t!(i18n, notices_mail_legend)}</legend>
+                {(!mail_on).then(|| view! { <p class="hint">{t!(i18n, notices_mail_unavailable)}</p> })}
+                {cadences}
             </fieldset>
             <button type="submit" class="button primary">{t!(i18n, save)}</button>
         </ActionForm>

@@ -6,6 +6,7 @@ use super::notice::{Notice, NoticeKind, Notices, NOTICES_SHOWN};
 use crate::db::{new_id, now_ms, Db};
 use crate::error::AppError;
 use crate::identity::session::SignedIn;
+use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 /// What a notification tells about, and whom.
@@ -53,41 +54,47 @@ pub async fn unread(db: &Db, user_id: &str) -> Result<i64, AppError> {
     Ok(row.try_get("n")?)
 }
 
-/// The person's latest notifications, with the kinds they turned off.
+/// A notification's line, with what it names; the caller adds the `where` and the order.
+pub const NOTICE_LINE: &str =
+    "select n.notice_id, n.kind, n.workspace_id, w.name, n.thread_id, t.title, n.post_id,
+            d.name as document_name, u.display_name, n.created_at, n.read_at
+     from notice n
+     join workspace w on w.workspace_id = n.workspace_id
+     left join workspace_thread t on t.thread_id = n.thread_id
+     left join workspace_document d on d.document_id = n.document_id
+     left join app_user u on u.user_id = n.actor_id";
+
+/// A row of [`NOTICE_LINE`].
+pub fn notice_of(r: &AnyRow) -> Result<Notice, AppError> {
+    let kind: String = r.try_get("kind")?;
+    Ok(Notice {
+        notice_id: r.try_get("notice_id")?,
+        kind: NoticeKind::parse(&kind).ok_or_else(|| crate::db::bad_value("notice.kind", &kind))?,
+        workspace_id: r.try_get("workspace_id")?,
+        workspace_name: r.try_get("name")?,
+        thread_id: r.try_get("thread_id")?,
+        thread_title: r.try_get("title")?,
+        post_id: r.try_get("post_id")?,
+        document_name: r.try_get("document_name")?,
+        actor: r.try_get("display_name")?,
+        created_at: r.try_get("created_at")?,
+        read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
+    })
+}
+
+/// The person's latest notifications, with the kinds they turned off and how often they get
+/// them by e-mail.
 #[tracing::instrument(skip_all)]
-pub async fn notices(db: &Db, me: &SignedIn) -> Result<Notices, AppError> {
-    let notices = sqlx::query(
-        "select n.notice_id, n.kind, n.workspace_id, w.name, n.thread_id, t.title, n.post_id,
-                d.name as document_name, u.display_name, n.created_at, n.read_at
-         from notice n
-         join workspace w on w.workspace_id = n.workspace_id
-         left join workspace_thread t on t.thread_id = n.thread_id
-         left join workspace_document d on d.document_id = n.document_id
-         left join app_user u on u.user_id = n.actor_id
-         where n.user_id = $1 order by n.created_at desc, n.notice_id desc limit $2",
-    )
+pub async fn notices(db: &Db, me: &SignedIn, mail_on: bool) -> Result<Notices, AppError> {
+    let notices = sqlx::query(&format!(
+        "{NOTICE_LINE} where n.user_id = $1 order by n.created_at desc, n.notice_id desc limit $2"
+    ))
     .bind(&me.user_id)
     .bind(NOTICES_SHOWN as i64)
     .fetch_all(&db.pool)
     .await?
     .iter()
-    .map(|r| {
-        let kind: String = r.try_get("kind")?;
-        Ok(Notice {
-            notice_id: r.try_get("notice_id")?,
-            kind: NoticeKind::parse(&kind)
-                .ok_or_else(|| crate::db::bad_value("notice.kind", &kind))?,
-            workspace_id: r.try_get("workspace_id")?,
-            workspace_name: r.try_get("name")?,
-            thread_id: r.try_get("thread_id")?,
-            thread_title: r.try_get("title")?,
-            post_id: r.try_get("post_id")?,
-            document_name: r.try_get("document_name")?,
-            actor: r.try_get("display_name")?,
-            created_at: r.try_get("created_at")?,
-            read: r.try_get::<Option<i64>, _>("read_at")?.is_some(),
-        })
-    })
+    .map(notice_of)
     .collect::<Result<Vec<_>, AppError>>()?;
     let off = sqlx::query("select kind from notice_setting where user_id = $1 and in_app = 0")
         .bind(&me.user_id)
@@ -101,6 +108,8 @@ pub async fn notices(db: &Db, me: &SignedIn) -> Result<Notices, AppError> {
         unread: unread(db, &me.user_id).await?,
         notices,
         off,
+        mail: super::notice_mail::cadence(db, &me.user_id).await?,
+        mail_on,
     })
 }
 

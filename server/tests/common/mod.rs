@@ -118,6 +118,7 @@ pub fn config(db: &TestDb) -> Config {
         smtp_url: None,
         mail_from: None,
         mail_per_day: 300,
+        notice_mail_seconds: 1,
         documents_url: db.documents.display().to_string(),
         max_upload_bytes: 2 * 1024 * 1024,
     }
@@ -131,6 +132,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub state: AppState,
     task: tokio::task::JoinHandle<()>,
+    /// What the server does besides requests (the notifications' e-mail), when it does.
+    background: Option<tokio::task::JoinHandle<()>>,
 }
 
 pub fn client() -> reqwest::Client {
@@ -160,6 +163,7 @@ impl TestApp {
         config.public_url.get_or_insert_with(|| base.clone());
         let state = AppState::new(&config).await.unwrap();
         let router = server::with_layers(extra(server::routes(&state)), state.clone(), &config);
+        let background = server::start_background(&state, &config);
         let task = tokio::spawn(async move {
             let _ = server::serve(router, listener).await;
         });
@@ -169,10 +173,14 @@ impl TestApp {
             client: client(),
             state,
             task,
+            background,
         }
     }
 
     pub async fn stop(self) {
+        if let Some(background) = &self.background {
+            background.abort();
+        }
         self.task.abort();
         let _ = self.task.await;
         // Closing waits for every connection to come back; a connection task that axum spawned

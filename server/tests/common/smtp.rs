@@ -41,6 +41,15 @@ impl Delivered {
     }
 }
 
+/// A platform's configuration tweaked to send its e-mail to `sink`.
+pub fn with_mail(sink: &SmtpSink) -> impl Fn(&mut server::config::Config) {
+    let url = sink.url.clone();
+    move |c| {
+        c.smtp_url = Some(url.clone());
+        c.mail_from = Some("ClusterPoliSEE <noreply@example.org>".into());
+    }
+}
+
 pub struct SmtpSink {
     pub url: String,
     delivered: Arc<Mutex<Vec<Delivered>>>,

@@ -1,0 +1,223 @@
+//! Notifications by e-mail, on SQLite and on PostgreSQL, through a real SMTP exchange: only for
+//! those who ask, only what came after they asked and is still unread, each as it comes or a
+//! digest at most once a day, in the person's language; a refused message is tried again; the
+//! server's own task sends them without anyone asking.
+
+mod common;
+
+use app::error::Problem;
+use app::workspace::notice::{MailCadence, Notices};
+use app::workspace::notice_api::{ListNotices, MarkRead, SetNoticeKinds};
+use app::workspace::notice_mail::{send_due, DIGEST_EVERY_MS};
+use common::smtp::{with_mail, Delivered, SmtpSink};
+use common::workshops::problem;
+use common::workspaces::{accept, link, named, post, start};
+use common::{on_each_engine_with, TestApp};
+use leptos::server_fn::ServerFn;
+use std::time::Duration;
+
+const KINDS: [&str; 4] = ["mention", "reply", "invitation", "document"];
+
+async fn choose(app: &TestApp, who: &reqwest::Client, email: &str) -> (u16, String) {
+    let mut form: Vec<(&str, &str)> = KINDS.iter().map(|k| ("kinds[]", *k)).collect();
+    form.push(("email", email));
+    app.call_with(who, SetNoticeKinds::PATH, &form).await
+}
+
+async fn notices(app: &TestApp, who: &reqwest::Client) -> Notices {
+    let (status, body) = app.call_with(who, ListNotices::PATH, &[]).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
+
+/// Runs the sending as the server's task does, at `now`; answers how many messages went.
+async fn run(app: &TestApp, now: i64) -> usize {
+    let context = &app.state.context;
+    send_due(
+        &context.db,
+        context.mailer.as_ref().unwrap(),
+        &app.base,
+        now,
+    )
+    .await
+    .unwrap()
+}
+
+/// What `sink` delivered to `email`, after the first `from` messages.
+fn to(sink: &SmtpSink, from: usize, email: &str) -> Vec<Delivered> {
+    sink.delivered()
+        .into_iter()
+        .skip(from)
+        .filter(|d| d.to.iter().any(|t| t.contains(email)))
+        .collect()
+}
+
+/// A private workspace of Olga's with `others` in it; answers its id.
+async fn workspace_with(
+    app: &TestApp,
+    owner: &reqwest::Client,
+    others: &[&reqwest::Client],
+) -> String {
+    let form = [("name", "Skills"), ("visibility", "private")];
+    let (_, location, _) = post(
+        app,
+        owner,
+        app::workspace::api::CreateWorkspace::PATH,
+        &form,
+    )
+    .await;
+    let id = location
+        .unwrap()
+        .trim_start_matches("/workspaces/")
+        .to_owned();
+    for who in others {
+        let token = link(app, owner, &id, "member", "1").await;
+        accept(app, who, &token).await;
+    }
+    id
+}
+
+fn now() -> i64 {
+    app::db::now_ms()
+}
+
+#[tokio::test]
+async fn only_those_who_ask_get_e_mail_each_as_it_comes_or_in_a_daily_digest() {
+    let sink = SmtpSink::start().await;
+    let mail = with_mail(&sink);
+    // The server's own task waits an hour between runs here: this test runs them itself.
+    let tweak = move |c: &mut server::config::Config| {
+        mail(c);
+        c.notice_mail_seconds = 3600;
+    };
+    on_each_engine_with(tweak, async |app, _| {
+        let from = sink.delivered().len();
+        let owner = named(app, "owner@example.org", "Olga Owner").await;
+        let ana = named(app, "ana@example.org", "Ana Kovač").await;
+        let ivo = named(app, "ivo@example.org", "Ivo Ivić").await;
+        let eva = named(app, "eva@example.org", "Eva Novak").await;
+        let rita = named(app, "refuse-rita@example.org", "Rita Refused").await;
+        let id = workspace_with(app, &owner, &[&ana, &ivo, &eva, &rita]).await;
+
+        // Off by default; and what came before someone asks is not mailed.
+        assert_eq!(notices(app, &ana).await.mail, MailCadence::Never);
+        assert!(notices(app, &ana).await.mail_on);
+        let t = start(app, &owner, &id, "Schools", "Which ones, @Ana Kovač?").await;
+        assert_eq!(choose(app, &ana, "each").await.0, 200);
+        assert_eq!(choose(app, &ivo, "daily").await.0, 200);
+        assert_eq!(choose(app, &rita, "each").await.0, 200);
+        let (status, body) = choose(app, &eva, "weekly").await;
+        assert_eq!(
+            (status, problem(&body, "email")),
+            (422, Problem::UnknownChoice)
+        );
+        assert_eq!(notices(app, &ana).await.mail, MailCadence::Each);
+        assert_eq!(run(app, now()).await, 0, "nothing new since they asked");
+
+        let everyone = "Ask @Ana Kovač, @Ivo Ivić, @Eva Novak and @Rita Refused.";
+        let reply = [("thread_id", t.as_str()), ("body", everyone)];
+        assert_eq!(
+            app.call_with(&owner, app::workspace::discussion_api::Reply::PATH, &reply)
+                .await
+                .0,
+            200
+        );
+        assert_eq!(
+            run(app, now()).await,
+            2,
+            "Ana's and Ivo's; Rita's is refused"
+        );
+        let anas = to(&sink, from, "ana@example.org");
+        assert_eq!(anas.len(), 1);
+        let text = anas[0].text();
+        assert!(text.contains("Olga Owner mentioned you in"), "{text}");
+        assert!(
+            text.contains(&format!("{}/workspaces/{id}/threads/{t}#post-", app.base)),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!("{}/notifications", app.base)),
+            "{text}"
+        );
+        assert!(
+            !text.contains("Which ones"),
+            "the mention from before she asked is not in it"
+        );
+        assert!(to(&sink, from, "ivo@example.org")[0]
+            .text()
+            .contains("daily digest"));
+        assert!(
+            to(&sink, from, "eva@example.org").is_empty(),
+            "Eva never asked"
+        );
+        assert_eq!(
+            app.count("select count(*) from notice where mailed_at is not null")
+                .await,
+            2,
+            "Rita's notification is given back for the next run"
+        );
+        assert_eq!(run(app, now()).await, 0, "nothing is mailed twice");
+
+        // More: Ana's goes at the next run, Ivo's waits a day; what is read first never goes.
+        let again = [
+            ("thread_id", t.as_str()),
+            ("body", "@Ana Kovač @Ivo Ivić and again."),
+        ];
+        app.call_with(&owner, app::workspace::discussion_api::Reply::PATH, &again)
+            .await;
+        assert_eq!(run(app, now()).await, 1);
+        assert_eq!(to(&sink, from, "ana@example.org").len(), 2);
+        assert_eq!(to(&sink, from, "ivo@example.org").len(), 1);
+        app.call_with(&owner, app::workspace::discussion_api::Reply::PATH, &again)
+            .await;
+        assert_eq!(
+            app.call_with(&ana, MarkRead::PATH, &[("notice_id", "all")])
+                .await
+                .0,
+            200
+        );
+        assert_eq!(
+            run(app, now() + DIGEST_EVERY_MS).await,
+            1,
+            "Ivo's digest, a day on"
+        );
+        assert_eq!(
+            to(&sink, from, "ana@example.org").len(),
+            2,
+            "Ana read hers first"
+        );
+        let digest = to(&sink, from, "ivo@example.org")[1].text();
+        assert_eq!(digest.matches("mentioned you in").count(), 2, "{digest}");
+
+        // Asking for none stops them.
+        assert_eq!(choose(app, &ana, "never").await.0, 200);
+        app.call_with(&owner, app::workspace::discussion_api::Reply::PATH, &again)
+            .await;
+        assert_eq!(run(app, now() + 2 * DIGEST_EVERY_MS).await, 1, "Ivo's only");
+        assert_eq!(to(&sink, from, "ana@example.org").len(), 2);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_server_mails_what_is_due_by_itself() {
+    let sink = SmtpSink::start().await;
+    on_each_engine_with(with_mail(&sink), async |app, _| {
+        let from = sink.delivered().len();
+        let owner = named(app, "owner@example.org", "Olga Owner").await;
+        let ana = named(app, "ana@example.org", "Ana Kovač").await;
+        let id = workspace_with(app, &owner, &[&ana]).await;
+        assert_eq!(choose(app, &ana, "each").await.0, 200);
+        start(app, &owner, &id, "Schools", "Which ones, @Ana Kovač?").await;
+        // The test server's task runs every second.
+        let mut waited = Duration::ZERO;
+        while to(&sink, from, "ana@example.org").is_empty() && waited < Duration::from_secs(10) {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            waited += Duration::from_millis(100);
+        }
+        let mine = to(&sink, from, "ana@example.org");
+        assert_eq!(mine.len(), 1, "mailed within ten seconds");
+        assert!(mine[0].text().contains("Olga Owner mentioned you in"));
+    })
+    .await;
+}
