@@ -112,6 +112,12 @@ pub struct Config {
     /// `MAX_BODY_BYTES`).
     #[arg(long, env = "MAX_UPLOAD_BYTES", default_value_t = 25 * 1024 * 1024, global = true)]
     pub max_upload_bytes: u64,
+    /// What all of one workspace's documents may come to, in bytes.
+    #[arg(long, env = "WORKSPACE_STORAGE_BYTES", default_value_t = 2 * 1024 * 1024 * 1024, global = true)]
+    pub workspace_storage_bytes: u64,
+    /// What one person may share in documents in 24 hours, over all workspaces, in bytes.
+    #[arg(long, env = "DAILY_UPLOAD_BYTES", default_value_t = 250 * 1024 * 1024, global = true)]
+    pub daily_upload_bytes: u64,
     /// Where to send e-mail: `smtp://host:25` (a relay that needs no encryption),
     /// `smtp://user:password@host:587?tls=required` (STARTTLS) or `smtps://user:password@host:465`.
     /// Without it the platform sends no e-mail (reminders offer a link to copy instead).

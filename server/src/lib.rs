@@ -78,7 +78,8 @@ impl AppState {
         let documents = app::workspace::document_store::Storage::open(
             &config.documents_url,
             config.max_upload_bytes,
-        )?;
+        )?
+        .with_room(config.workspace_storage_bytes, config.daily_upload_bytes);
         let leptos_options = LeptosOptions::builder()
             .output_name(config.output_name.clone())
             .site_root(config.site_root.to_string_lossy().into_owned())

@@ -1,7 +1,7 @@
 //! Documents, on SQLite and on PostgreSQL: sharing a file into a workspace's folder, its
 //! download as an attachment, the kinds refused by their content, the size limit (announced
-//! or not), names neutralised, who may share, read and delete, and what an account's
-//! deletion leaves.
+//! or not), the room of a workspace and of a person's day, names neutralised, who may share,
+//! read and delete, and what an account's deletion leaves.
 
 mod common;
 
@@ -12,7 +12,7 @@ use app::workspace::notice_api::ListNotices;
 use common::workspaces::{
     accept, create, documents, get, group, link, named, sent_back, stored_files, upload,
 };
-use common::{on_each_engine, TestApp};
+use common::{on_each_engine, on_each_engine_with, TestApp};
 use leptos::server_fn::ServerFn;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -357,6 +357,68 @@ async fn a_deleted_account_leaves_its_documents_to_a_former_member_and_takes_its
         let files = stored_files(app);
         assert_eq!(files.len(), 1, "{files:?}");
         assert!(files[0].starts_with(app.documents.join("workspaces").join(&shared)));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_workspace_keeps_documents_up_to_its_room_and_a_person_shares_up_to_a_days_allowance() {
+    let room = |c: &mut server::config::Config| {
+        c.workspace_storage_bytes = 2_500_000;
+        c.daily_upload_bytes = 3_500_000;
+    };
+    on_each_engine_with(room, async |app, _| {
+        let [owner, member, observer] = people(app).await;
+        let id = group(app, &owner, "private", &member, &observer).await;
+        let file = pdf(1_500_000);
+        assert_eq!(
+            upload(app, &member, &id, "one.pdf", file.clone()).await,
+            (303, None)
+        );
+        let list = documents(app, &member, &id).await.unwrap();
+        assert_eq!((list.used_bytes, list.room_bytes), (1_500_000, 2_500_000));
+        assert_eq!(
+            upload(app, &member, &id, "two.pdf", file.clone()).await,
+            (303, Some("full".into())),
+            "the workspace would keep 3 MB of its 2.5"
+        );
+        assert_eq!(stored_files(app).len(), 1, "nothing of it is kept");
+
+        // Another workspace has room, but the member's day runs out: 1.5 + 1.5 + 1.5 > 3.5 MB.
+        let other = create(app, &owner, "Second circle", "private", &[]).await;
+        let token = link(app, &owner, &other, "member", "1").await;
+        accept(app, &member, &token).await;
+        assert_eq!(
+            upload(app, &member, &other, "two.pdf", file.clone()).await,
+            (303, None)
+        );
+        assert_eq!(
+            upload(app, &member, &other, "three.pdf", file.clone()).await,
+            (303, Some("daily_limit".into()))
+        );
+        assert_eq!(
+            upload(app, &owner, &other, "three.pdf", pdf(500_000)).await,
+            (303, None),
+            "each person has a day of their own"
+        );
+        assert_eq!(stored_files(app).len(), 3);
+
+        // Deleting makes room again.
+        let first = &documents(app, &member, &id).await.unwrap().documents[0];
+        let delete = [
+            ("workspace_id", id.as_str()),
+            ("document_id", &first.document_id),
+        ];
+        assert_eq!(
+            app.call_with(&member, DeleteDocument::PATH, &delete)
+                .await
+                .0,
+            200
+        );
+        assert_eq!(
+            upload(app, &owner, &id, "again.pdf", file).await,
+            (303, None)
+        );
     })
     .await;
 }

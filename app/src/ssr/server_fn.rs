@@ -35,7 +35,7 @@ pub async fn handle_server_fn(context: ServerContext, req: Request<Body>) -> Res
     let path = req.uri().path().to_owned();
     let secure = context.secure_cookies();
     let span = tracing::info_span!("server_fn", path = %path);
-    let res = leptos_axum::handle_server_fns_with_context(
+    let mut res = leptos_axum::handle_server_fns_with_context(
         move || {
             provide_context(context.clone());
             if let Some(ip) = ip {
@@ -47,6 +47,10 @@ pub async fn handle_server_fn(context: ServerContext, req: Request<Body>) -> Res
     .instrument(span)
     .await
     .into_response();
+    // An answer is one person's (what they may read, their notifications): no cache keeps it.
+    res.headers_mut()
+        .entry(axum::http::header::CACHE_CONTROL)
+        .or_insert(axum::http::HeaderValue::from_static("private, no-store"));
     answer(res, secure).await
 }
 

@@ -104,16 +104,22 @@ pub enum DocumentProblem {
     Mismatch,
     /// The storage did not take it.
     NotStored,
+    /// The workspace's documents would come to more than it may keep.
+    Full,
+    /// The person has shared as much as they may in a day.
+    DailyLimit,
 }
 
 impl DocumentProblem {
-    const ALL: [DocumentProblem; 6] = [
+    const ALL: [DocumentProblem; 8] = [
         DocumentProblem::NoFile,
         DocumentProblem::Empty,
         DocumentProblem::TooLarge,
         DocumentProblem::Forbidden,
         DocumentProblem::Mismatch,
         DocumentProblem::NotStored,
+        DocumentProblem::Full,
+        DocumentProblem::DailyLimit,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -124,6 +130,8 @@ impl DocumentProblem {
             DocumentProblem::Forbidden => "forbidden",
             DocumentProblem::Mismatch => "mismatch",
             DocumentProblem::NotStored => "not_stored",
+            DocumentProblem::Full => "full",
+            DocumentProblem::DailyLimit => "daily_limit",
         }
     }
 
@@ -241,6 +249,9 @@ pub struct DocumentList {
     pub writes: bool,
     /// The largest file taken, in bytes.
     pub max_bytes: u64,
+    /// What the workspace's documents come to, and may come to, in bytes.
+    pub used_bytes: u64,
+    pub room_bytes: u64,
 }
 
 /// Where a document is downloaded from.

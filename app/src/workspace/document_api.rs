@@ -14,10 +14,13 @@ use {super::document_store as store, super::store::require_reader, crate::ssr};
 pub async fn list_documents(workspace_id: String) -> Result<DocumentList, AppError> {
     let context = ssr::context()?;
     let reader = require_reader(&context.db, &workspace_id).await?;
+    let workspace_id = &reader.workspace().workspace_id;
     Ok(DocumentList {
         documents: store::documents(&context.db, &reader).await?,
         writes: reader.role().is_some_and(super::model::Role::writes),
         max_bytes: context.documents.max_bytes(),
+        used_bytes: store::used_bytes(&context.db.pool, workspace_id).await?,
+        room_bytes: context.documents.workspace_bytes(),
     })
 }
 

@@ -28,6 +28,8 @@ fn problem_text(i18n: I18nContext<Locale>, problem: DocumentProblem, max_mb: u64
         DocumentProblem::Forbidden => t_string!(i18n, document_problem_forbidden).to_string(),
         DocumentProblem::Mismatch => t_string!(i18n, document_problem_mismatch).to_string(),
         DocumentProblem::NotStored => t_string!(i18n, document_problem_not_stored).to_string(),
+        DocumentProblem::Full => t_string!(i18n, document_problem_full).to_string(),
+        DocumentProblem::DailyLimit => t_string!(i18n, document_problem_daily_limit).to_string(),
     }
 }
 
@@ -80,10 +82,15 @@ fn DocumentBody(
     let form = list.writes.then(
         || view! { <UploadForm workspace_id=workspace_id.clone() max_bytes=list.max_bytes /> },
     );
+    let bytes = |n: u64| size_text(i64::try_from(n).unwrap_or(i64::MAX));
+    let (used, room) = (bytes(list.used_bytes), bytes(list.room_bytes));
+    let usage = (list.writes && list.room_bytes < u64::MAX)
+        .then(|| view! { <p class="muted">{t!(i18n, documents_space_used, used, room)}</p> });
     view! {
         {problem}
         {none.then(|| view! { <p class="muted">{t!(i18n, documents_none)}</p> })}
         <ul class="documents">{lines}</ul>
+        {usage}
         {form}
     }
 }

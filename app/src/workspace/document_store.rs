@@ -23,12 +23,17 @@ const LOCAL_PART_BYTES: usize = 1024 * 1024;
 /// Parts of one upload on their way to the storage at once.
 const PARTS_IN_FLIGHT: usize = 2;
 
-/// Where documents' files are kept, and how large one may be.
+/// Where documents' files are kept, how large one may be, and how much a workspace and a
+/// person may store.
 #[derive(Clone)]
 pub struct Storage {
     store: Arc<dyn ObjectStore>,
     part_bytes: usize,
     max_bytes: u64,
+    /// What all of one workspace's documents may come to.
+    workspace_bytes: u64,
+    /// What one person may share in a day, over all workspaces.
+    daily_bytes: u64,
     /// Where it is, for the log: a folder or a bucket, never credentials.
     place: String,
 }
@@ -38,6 +43,8 @@ impl std::fmt::Debug for Storage {
         f.debug_struct("Storage")
             .field("place", &self.place)
             .field("max_bytes", &self.max_bytes)
+            .field("workspace_bytes", &self.workspace_bytes)
+            .field("daily_bytes", &self.daily_bytes)
             .finish()
     }
 }
@@ -64,6 +71,8 @@ impl Storage {
                 store,
                 part_bytes: S3_PART_BYTES,
                 max_bytes,
+                workspace_bytes: u64::MAX,
+                daily_bytes: u64::MAX,
                 place: location.to_owned(),
             });
         }
@@ -75,13 +84,28 @@ impl Storage {
             store: Arc::new(store),
             part_bytes: LOCAL_PART_BYTES,
             max_bytes,
+            workspace_bytes: u64::MAX,
+            daily_bytes: u64::MAX,
             place: location.to_owned(),
         })
+    }
+
+    /// The same storage, with what a workspace's documents may come to and what one person may
+    /// share in a day (without: no limit but the disk's).
+    pub fn with_room(mut self, workspace_bytes: u64, daily_bytes: u64) -> Storage {
+        self.workspace_bytes = workspace_bytes;
+        self.daily_bytes = daily_bytes;
+        self
     }
 
     /// The largest file taken, in bytes.
     pub fn max_bytes(&self) -> u64 {
         self.max_bytes
+    }
+
+    /// What all of one workspace's documents may come to, in bytes.
+    pub fn workspace_bytes(&self) -> u64 {
+        self.workspace_bytes
     }
 
     fn path(workspace_id: &str, document_id: &str) -> ObjectPath {
@@ -138,6 +162,69 @@ impl Storage {
 pub type Incoming<'a> =
     std::pin::Pin<Box<dyn Stream<Item = Result<Bytes, DocumentProblem>> + Send + 'a>>;
 
+/// The bytes of the workspace's documents.
+pub async fn used_bytes(
+    conn: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    workspace_id: &str,
+) -> Result<u64, AppError> {
+    let used: i64 = sqlx::query(
+        "select cast(coalesce(sum(size_bytes), 0) as bigint) as used
+         from workspace_document where workspace_id = $1",
+    )
+    .bind(workspace_id)
+    .fetch_one(conn)
+    .await?
+    .try_get("used")?;
+    Ok(used.max(0) as u64)
+}
+
+/// The bytes the person shared since `since`.
+async fn shared_since(
+    conn: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    user_id: &str,
+    since: i64,
+) -> Result<u64, AppError> {
+    let shared: i64 = sqlx::query(
+        "select cast(coalesce(sum(size_bytes), 0) as bigint) as shared
+         from workspace_document where uploaded_by = $1 and created_at > $2",
+    )
+    .bind(user_id)
+    .bind(since)
+    .fetch_one(conn)
+    .await?
+    .try_get("shared")?;
+    Ok(shared.max(0) as u64)
+}
+
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The largest file the writer may share now, and what to say of one larger: the file limit,
+/// the workspace's room, or what is left of the writer's day (the smallest; the file limit
+/// first when they are equal).
+async fn cap(
+    db: &Db,
+    storage: &Storage,
+    workspace_id: &str,
+    user_id: &str,
+) -> Result<(u64, DocumentProblem), AppError> {
+    let used = used_bytes(&db.pool, workspace_id).await?;
+    let shared = shared_since(&db.pool, user_id, now_ms() - DAY_MS).await?;
+    Ok([
+        (storage.max_bytes, DocumentProblem::TooLarge),
+        (
+            storage.workspace_bytes.saturating_sub(used),
+            DocumentProblem::Full,
+        ),
+        (
+            storage.daily_bytes.saturating_sub(shared),
+            DocumentProblem::DailyLimit,
+        ),
+    ]
+    .into_iter()
+    .min_by_key(|(bytes, _)| *bytes)
+    .unwrap_or((0, DocumentProblem::NotStored)))
+}
+
 /// Stores a file a writer sends (`sent_name` as the browser named it) and lists it in the
 /// workspace, telling its members. `Ok(Err(_))`: why the file was not kept; nothing of it
 /// is left behind.
@@ -153,7 +240,12 @@ pub async fn upload(
         return Ok(Err(DocumentProblem::NoFile));
     }
     let name = neutral_name(sent_name);
-    let max = storage.max_bytes;
+    let workspace_id = by.workspace().workspace_id.clone();
+    let user_id = by.user().user_id.clone();
+    let (max, over) = cap(db, storage, &workspace_id, &user_id).await?;
+    if max == 0 {
+        return Ok(Err(over));
+    }
     let mut head = Vec::with_capacity(HEAD_BYTES);
     let mut ended = false;
     while head.len() < HEAD_BYTES {
@@ -166,26 +258,36 @@ pub async fn upload(
             }
         }
         if head.len() as u64 > max {
-            return Ok(Err(DocumentProblem::TooLarge));
+            return Ok(Err(over));
         }
     }
     let kind = match check(&name, &head[..head.len().min(HEAD_BYTES)], ended) {
         Ok(kind) => kind,
         Err(problem) => return Ok(Err(problem)),
     };
-    let workspace_id = by.workspace().workspace_id.clone();
     let document_id = new_id();
     let path = Storage::path(&workspace_id, &document_id);
-    let size = match store_file(storage, &path, head, body).await {
+    let size = match store_file(storage, &path, head, body, (max, over)).await {
         Ok(size) => size,
         Err(problem) => return Ok(Err(problem)),
     };
-    let user_id = by.user().user_id.clone();
     let id = document_id.clone();
+    let (workspace_room, daily_room) = (storage.workspace_bytes, storage.daily_bytes);
     let listed = db
         .write(move |conn| {
             async move {
                 let now = now_ms();
+                // Others' uploads may have finished meanwhile: the room is counted again with
+                // the workspace locked, so that two uploads together cannot pass it.
+                super::members_store::lock_workspace(conn, &workspace_id).await?;
+                if used_bytes(&mut *conn, &workspace_id).await?.saturating_add(size) > workspace_room {
+                    return Ok(Outcome::Undo(Ok(Err(DocumentProblem::Full))));
+                }
+                if shared_since(&mut *conn, &user_id, now - DAY_MS).await?.saturating_add(size)
+                    > daily_room
+                {
+                    return Ok(Outcome::Undo(Ok(Err(DocumentProblem::DailyLimit))));
+                }
                 // The role is read again in the write: a writer made an observer (or removed)
                 // while the file arrived lists nothing.
                 let inserted = sqlx::query(
@@ -224,14 +326,18 @@ pub async fn upload(
                 .bind(now)
                 .execute(&mut *conn)
                 .await?;
-                Ok(Outcome::Keep(Ok(())))
+                Ok(Outcome::Keep(Ok(Ok(()))))
             }
             .boxed()
         })
         .await
         .and_then(|r| r);
     match listed {
-        Ok(()) => Ok(Ok(document_id)),
+        Ok(Ok(())) => Ok(Ok(document_id)),
+        Ok(Err(problem)) => {
+            storage.remove(&path).await;
+            Ok(Err(problem))
+        }
         Err(e) => {
             storage.remove(&path).await;
             Err(e)
@@ -240,12 +346,14 @@ pub async fn upload(
 }
 
 /// Writes `head` and the rest of `body` to `path` in parts, and answers the file's size; a
-/// file over the limit, a broken upload or a storage that refuses leaves nothing behind.
+/// file over `cap` (answered with its problem), a broken upload or a storage that refuses
+/// leaves nothing behind.
 async fn store_file(
     storage: &Storage,
     path: &ObjectPath,
     head: Vec<u8>,
     mut body: Incoming<'_>,
+    (max, over): (u64, DocumentProblem),
 ) -> Result<u64, DocumentProblem> {
     let upload = storage.store.put_multipart(path).await.map_err(|e| {
         tracing::error!(error = %e, "the storage did not open an upload");
@@ -263,8 +371,8 @@ async fn store_file(
         match body.next().await {
             Some(Ok(chunk)) => {
                 size += chunk.len() as u64;
-                if size > storage.max_bytes {
-                    break Err(DocumentProblem::TooLarge);
+                if size > max {
+                    break Err(over);
                 }
                 writer.write(&chunk);
             }

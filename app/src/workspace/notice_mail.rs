@@ -1,10 +1,11 @@
-//! Notifications by e-mail (server only), for the people who ask for them: each as it comes
-//! (what arrived within the same run together) or a daily digest. A task the server starts when
+//! Notifications by e-mail (server only), for the people who ask for them: as they come (at
+//! most one message every ten minutes, what came meanwhile together) or a daily digest. A task the server starts when
 //! it has an SMTP server (`start`) looks every `NOTICE_MAIL_SECONDS` for people with
-//! notifications that are neither read nor mailed, newer than their choice; it claims them
-//! (`mailed_at`) before the message goes, and gives them back if the SMTP server refuses it,
-//! so that the next run tries again. A notification read in the platform first is never
-//! mailed. Without an SMTP server this never runs and nothing else depends on it.
+//! notifications that are neither read nor mailed, newer than their choice, about workspaces
+//! they are still in; it takes their slot (`last_sent_at`) and claims the notifications
+//! (`mailed_at`) before the message goes, and gives the notifications back if the SMTP server
+//! refuses it, so that the next slot tries again. A notification read in the platform first
+//! is never mailed. Without an SMTP server this never runs and nothing else depends on it.
 
 use super::notice::{MailCadence, Notice, NoticeKind};
 use super::notice_store::{notice_of, NOTICE_LINE};
@@ -19,6 +20,10 @@ use std::time::Duration;
 
 /// A digest goes at most once in this long.
 pub const DIGEST_EVERY_MS: i64 = 24 * 60 * 60 * 1000;
+/// Messages "as they come" go at most once in this long: what comes meanwhile waits for the
+/// next, so that nobody, not even the owner of an address someone else signed up with, gets
+/// more than a few an hour.
+pub const EACH_GAP_MS: i64 = 10 * 60 * 1000;
 /// Notifications one message lists (the oldest first); more wait for the next.
 pub const PER_MESSAGE: usize = 50;
 
@@ -129,62 +134,112 @@ fn letter(
     (subject, body.join("\n\n"))
 }
 
-/// Marks the notifications mailed at `now`, each only if no other run took it; answers those
-/// this run took.
-async fn claim(db: &Db, notices: Vec<Notice>, now: i64) -> Result<Vec<Notice>, AppError> {
-    db.write(move |conn| {
-        async move {
-            let mut taken = Vec::with_capacity(notices.len());
-            for notice in notices {
-                let done = sqlx::query(
-                    "update notice set mailed_at = $2 where notice_id = $1 and mailed_at is null",
-                )
-                .bind(&notice.notice_id)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-                if done.rows_affected() == 1 {
-                    taken.push(notice);
-                }
-            }
-            Ok(Outcome::Keep(taken))
-        }
-        .boxed()
-    })
-    .await
+/// Whether the notification is still the person's to hear of: an invitation, or about a
+/// workspace they are (still) a member of. Someone removed is not mailed what they can no
+/// longer read.
+const STILL_THEIRS: &str = "(n.kind = 'invitation' or exists (select 1 from workspace_member wm
+        where wm.workspace_id = n.workspace_id and wm.user_id = n.user_id))";
+
+/// Takes the person's message slot at `now`, unless another run has it or it is not yet
+/// time: each, after [`EACH_GAP_MS`]; daily, after [`DIGEST_EVERY_MS`]. An attempt that fails
+/// keeps the slot, so a message that cannot go is tried again only at the next slot.
+async fn take_slot(db: &Db, user_id: &str, now: i64) -> Result<bool, AppError> {
+    let done = db
+        .run(
+            "update notice_mail set last_sent_at = $2 where user_id = $1
+               and (last_sent_at is null
+                    or (cadence = 'each' and last_sent_at <= $3)
+                    or (cadence = 'daily' and last_sent_at <= $4))",
+            crate::args![user_id, now, now - EACH_GAP_MS, now - DIGEST_EVERY_MS],
+        )
+        .await?;
+    Ok(done.rows == 1)
 }
 
-/// Gives back what a run claimed at `now` and could not send.
-async fn unclaim(db: &Db, ids: Vec<String>, now: i64) -> Result<(), AppError> {
+/// Claims, in one statement, the oldest [`PER_MESSAGE`] of the person's notifications that are
+/// unread, unmailed, newer than `since` and still theirs, marking them mailed at `now`;
+/// answers them.
+async fn claim(db: &Db, user_id: &str, since: i64, now: i64) -> Result<Vec<Notice>, AppError> {
+    let claim = format!(
+        "update notice set mailed_at = $1 where notice_id in (
+           select n.notice_id from notice n where n.user_id = $2 and n.read_at is null
+             and n.mailed_at is null and n.created_at > $3 and {STILL_THEIRS}
+           order by n.created_at, n.notice_id limit $4)"
+    );
+    let user = user_id.to_owned();
     db.write(move |conn| {
         async move {
-            for id in ids {
-                sqlx::query(
-                    "update notice set mailed_at = null where notice_id = $1 and mailed_at = $2",
-                )
-                .bind(&id)
+            sqlx::query(&claim)
                 .bind(now)
+                .bind(&user)
+                .bind(since)
+                .bind(PER_MESSAGE as i64)
                 .execute(&mut *conn)
                 .await?;
-            }
             Ok(Outcome::Keep(()))
         }
         .boxed()
     })
-    .await
+    .await?;
+    sqlx::query(&format!(
+        "{NOTICE_LINE} where n.user_id = $1 and n.mailed_at = $2 order by n.created_at, n.notice_id"
+    ))
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?
+    .iter()
+    .map(notice_of)
+    .collect()
 }
 
-/// Sends every message due at `now`; answers how many went.
+/// Sends one person's message, if it is time and there is something to tell; answers whether
+/// one went.
+async fn send_to(
+    db: &Db,
+    mailer: &Mailer,
+    base: &str,
+    person: &Due,
+    now: i64,
+) -> Result<bool, AppError> {
+    if !take_slot(db, &person.user_id, now).await? {
+        return Ok(false);
+    }
+    let notices = claim(db, &person.user_id, person.since, now).await?;
+    if notices.is_empty() {
+        return Ok(false);
+    }
+    let locale = crate::ui::parse_locale(&person.locale).unwrap_or_default();
+    let (subject, body) = letter(locale, &person.name, person.cadence, &notices, base);
+    match mailer.send(&person.email, &subject, body).await {
+        Ok(()) => Ok(true),
+        Err(e) => {
+            tracing::warn!(problem = %e.summary(), user = %person.user_id, "notifications did not leave");
+            db.run(
+                "update notice set mailed_at = null where user_id = $1 and mailed_at = $2",
+                crate::args![&person.user_id, now],
+            )
+            .await?;
+            Ok(false)
+        }
+    }
+}
+
+/// Sends every message due at `now`; answers how many went. One person's failure does not
+/// hold up the others'.
 #[tracing::instrument(skip_all)]
 pub async fn send_due(db: &Db, mailer: &Mailer, base: &str, now: i64) -> Result<usize, AppError> {
-    let due = sqlx::query(
+    let due = sqlx::query(&format!(
         "select m.user_id, m.cadence, m.since, u.email, u.display_name, u.preferred_locale
          from notice_mail m join app_user u on u.user_id = m.user_id
          where u.disabled = 0
-           and (m.cadence = 'each' or m.last_sent_at is null or m.last_sent_at <= $1)
+           and (m.last_sent_at is null
+                or (m.cadence = 'each' and m.last_sent_at <= $1)
+                or (m.cadence = 'daily' and m.last_sent_at <= $2))
            and exists (select 1 from notice n where n.user_id = m.user_id and n.read_at is null
-                         and n.mailed_at is null and n.created_at > m.since)",
-    )
+                         and n.mailed_at is null and n.created_at > m.since and {STILL_THEIRS})"
+    ))
+    .bind(now - EACH_GAP_MS)
     .bind(now - DIGEST_EVERY_MS)
     .fetch_all(&db.pool)
     .await?
@@ -203,39 +258,12 @@ pub async fn send_due(db: &Db, mailer: &Mailer, base: &str, now: i64) -> Result<
     })
     .collect::<Result<Vec<_>, AppError>>()?;
     let mut sent = 0;
-    for person in due {
-        let notices = sqlx::query(&format!(
-            "{NOTICE_LINE} where n.user_id = $1 and n.read_at is null and n.mailed_at is null
-               and n.created_at > $2
-             order by n.created_at, n.notice_id limit $3"
-        ))
-        .bind(&person.user_id)
-        .bind(person.since)
-        .bind(PER_MESSAGE as i64)
-        .fetch_all(&db.pool)
-        .await?
-        .iter()
-        .map(notice_of)
-        .collect::<Result<Vec<_>, AppError>>()?;
-        let notices = claim(db, notices, now).await?;
-        if notices.is_empty() {
-            continue;
-        }
-        let locale = crate::ui::parse_locale(&person.locale).unwrap_or_default();
-        let (subject, body) = letter(locale, &person.name, person.cadence, &notices, base);
-        match mailer.send(&person.email, &subject, body).await {
-            Ok(()) => {
-                db.run(
-                    "update notice_mail set last_sent_at = $2 where user_id = $1",
-                    crate::args![&person.user_id, now],
-                )
-                .await?;
-                sent += 1;
-            }
+    for person in &due {
+        match send_to(db, mailer, base, person, now).await {
+            Ok(true) => sent += 1,
+            Ok(false) => {}
             Err(e) => {
-                tracing::warn!(problem = %e.summary(), user = %person.user_id, "notifications did not leave");
-                let ids = notices.into_iter().map(|n| n.notice_id).collect();
-                unclaim(db, ids, now).await?;
+                tracing::warn!(error = ?e, user = %person.user_id, "mailing one person's notifications failed")
             }
         }
     }

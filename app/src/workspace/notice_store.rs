@@ -20,7 +20,8 @@ pub struct NewNotice<'a> {
 }
 
 /// Writes the notification through the caller's transaction, unless its person turned its
-/// kind off or is the one who acted.
+/// kind off, is the one who acted, or (but for an invitation) is no longer a member: the
+/// people a post mentions are found before its write, and one may have left meanwhile.
 pub async fn notify(conn: &mut AnyConnection, notice: NewNotice<'_>) -> Result<(), AppError> {
     if notice.user_id == notice.actor_id {
         return Ok(());
@@ -29,7 +30,9 @@ pub async fn notify(conn: &mut AnyConnection, notice: NewNotice<'_>) -> Result<(
         "insert into notice (notice_id, user_id, kind, workspace_id, thread_id, post_id, actor_id, created_at)
          select $1, $2, $3, $4, $5, $6, $7, $8
          where not exists (select 1 from notice_setting s
-                           where s.user_id = $2 and s.kind = $3 and s.in_app = 0)",
+                           where s.user_id = $2 and s.kind = $3 and s.in_app = 0)
+           and ($3 = 'invitation' or exists (select 1 from workspace_member m
+                                             where m.workspace_id = $4 and m.user_id = $2))",
     )
     .bind(new_id())
     .bind(notice.user_id)

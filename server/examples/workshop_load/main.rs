@@ -18,7 +18,7 @@ mod platform;
 mod room;
 
 use crowd::{participant, Crowd, Outcome};
-use platform::{local_base, percentile};
+use platform::{local_base, percentile, usage};
 use room::{Facilitator, Seen};
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -54,26 +54,6 @@ fn options() -> Options {
         }
     }
     o
-}
-
-/// The server process's CPU time so far (user and system) and its resident memory in KiB.
-fn usage(pid: Option<u32>) -> Option<(f64, u64)> {
-    let pid = pid?;
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The fields after the command name: state is the first, utime the 12th, stime the 13th.
-    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let rss = status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))?
-        .trim()
-        .trim_end_matches("kB")
-        .trim()
-        .parse()
-        .ok()?;
-    // Linux counts CPU time in ticks of a hundredth of a second.
-    Some((ticks / 100.0, rss))
 }
 
 /// Waits until `done` holds, checking every 10 ms, for at most `limit`.

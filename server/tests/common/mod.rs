@@ -121,6 +121,8 @@ pub fn config(db: &TestDb) -> Config {
         notice_mail_seconds: 1,
         documents_url: db.documents.display().to_string(),
         max_upload_bytes: 2 * 1024 * 1024,
+        workspace_storage_bytes: 64 * 1024 * 1024,
+        daily_upload_bytes: 64 * 1024 * 1024,
     }
 }
 
