@@ -236,3 +236,57 @@ test('a member shares a document that a colleague downloads; a file that lies ab
   await page.goto(address);
   await expect(page.locator('.feed')).not.toContainText('Evaluation Čakovec.pdf');
 });
+
+test('a facilitator pins a discussion and deletes a post; a withdrawn link lets nobody in; the owner renames the workspace and hands it over', async ({ page, browser }, info) => {
+  await signUp(page, 'Petra Pinner', uniqueEmail(info, 'ws-pin-owner'));
+  const [name, address] = await createWorkspace(page, 'Pilot board', info);
+  for (const subject of ['Older question', 'Newer question']) {
+    await page.goto(address);
+    await page.getByLabel('Subject').fill(subject);
+    await page.getByLabel('Your text').fill(`Thoughts on the ${subject.toLowerCase()}?`);
+    await page.getByRole('button', { name: 'Start the discussion' }).click();
+    await expect(page.getByRole('heading', { level: 1, name: subject })).toBeVisible();
+  }
+
+  // The older discussion is pinned above the newer one; its opening post is deleted.
+  await page.goto(address);
+  await expect(page.locator('.threads li').first()).toContainText('Newer question');
+  const older = await page.locator('.threads').getByRole('link', { name: 'Older question' }).getAttribute('href');
+  await page.goto(older!);
+  await page.getByRole('button', { name: 'Pin to the top' }).click();
+  await expect(page.getByRole('button', { name: 'Unpin' })).toBeVisible();
+  await page.getByRole('button', { name: 'Delete', exact: true }).click();
+  await expect(page.getByText('This post was deleted.')).toBeVisible();
+  await page.goto(address);
+  const first = page.locator('.threads li').first();
+  await expect(first).toContainText('Older question');
+  await expect(first.getByText('pinned', { exact: true })).toBeVisible();
+
+  // A link withdrawn lets nobody in, and says why.
+  await page.getByRole('button', { name: 'Make a link' }).click();
+  const withdrawn = await page.getByLabel('Your new invitation link', { exact: false }).inputValue();
+  await page.getByRole('button', { name: 'Withdraw' }).click();
+  await expect(page.getByRole('button', { name: 'Withdraw' })).toHaveCount(0);
+  const lateContext = await browser.newContext({ viewport: page.viewportSize() });
+  const late = await lateContext.newPage();
+  await signUp(late, 'Lea Late', uniqueEmail(info, 'ws-withdrawn'));
+  await late.goto(new URL(withdrawn).pathname);
+  await expect(late.getByText('This invitation link was withdrawn.', { exact: false })).toBeVisible();
+  await lateContext.close();
+
+  // The owner renames the workspace, then hands it to a colleague and stays on as a facilitator.
+  await page.goto(address);
+  await page.getByText('Workspace settings').click();
+  const renamed = `${name} (pilots)`;
+  await page.getByLabel('Name', { exact: true }).fill(renamed);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: renamed })).toBeVisible();
+  const { context } = await colleagueJoins(page, browser, renamed, 'Hana Heir', uniqueEmail(info, 'ws-heir'));
+  await page.goto(address);
+  await page.getByLabel('New owner (you stay on as a facilitator)').selectOption({ label: 'Hana Heir' });
+  await page.getByRole('button', { name: 'Hand over' }).click();
+  await expect(page.getByText('your role: facilitator')).toBeVisible();
+  await expectAccessible(page);
+  await context.close();
+});
+
