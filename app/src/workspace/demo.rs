@@ -1,8 +1,7 @@
 //! The demo's workspaces: one working group per thematic area and a cross-cutting one, each
 //! with an owner, a facilitator, members and an observer from several partner countries; one
 //! private steering group; and, for the demo facilitator, a request to join waiting for an
-//! answer and an invitation of their own; threads with replies in four of them, and
-//! documents in three.
+//! answer and an invitation of their own; threads in three of them, and documents in three.
 
 use super::activity_store::mark_seen;
 use super::markdown::{render, Mentionable};
