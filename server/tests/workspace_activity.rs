@@ -7,9 +7,9 @@ mod common;
 use app::workspace::activity::{ActivityKind, WorkspaceActivity, UNREAD_NAMED};
 use app::workspace::activity_api::GetActivity;
 use app::workspace::api::RequestToJoin;
-use app::workspace::discussion::{ThreadPage, ThreadView, POSTS_PER_PAGE};
-use app::workspace::discussion_api::{DeletePost, GetThread, ListThreads, Reply};
-use common::workspaces::{get, group, named, start, upload};
+use app::workspace::discussion::{ThreadPage, POSTS_PER_PAGE};
+use app::workspace::discussion_api::{DeletePost, ListThreads, Reply};
+use common::workspaces::{get, group, named, start, thread, upload};
 use common::{client, on_each_engine, TestApp};
 use leptos::server_fn::ServerFn;
 
@@ -22,17 +22,6 @@ async fn unread(app: &TestApp, who: &reqwest::Client, id: &str) -> (Vec<String>,
     let attention = glance(app, who, id).await.unwrap().attention.unwrap();
     let titles = attention.threads.into_iter().map(|t| t.title).collect();
     (titles, attention.unread_threads)
-}
-
-async fn read(app: &TestApp, who: &reqwest::Client, thread: &str, after: &str) -> ThreadView {
-    get(
-        app,
-        who,
-        GetThread::PATH,
-        &[("thread_id", thread), ("after", after)],
-    )
-    .await
-    .unwrap()
 }
 
 async fn reply(app: &TestApp, who: &reqwest::Client, thread: &str, body: &str) {
@@ -70,7 +59,7 @@ async fn a_member_is_shown_the_discussions_they_have_not_read_until_they_read_th
             .unwrap();
         assert!(list.threads.iter().all(|t| t.unread));
 
-        read(app, &member, &vouchers, "").await;
+        thread(app, &member, &vouchers, "").await.unwrap();
         assert_eq!(
             unread(app, &member, &id).await,
             (vec!["Clusters".to_owned()], 1)
@@ -107,19 +96,21 @@ async fn a_member_is_shown_the_discussions_they_have_not_read_until_they_read_th
             ),
             ("Vouchers", 1, 1)
         );
-        read(app, &owner, &vouchers, "").await;
+        thread(app, &owner, &vouchers, "").await.unwrap();
         assert_eq!(unread(app, &owner, &id).await, (vec![], 0));
 
         // A long thread is read a page at a time: only its last page reads it all.
         for n in 0..POSTS_PER_PAGE {
             reply(app, &owner, &clusters, &format!("Cluster {n}")).await;
         }
-        let first = read(app, &member, &clusters, "").await;
+        let first = thread(app, &member, &clusters, "").await.unwrap();
         assert_eq!(first.posts.len(), POSTS_PER_PAGE);
         assert_eq!(unread(app, &member, &id).await.1, 1);
-        read(app, &member, &clusters, first.next.as_deref().unwrap()).await;
+        thread(app, &member, &clusters, first.next.as_deref().unwrap())
+            .await
+            .unwrap();
         assert_eq!(unread(app, &member, &id).await.1, 0);
-        read(app, &member, &clusters, "").await;
+        thread(app, &member, &clusters, "").await.unwrap();
         assert_eq!(
             unread(app, &member, &id).await.1,
             0,
@@ -193,9 +184,7 @@ async fn the_activity_feed_shows_what_happened_newest_first_to_every_reader_and_
         );
 
         // A deleted post leaves the feed.
-        let view: ThreadView = get(app, &owner, GetThread::PATH, &[("thread_id", &t)])
-            .await
-            .unwrap();
+        let view = thread(app, &owner, &t, "").await.unwrap();
         let delete = [
             ("thread_id", t.as_str()),
             ("post_id", &view.posts[1].post_id),

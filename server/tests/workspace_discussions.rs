@@ -6,29 +6,12 @@
 mod common;
 
 use app::error::Problem;
-use app::workspace::discussion::{ThreadPage, ThreadView};
-use app::workspace::discussion_api::{
-    DeletePost, EditPost, GetThread, ListThreads, PinThread, Reply,
-};
+use app::workspace::discussion::ThreadPage;
+use app::workspace::discussion_api::{DeletePost, EditPost, ListThreads, PinThread, Reply};
 use common::workshops::problem;
-use common::workspaces::{get, group, named, start};
-use common::{client, on_each_engine, TestApp};
+use common::workspaces::{get, group, named, start, thread};
+use common::{client, on_each_engine};
 use leptos::server_fn::ServerFn;
-
-async fn thread(
-    app: &TestApp,
-    who: &reqwest::Client,
-    thread: &str,
-    after: &str,
-) -> Result<ThreadView, u16> {
-    get(
-        app,
-        who,
-        GetThread::PATH,
-        &[("thread_id", thread), ("after", after)],
-    )
-    .await
-}
 
 #[tokio::test]
 async fn members_discuss_in_markdown_that_renders_inert_and_mentions_reach_members_only() {

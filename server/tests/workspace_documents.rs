@@ -7,10 +7,9 @@ mod common;
 
 use app::workspace::document::DocumentList;
 use app::workspace::document_api::DeleteDocument;
-use app::workspace::notice::{NoticeKind, Notices};
-use app::workspace::notice_api::ListNotices;
+use app::workspace::notice::NoticeKind;
 use common::workspaces::{
-    accept, create, documents, get, group, link, named, sent_back, stored_files, upload,
+    accept, create, documents, get, group, link, named, notices, sent_back, stored_files, upload,
 };
 use common::{on_each_engine, on_each_engine_with, TestApp};
 use leptos::server_fn::ServerFn;
@@ -82,16 +81,13 @@ async fn a_member_shares_a_pdf_that_readers_download_as_an_attachment_and_member
         assert_eq!(stored_files(app).len(), 1);
 
         for who in [&owner, &observer] {
-            let (status, body) = app.call_with(who, ListNotices::PATH, &[]).await;
-            assert_eq!(status, 200, "{body}");
-            let notices: Notices = serde_json::from_str(&body).unwrap();
-            let n = &notices.notices[0];
+            let mine = notices(app, who).await;
+            let n = &mine.notices[0];
             assert_eq!(n.kind, NoticeKind::Document);
             assert_eq!(n.document_name.as_deref(), Some("Plan Šibenik.pdf"));
             assert_eq!(n.href(), format!("/workspaces/{id}#documents"));
         }
-        let own: Notices =
-            serde_json::from_str(&app.call_with(&member, ListNotices::PATH, &[]).await.1).unwrap();
+        let own = notices(app, &member).await;
         assert!(own.notices.is_empty(), "nobody is told of their own file");
     })
     .await;

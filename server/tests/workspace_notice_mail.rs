@@ -6,12 +6,12 @@
 mod common;
 
 use app::error::Problem;
-use app::workspace::notice::{MailCadence, Notices};
-use app::workspace::notice_api::{ListNotices, MarkRead, SetNoticeKinds};
+use app::workspace::notice::MailCadence;
+use app::workspace::notice_api::{MarkRead, SetNoticeKinds};
 use app::workspace::notice_mail::{send_due, DIGEST_EVERY_MS, EACH_GAP_MS};
 use common::smtp::{with_mail, Delivered, SmtpSink};
 use common::workshops::problem;
-use common::workspaces::{accept, link, named, post, start};
+use common::workspaces::{accept, link, named, notices, post, start};
 use common::{on_each_engine_with, TestApp};
 use leptos::server_fn::ServerFn;
 use std::time::Duration;
@@ -22,12 +22,6 @@ async fn choose(app: &TestApp, who: &reqwest::Client, email: &str) -> (u16, Stri
     let mut form: Vec<(&str, &str)> = KINDS.iter().map(|k| ("kinds[]", *k)).collect();
     form.push(("email", email));
     app.call_with(who, SetNoticeKinds::PATH, &form).await
-}
-
-async fn notices(app: &TestApp, who: &reqwest::Client) -> Notices {
-    let (status, body) = app.call_with(who, ListNotices::PATH, &[]).await;
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).unwrap()
 }
 
 /// Runs the sending as the server's task does, at `now`; answers how many messages went.

@@ -6,17 +6,11 @@ mod common;
 
 use app::workspace::api::{CreateWorkspace, GetWorkspace, InviteMember, SetMemberRole};
 use app::workspace::discussion_api::{Reply, StartThread};
-use app::workspace::notice::{NoticeKind, Notices};
-use app::workspace::notice_api::{ListNotices, MarkRead, SetNoticeKinds};
-use common::workspaces::{accept, link, named, post};
+use app::workspace::notice::NoticeKind;
+use app::workspace::notice_api::{MarkRead, SetNoticeKinds};
+use common::workspaces::{accept, link, named, notices, post};
 use common::{on_each_engine, TestApp};
 use leptos::server_fn::ServerFn;
-
-async fn notices(app: &TestApp, who: &reqwest::Client) -> Notices {
-    let (status, body) = app.call_with(who, ListNotices::PATH, &[]).await;
-    assert_eq!(status, 200, "{body}");
-    serde_json::from_str(&body).unwrap()
-}
 
 async fn header_count(app: &TestApp, who: &reqwest::Client) -> i64 {
     let (_, body) = app

@@ -249,3 +249,27 @@ pub async fn start(
         .and_then(|l| l.rsplit_once("/threads/").map(|(_, t)| t.to_owned()))
         .expect("sent to the new thread")
 }
+
+/// A page of a thread's posts as `who` sees it (`after`: where it starts; empty: the first).
+pub async fn thread(
+    app: &TestApp,
+    who: &reqwest::Client,
+    thread: &str,
+    after: &str,
+) -> Result<app::workspace::discussion::ThreadView, u16> {
+    get(
+        app,
+        who,
+        app::workspace::discussion_api::GetThread::PATH,
+        &[("thread_id", thread), ("after", after)],
+    )
+    .await
+}
+
+/// `who`'s notifications and settings.
+pub async fn notices(app: &TestApp, who: &reqwest::Client) -> app::workspace::notice::Notices {
+    let path = app::workspace::notice_api::ListNotices::PATH;
+    let (status, body) = app.call_with(who, path, &[]).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str(&body).unwrap()
+}
