@@ -101,6 +101,11 @@ pub enum Problem {
     AlreadyMember,
     /// Another workspace has this name (ignoring case and spacing).
     WorkspaceNameTaken,
+    /// The choice of e-mail is saved, but the SMTP server did not take the message with the
+    /// link to confirm the address.
+    ConfirmationFailed,
+    /// A link to confirm an address that expired, or that a newer link replaced.
+    ConfirmLinkStale,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize, Deserialize)]
@@ -206,7 +211,9 @@ impl AppError {
                 503
             }
             AppError::Invalid { fields, .. }
-                if fields.values().any(|p| *p == Problem::MailFailed) =>
+                if fields
+                    .values()
+                    .any(|p| matches!(p, Problem::MailFailed | Problem::ConfirmationFailed)) =>
             {
                 502
             }

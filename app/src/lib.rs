@@ -68,7 +68,7 @@ use workshop::results_page::WorkshopResultsRoute;
 use workshop::room_pages::{JoinLiveRoute, LiveRoute};
 use workshop::run_pages::PresentRoute;
 use workspace::discussion_pages::ThreadRoute;
-use workspace::notice_pages::NoticesRoute;
+use workspace::notice_pages::{ConfirmAddressRoute, NoticesRoute};
 use workspace::pages::{InviteRoute, WorkspaceRoute, WorkspacesRoute};
 
 /// The HTML document around the application, rendered on the server only.
@@ -221,6 +221,11 @@ pub fn App() -> impl IntoView {
                         />
                         <Route path=path!("invite/:token") view={Lazy::<InviteRoute>::new()} ssr=SsrMode::Async />
                         <Route path=path!("notifications") view={Lazy::<NoticesRoute>::new()} ssr=SsrMode::Async />
+                        <Route
+                            path=path!("notifications/confirm/:token")
+                            view={Lazy::<ConfirmAddressRoute>::new()}
+                            ssr=SsrMode::Async
+                        />
                         <Route
                             path=path!("admin/templates")
                             view={Lazy::<TemplatesRoute>::new()}

@@ -133,6 +133,17 @@ test('members discuss in a thread: Markdown shows formatted, a reply mentions a 
   await page.getByLabel('As they come').check();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByLabel('As they come')).toBeChecked();
+  // Nothing is mailed until she confirms that the address is hers, through a link sent to it.
+  await expect(page.getByText(`We sent a link to ${olga}`)).toBeVisible();
+  await expect.poll(() => mailTo(olga).length, { timeout: 15_000 }).toBe(1);
+  const confirm = mailTo(olga)[0].match(/\/notifications\/confirm\/[0-9a-f]{64}/)![0];
+  await page.goto(confirm);
+  await expect(page.getByText(`Notifications will be sent by e-mail to ${olga} once you confirm`)).toBeVisible();
+  await expectAccessible(page);
+  await page.getByRole('button', { name: 'Confirm my address' }).click();
+  await expect(page.getByText(`${olga} is confirmed`)).toBeVisible();
+  await page.goto('/notifications');
+  await expect(page.getByText(`E-mail goes to ${olga}.`)).toBeVisible();
   await page.goto(address);
   await expect(page.getByText('No discussion yet.')).toBeVisible();
 
@@ -177,15 +188,15 @@ test('members discuss in a thread: Markdown shows formatted, a reply mentions a 
   // it, and reading clears it.
   await expect(page.getByRole('link', { name: 'Notifications (1 unread)' })).toHaveAttribute('href', '/notifications');
   // The server mails it within a second or two, with a link to the reply.
-  await expect.poll(() => mailTo(olga).length, { timeout: 15_000 }).toBe(1);
-  expect(mailTo(olga)[0]).toContain('Ivo Replier mentioned you in');
-  expect(mailTo(olga)[0]).toContain(`${thread}#post-`);
+  await expect.poll(() => mailTo(olga).length, { timeout: 15_000 }).toBe(2);
+  expect(mailTo(olga)[1]).toContain('Ivo Replier mentioned you in');
+  expect(mailTo(olga)[1]).toContain(`${thread}#post-`);
   await page.goto('/notifications');
   await expect(page.getByRole('link', { name: 'Ivo Replier mentioned you in Who pays for the cluster manager?' })).toBeVisible();
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Mark all as read' }).click();
   await expect(page.getByText('Unread: 0')).toBeVisible();
-  await page.reload();
+  // The header follows, in place with JavaScript and on the page sent back without.
   await expect(page.getByRole('link', { name: 'Notifications', exact: true })).toBeVisible();
 
   // Once she has read the thread, nothing waits for her there.

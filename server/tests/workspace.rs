@@ -5,13 +5,15 @@
 mod common;
 
 use app::error::{AppError, Problem};
+use app::workspace::activity::{ActivityKind, WorkspaceActivity};
+use app::workspace::activity_api::GetActivity;
 use app::workspace::api::{
     AnswerInvitation, CreateLink, CreateWorkspace, DecideRequest, InviteMember, ListWorkspaces,
     PreviewLink, RequestToJoin, RevokeLink, UpdateWorkspace, WithdrawInvitation,
 };
 use app::workspace::model::{Directory, LinkPreview, Role};
 use common::workshops::problem;
-use common::workspaces::{accept, create, link, person, post, role_of, workspace};
+use common::workspaces::{accept, create, get, link, person, post, role_of, workspace};
 use common::{client, on_each_engine, TestApp};
 use leptos::server_fn::ServerFn;
 
@@ -180,7 +182,26 @@ async fn each_person_sees_the_workspaces_their_visibility_allows_and_a_hidden_on
             401
         );
         assert_eq!(workspace(app, &visitor, missing).await.unwrap_err().0, 401);
-        assert!(!workspace(app, &visitor, &public).await.unwrap().signed_in);
+        let seen = workspace(app, &visitor, &public).await.unwrap();
+        assert!(!seen.signed_in);
+        assert_eq!(
+            (seen.summary.members, seen.members.len()),
+            (1, 0),
+            "a visitor learns how many belong, not who"
+        );
+        let joins = async |who| {
+            let glance: WorkspaceActivity =
+                get(app, who, GetActivity::PATH, &[("workspace_id", &public)])
+                    .await
+                    .unwrap();
+            glance
+                .feed
+                .iter()
+                .filter(|l| l.kind == ActivityKind::Joined)
+                .count()
+        };
+        assert_eq!(joins(&other).await, 1, "the owner joined");
+        assert_eq!(joins(&visitor).await, 0, "nor who joined");
     })
     .await;
 }

@@ -1,18 +1,19 @@
 //! Notifications by e-mail, on SQLite and on PostgreSQL, through a real SMTP exchange: only for
 //! those who ask, only what came after they asked and is still unread, each as it comes or a
-//! digest at most once a day, in the person's language; a refused message is tried again; the
-//! server's own task sends them without anyone asking.
+//! digest at most once a day, in the person's language, and only to an address its owner
+//! confirmed through the link mailed to it; a refused message is tried again; the server's own
+//! task sends them without anyone asking.
 
 mod common;
 
 use app::error::Problem;
-use app::workspace::notice::MailCadence;
-use app::workspace::notice_api::{MarkRead, SetNoticeKinds};
+use app::workspace::notice::{AddressLink, AddressState, MailCadence};
+use app::workspace::notice_api::{self, ConfirmAddress, MarkRead, SetNoticeKinds};
 use app::workspace::notice_mail::{send_due, DIGEST_EVERY_MS, EACH_GAP_MS};
 use common::smtp::{with_mail, Delivered, SmtpSink};
 use common::workshops::problem;
 use common::workspaces::{accept, link, named, notices, post, start};
-use common::{on_each_engine_with, TestApp};
+use common::{client, on_each_engine_with, TestApp};
 use leptos::server_fn::ServerFn;
 use std::time::Duration;
 
@@ -37,13 +38,58 @@ async fn run(app: &TestApp, now: i64) -> usize {
     .unwrap()
 }
 
-/// What `sink` delivered to `email`, after the first `from` messages.
-fn to(sink: &SmtpSink, from: usize, email: &str) -> Vec<Delivered> {
+/// Where a link to confirm an address leads, before its token.
+const CONFIRM_PATH: &str = "/notifications/confirm/";
+
+/// Everything `sink` delivered to `email`, after the first `from`.
+fn delivered_to(sink: &SmtpSink, from: usize, email: &str) -> Vec<Delivered> {
     sink.delivered()
         .into_iter()
         .skip(from)
         .filter(|d| d.to.iter().any(|t| t.contains(email)))
         .collect()
+}
+
+/// The notifications `sink` delivered to `email`, after the first `from` (not the links to
+/// confirm the address).
+fn to(sink: &SmtpSink, from: usize, email: &str) -> Vec<Delivered> {
+    delivered_to(sink, from, email)
+        .into_iter()
+        .filter(|d| !d.text().contains(CONFIRM_PATH))
+        .collect()
+}
+
+/// The tokens of the links to confirm `email` that `sink` delivered, after the first `from`.
+fn confirmations(sink: &SmtpSink, from: usize, email: &str) -> Vec<String> {
+    delivered_to(sink, from, email)
+        .iter()
+        .filter_map(|d| {
+            let text = d.text();
+            let at = text.find(CONFIRM_PATH)? + CONFIRM_PATH.len();
+            Some(text[at..at + 64].to_owned())
+        })
+        .collect()
+}
+
+/// Follows the link to confirm an address, as whoever reads the mailbox (signed in or not).
+async fn follow(app: &TestApp, token: &str) -> (u16, String) {
+    app.call_with(&client(), ConfirmAddress::PATH, &[("token", token)])
+        .await
+}
+
+/// `who` (whose address is `email`) chooses `cadence` and confirms the address.
+async fn choose_confirmed(
+    app: &TestApp,
+    sink: &SmtpSink,
+    who: &reqwest::Client,
+    email: &str,
+    cadence: &str,
+) {
+    let from = sink.delivered().len();
+    assert_eq!(choose(app, who, cadence).await.0, 200);
+    let tokens = confirmations(sink, from, email);
+    assert_eq!(tokens.len(), 1, "one link to confirm {email}");
+    assert_eq!(follow(app, &tokens[0]).await.0, 200);
 }
 
 /// A private workspace of Olga's with `others` in it; answers its id.
@@ -90,16 +136,18 @@ async fn only_those_who_ask_get_e_mail_each_as_it_comes_or_in_a_daily_digest() {
         let ana = named(app, "ana@example.org", "Ana Kovač").await;
         let ivo = named(app, "ivo@example.org", "Ivo Ivić").await;
         let eva = named(app, "eva@example.org", "Eva Novak").await;
-        let rita = named(app, "refuse-rita@example.org", "Rita Refused").await;
+        let rita = named(app, "rita@example.org", "Rita Refused").await;
         let id = workspace_with(app, &owner, &[&ana, &ivo, &eva, &rita]).await;
 
         // Off by default; and what came before someone asks is not mailed.
         assert_eq!(notices(app, &ana).await.mail, MailCadence::Never);
         assert!(notices(app, &ana).await.mail_on);
         let thread = start(app, &owner, &id, "Schools", "Which ones, @Ana Kovač?").await;
-        assert_eq!(choose(app, &ana, "each").await.0, 200);
-        assert_eq!(choose(app, &ivo, "daily").await.0, 200);
-        assert_eq!(choose(app, &rita, "each").await.0, 200);
+        choose_confirmed(app, &sink, &ana, "ana@example.org", "each").await;
+        choose_confirmed(app, &sink, &ivo, "ivo@example.org", "daily").await;
+        choose_confirmed(app, &sink, &rita, "rita@example.org", "each").await;
+        // Rita's mailbox goes away after she confirmed it.
+        sink.refuse("rita@example.org");
         let (status, body) = choose(app, &eva, "weekly").await;
         assert_eq!(
             (status, problem(&body, "email")),
@@ -194,6 +242,119 @@ async fn only_those_who_ask_get_e_mail_each_as_it_comes_or_in_a_daily_digest() {
             .await;
         assert_eq!(run(app, t + 2 * DIGEST_EVERY_MS).await, 1, "Ivo's only");
         assert_eq!(to(&sink, from, "ana@example.org").len(), 2);
+
+        // Asking again needs no new link, and mails nothing from while she had asked for none.
+        assert_eq!(choose(app, &ana, "each").await.0, 200);
+        assert_eq!(confirmations(&sink, from, "ana@example.org").len(), 1);
+        assert_eq!(
+            notices(app, &ana).await.address_state,
+            AddressState::Confirmed
+        );
+        assert_eq!(run(app, t + 3 * DIGEST_EVERY_MS).await, 0);
+        // The other engine's Rita confirms her address too.
+        sink.accept("rita@example.org");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn e_mail_goes_only_to_an_address_its_owner_confirmed_through_the_link_sent_to_it() {
+    let sink = SmtpSink::start().await;
+    let tweak = {
+        let mail = with_mail(&sink);
+        move |c: &mut server::config::Config| {
+            mail(c);
+            c.notice_mail_seconds = 3600;
+        }
+    };
+    on_each_engine_with(tweak, async |app, _| {
+        let from = sink.delivered().len();
+        let owner = named(app, "owner@example.org", "Olga Owner").await;
+        // Ana signed up with an address she may not own: nothing is mailed to it yet.
+        let ana = named(app, "ana@example.org", "Ana Kovač").await;
+        let id = workspace_with(app, &owner, &[&ana]).await;
+        let mine = notices(app, &ana).await;
+        assert_eq!(
+            (mine.address.as_str(), mine.address_state),
+            ("ana@example.org", AddressState::Unconfirmed)
+        );
+
+        // Choosing e-mail sends the address a link, once in ten minutes however often she saves.
+        assert_eq!(choose(app, &ana, "each").await.0, 200);
+        assert_eq!(choose(app, &ana, "each").await.0, 200);
+        let tokens = confirmations(&sink, from, "ana@example.org");
+        assert_eq!(tokens.len(), 1);
+        let letter = delivered_to(&sink, from, "ana@example.org")[0].text();
+        assert!(
+            letter.contains("If it was not you, ignore this message"),
+            "{letter}"
+        );
+        assert!(
+            letter.contains(&format!("{}{CONFIRM_PATH}", app.base)),
+            "{letter}"
+        );
+        assert_eq!(
+            notices(app, &ana).await.address_state,
+            AddressState::LinkSent
+        );
+        start(app, &owner, &id, "Schools", "Which ones, @Ana Kovač?").await;
+        assert_eq!(run(app, now()).await, 0, "not confirmed: nothing goes");
+
+        // The link's page names the address; opening it confirms nothing.
+        let visitor = client();
+        let token = [("token", tokens[0].as_str())];
+        let (status, body) = app
+            .call_with(&visitor, notice_api::PreviewAddressLink::PATH, &token)
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let link: AddressLink = serde_json::from_str(&body).unwrap();
+        assert_eq!(
+            link,
+            AddressLink {
+                address: "ana@example.org".into(),
+                confirmed: false
+            }
+        );
+        assert_eq!(run(app, now()).await, 0);
+
+        // A made-up link confirms nothing and says so; the real one, followed by whoever reads
+        // the mailbox, confirms the address, and what came since she asked goes.
+        let (status, body) = follow(app, &"0".repeat(64)).await;
+        assert_eq!(
+            (status, problem(&body, "token")),
+            (422, Problem::ConfirmLinkStale)
+        );
+        assert_eq!(follow(app, &tokens[0]).await.0, 200);
+        let (_, body) = app
+            .call_with(&visitor, notice_api::PreviewAddressLink::PATH, &token)
+            .await;
+        assert!(
+            serde_json::from_str::<AddressLink>(&body)
+                .unwrap()
+                .confirmed
+        );
+        assert_eq!(
+            notices(app, &ana).await.address_state,
+            AddressState::Confirmed
+        );
+        assert_eq!(run(app, now()).await, 1);
+        assert!(to(&sink, from, "ana@example.org")[0]
+            .text()
+            .contains("Olga Owner mentioned you in"));
+
+        // A link the SMTP server refuses: the choice is kept, and the answer says the message
+        // did not leave (a 502, as the mail server failed, not the person).
+        let rut = named(app, "refuse-rut@example.org", "Rut Refused").await;
+        let (status, body) = choose(app, &rut, "daily").await;
+        assert_eq!(
+            (status, problem(&body, "email")),
+            (502, Problem::ConfirmationFailed)
+        );
+        let hers = notices(app, &rut).await;
+        assert_eq!(
+            (hers.mail, hers.address_state),
+            (MailCadence::Daily, AddressState::Unconfirmed)
+        );
     })
     .await;
 }
@@ -206,7 +367,7 @@ async fn the_server_mails_what_is_due_by_itself() {
         let owner = named(app, "owner@example.org", "Olga Owner").await;
         let ana = named(app, "ana@example.org", "Ana Kovač").await;
         let id = workspace_with(app, &owner, &[&ana]).await;
-        assert_eq!(choose(app, &ana, "each").await.0, 200);
+        choose_confirmed(app, &sink, &ana, "ana@example.org", "each").await;
         start(app, &owner, &id, "Schools", "Which ones, @Ana Kovač?").await;
         // The test server's task runs every second.
         let mut waited = Duration::ZERO;

@@ -261,6 +261,8 @@ async fn every_workspace_server_function_answers_each_role_on_each_visibility_as
                 (ListNotices::PATH, SIGNED_IN),
                 (MarkRead::PATH, SIGNED_IN),
                 (SetNoticeKinds::PATH, SIGNED_IN),
+                // The link that confirms an address for e-mail is opened by its token alone:
+                // workspace_notice_mail.rs shows that a made-up one opens nothing.
                 (ListDocuments::PATH, reads(visibility)),
                 (GetActivity::PATH, reads(visibility)),
                 (DOWNLOAD, reads(visibility)),

@@ -86,12 +86,24 @@ pub fn endonym(locale: Locale) -> &'static str {
     }
 }
 
-/// The signed-in user, loaded once per navigation and shared through context.
+/// The signed-in user, loaded once per navigation (and again when a page changes what the
+/// header shows, see [`refresh_session_user`]) and shared through context.
 #[derive(Clone, Copy)]
-pub struct SessionUser(pub PageData<Result<Option<CurrentUser>, AppError>>);
+pub struct SessionUser(
+    pub PageData<Result<Option<CurrentUser>, AppError>>,
+    RwSignal<u32>,
+);
 
 pub fn use_session_user() -> PageData<Result<Option<CurrentUser>, AppError>> {
     expect_context::<SessionUser>().0
+}
+
+/// Loads the signed-in user again, for a page that changed in place what the header counts
+/// (notifications marked read): the address, which otherwise reloads it, stays the same.
+pub fn refresh_session_user() {
+    if let Some(SessionUser(_, asked)) = use_context::<SessionUser>() {
+        asked.update(|n| *n += 1);
+    }
 }
 
 /// HTML the server writes for a page (`inner_html`) between the page's fetch and its view, on
@@ -169,6 +181,8 @@ pub fn problem_text_in(locale: Locale, problem: &Problem) -> String {
         Problem::SameRegion => td_string!(locale, problem_same_region).to_string(),
         Problem::MailOff => td_string!(locale, problem_mail_off).to_string(),
         Problem::MailFailed => td_string!(locale, problem_mail_failed).to_string(),
+        Problem::ConfirmationFailed => td_string!(locale, problem_confirmation_failed).to_string(),
+        Problem::ConfirmLinkStale => td_string!(locale, problem_confirm_link_stale).to_string(),
         Problem::MailLimit => td_string!(locale, problem_mail_limit).to_string(),
         Problem::RemindedRecently => td_string!(locale, problem_reminded_recently).to_string(),
         Problem::NotRemindable => td_string!(locale, problem_not_remindable).to_string(),
@@ -454,11 +468,12 @@ pub fn LanguageSwitch() -> impl IntoView {
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
+    let asked = RwSignal::new(0);
     let user = page_data(
-        move || location.pathname.get(),
+        move || (location.pathname.get(), asked.get()),
         |_| crate::identity::api::who_am_i(),
     );
-    provide_context(SessionUser(user));
+    provide_context(SessionUser(user, asked));
     let account_links = move || {
         Suspend::new(async move {
             match user.await {

@@ -83,8 +83,8 @@ fn line(kind: ActivityKind, r: &AnyRow) -> Result<ActivityLine, AppError> {
     })
 }
 
-/// The workspace's newest posts, documents and members, merged.
-async fn feed(db: &Db, workspace_id: &str) -> Result<Vec<ActivityLine>, AppError> {
+/// The workspace's newest posts, documents and, with `members`, who joined, merged.
+async fn feed(db: &Db, workspace_id: &str, members: bool) -> Result<Vec<ActivityLine>, AppError> {
     let limit = FEED_LEN as i64;
     // The newest posts are in the most recently active threads: each thread more recent than
     // a post's own has a newer post, so the newest FEED_LEN posts lie within FEED_LEN threads.
@@ -115,16 +115,20 @@ async fn feed(db: &Db, workspace_id: &str) -> Result<Vec<ActivityLine>, AppError
     .bind(limit)
     .fetch_all(&db.pool)
     .await?;
-    let members = sqlx::query(
-        "select m.user_id as line_key, u.display_name as actor, m.joined_at as at,
+    let members = if !members {
+        Vec::new()
+    } else {
+        sqlx::query(
+            "select m.user_id as line_key, u.display_name as actor, m.joined_at as at,
                 cast(null as text) as target_id, cast(null as text) as target
          from workspace_member m join app_user u on u.user_id = m.user_id
          where m.workspace_id = $1 order by m.joined_at desc limit $2",
-    )
-    .bind(workspace_id)
-    .bind(limit)
-    .fetch_all(&db.pool)
-    .await?;
+        )
+        .bind(workspace_id)
+        .bind(limit)
+        .fetch_all(&db.pool)
+        .await?
+    };
     let mut lines = Vec::with_capacity(posts.len() + documents.len() + members.len());
     for r in &posts {
         // A thread's opening post is written in the same instant as the thread.
@@ -208,12 +212,13 @@ async fn attention(
     })
 }
 
-/// The workspace's recent activity for whoever may read it, and what needs the attention of a
-/// member.
+/// The workspace's recent activity for whoever may read it (for a visitor, without who joined:
+/// a public workspace shows visitors its work, not its people), and what needs the attention
+/// of a member.
 #[tracing::instrument(skip_all, fields(workspace = %reader.workspace().workspace_id))]
 pub async fn activity(db: &Db, reader: &Reader) -> Result<WorkspaceActivity, AppError> {
     let workspace_id = &reader.workspace().workspace_id;
-    let feed = feed(db, workspace_id).await?;
+    let feed = feed(db, workspace_id, reader.user().is_some()).await?;
     let attention = match (reader.user(), reader.role()) {
         (Some(me), Some(role)) => {
             Some(attention(db, workspace_id, &me.user_id, role.facilitates()).await?)

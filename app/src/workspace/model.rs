@@ -236,7 +236,8 @@ pub struct Workspace {
     pub summary: WorkspaceSummary,
     /// Whether the viewer is signed in (a visitor of a public workspace is not).
     pub signed_in: bool,
-    /// The members, owners first; shown to anyone who may read the workspace.
+    /// The members, owners first; shown to the signed-in people who may read the workspace
+    /// (a visitor sees only their number, in the summary).
     pub members: Vec<MemberLine>,
     /// For its facilitators: its links, and who waits to come in.
     pub links: Vec<LinkLine>,

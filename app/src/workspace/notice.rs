@@ -81,7 +81,7 @@ impl Notice {
 pub enum MailCadence {
     #[default]
     Never,
-    /// Each as it comes (those of the same minute together).
+    /// Each as it comes (what comes within ten minutes of a message waits for the next).
     Each,
     /// A digest once a day.
     Daily,
@@ -103,6 +103,26 @@ impl MailCadence {
     }
 }
 
+/// Whether e-mail may go to the person's address: only once they have followed the link
+/// sent to it, which shows the address is theirs and not someone else's they typed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AddressState {
+    /// No link went to the address, or the last one expired.
+    #[default]
+    Unconfirmed,
+    /// A link went to it and waits to be followed.
+    LinkSent,
+    Confirmed,
+}
+
+/// A link to confirm an address, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AddressLink {
+    pub address: String,
+    pub confirmed: bool,
+}
+
 /// The person's notifications and which kinds they receive.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Notices {
@@ -114,6 +134,9 @@ pub struct Notices {
     pub mail: MailCadence,
     /// Whether the platform sends e-mail at all (it has an SMTP server).
     pub mail_on: bool,
+    /// The person's address, and whether e-mail may go to it.
+    pub address: String,
+    pub address_state: AddressState,
 }
 
 #[cfg(test)]

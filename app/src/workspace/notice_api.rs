@@ -1,7 +1,8 @@
 //! Server functions for notifications: a person's list, marking read, and which kinds they
-//! receive. Only ever the caller's own.
+//! receive, only ever the caller's own; and the link that confirms an address for e-mail,
+//! which its token alone opens (it is followed from a mailbox, maybe on another device).
 
-use super::notice::Notices;
+use super::notice::{AddressLink, Notices};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -31,7 +32,8 @@ pub async fn mark_read(notice_id: String) -> Result<(), AppError> {
 }
 
 /// The kinds of notification the caller receives: the form's checked boxes (`kinds[]`); and
-/// how often by e-mail (`email`: `never`, `each`, `daily`; left out: as it was).
+/// how often by e-mail (`email`: `never`, `each`, `daily`; left out: as it was). Choosing
+/// e-mail for an address not yet confirmed sends it a link to confirm it.
 #[server(endpoint = "notices/settings")]
 pub async fn set_notice_kinds(
     #[server(default)] kinds: Vec<String>,
@@ -55,10 +57,23 @@ pub async fn set_notice_kinds(
         .into_iter()
         .filter(|k| !on.contains(k))
         .collect();
-    let db = ssr::db()?;
-    store::set_off(&db, &me, off).await?;
+    let context = ssr::context()?;
+    store::set_off(&context.db, &me, off).await?;
     if let Some(cadence) = cadence {
-        notice_mail::set_cadence(&db, &me, cadence).await?;
+        let base = context.public_origin.base();
+        notice_mail::set_cadence(&context.db, &me, cadence, context.mailer.as_ref(), &base).await?;
     }
     Ok(())
+}
+
+/// The address a link to confirm it went to, and whether it is confirmed.
+#[server(endpoint = "notices/address_link")]
+pub async fn preview_address_link(token: String) -> Result<AddressLink, AppError> {
+    notice_mail::address_link(&ssr::db()?, &token).await
+}
+
+/// Confirms the address the link went to: notifications may be mailed to it from now on.
+#[server(endpoint = "notices/confirm_address")]
+pub async fn confirm_address(token: String) -> Result<(), AppError> {
+    notice_mail::confirm(&ssr::db()?, &token).await
 }

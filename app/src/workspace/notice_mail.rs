@@ -6,13 +6,18 @@
 //! (`mailed_at`) before the message goes, and gives the notifications back if the SMTP server
 //! refuses it, so that the next slot tries again. A notification read in the platform first
 //! is never mailed. Without an SMTP server this never runs and nothing else depends on it.
+//!
+//! Nothing goes to an address before its owner confirms it: choosing e-mail sends a link to
+//! the account's address (at most one in ten minutes), and only the person who can read that
+//! mailbox can follow it. Someone who signed up with another person's address can therefore
+//! send them no more than that link, whose message says to ignore it.
 
-use super::notice::{MailCadence, Notice, NoticeKind};
+use super::notice::{AddressLink, AddressState, MailCadence, Notice, NoticeKind};
 use super::notice_store::{notice_of, NOTICE_LINE};
 use crate::db::{now_ms, Db, Outcome};
-use crate::error::AppError;
+use crate::error::{AppError, Problem};
 use crate::i18n::*;
-use crate::identity::session::SignedIn;
+use crate::identity::session::{new_token, token_hash, SignedIn};
 use crate::mail::Mailer;
 use futures::FutureExt;
 use sqlx::Row;
@@ -26,43 +31,159 @@ pub const DIGEST_EVERY_MS: i64 = 24 * 60 * 60 * 1000;
 pub const EACH_GAP_MS: i64 = 10 * 60 * 1000;
 /// Notifications one message lists (the oldest first); more wait for the next.
 pub const PER_MESSAGE: usize = 50;
+/// A link to confirm an address can be followed for this long.
+pub const CONFIRM_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
-/// How often the person wants their notifications by e-mail.
-pub async fn cadence(db: &Db, user_id: &str) -> Result<MailCadence, AppError> {
-    let row = sqlx::query("select cadence from notice_mail where user_id = $1")
-        .bind(user_id)
-        .fetch_optional(&db.pool)
-        .await?;
-    match row {
-        None => Ok(MailCadence::Never),
-        Some(r) => {
-            let raw: String = r.try_get("cadence")?;
-            MailCadence::parse(&raw)
-                .ok_or_else(|| crate::db::bad_value("notice_mail.cadence", &raw))
-        }
-    }
+/// How often the person wants their notifications by e-mail, their address, and whether
+/// e-mail may go to it.
+pub async fn settings(
+    db: &Db,
+    user_id: &str,
+) -> Result<(MailCadence, String, AddressState), AppError> {
+    let r = sqlx::query(
+        "select u.email, m.cadence, m.pending_email, m.token_sent_at, m.confirmed_email
+         from app_user u left join notice_mail m on m.user_id = u.user_id where u.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let email: String = r.try_get("email")?;
+    let cadence = match r.try_get::<Option<String>, _>("cadence")? {
+        None => MailCadence::Never,
+        Some(raw) => MailCadence::parse(&raw)
+            .ok_or_else(|| crate::db::bad_value("notice_mail.cadence", &raw))?,
+    };
+    let pending = r.try_get::<Option<String>, _>("pending_email")?;
+    let sent_at = r.try_get::<Option<i64>, _>("token_sent_at")?;
+    let state = if r.try_get::<Option<String>, _>("confirmed_email")?.as_ref() == Some(&email) {
+        AddressState::Confirmed
+    } else if pending.as_ref() == Some(&email)
+        && sent_at.is_some_and(|at| at > now_ms() - CONFIRM_FOR_MS)
+    {
+        AddressState::LinkSent
+    } else {
+        AddressState::Unconfirmed
+    };
+    Ok((cadence, email, state))
 }
 
 /// Sets how often the person gets their notifications by e-mail. Turning e-mail on mails only
-/// what comes from then on, not every notification they ever had.
-pub async fn set_cadence(db: &Db, me: &SignedIn, cadence: MailCadence) -> Result<(), AppError> {
-    match cadence {
-        MailCadence::Never => {
-            db.run(
-                "delete from notice_mail where user_id = $1",
-                crate::args![&me.user_id],
-            )
-            .await?
+/// what comes from then on, not every notification they ever had; and, with a `mailer`,
+/// sends a link to confirm the address if it is not confirmed yet.
+pub async fn set_cadence(
+    db: &Db,
+    me: &SignedIn,
+    cadence: MailCadence,
+    mailer: Option<&Mailer>,
+    base: &str,
+) -> Result<(), AppError> {
+    db.run(
+        "insert into notice_mail (user_id, cadence, since) values ($1, $2, $3)
+         on conflict (user_id) do update set cadence = excluded.cadence,
+           since = case when notice_mail.cadence = 'never' then excluded.since
+                        else notice_mail.since end",
+        crate::args![&me.user_id, cadence.as_str(), now_ms()],
+    )
+    .await?;
+    match mailer {
+        Some(mailer) if cadence != MailCadence::Never => {
+            ask_to_confirm(db, mailer, base, &me.user_id).await
         }
-        on => {
-            db.run(
-                "insert into notice_mail (user_id, cadence, since) values ($1, $2, $3)
-                 on conflict (user_id) do update set cadence = excluded.cadence",
-                crate::args![&me.user_id, on.as_str(), now_ms()],
-            )
-            .await?
-        }
+        _ => Ok(()),
+    }
+}
+
+/// Sends the person a link to confirm their address, unless it is confirmed or a link went to
+/// it in the last ten minutes. The link is taken in one conditional statement, so two saves
+/// at once send one message; a message the SMTP server refuses gives it back.
+async fn ask_to_confirm(
+    db: &Db,
+    mailer: &Mailer,
+    base: &str,
+    user_id: &str,
+) -> Result<(), AppError> {
+    let r = sqlx::query(
+        "select email, display_name, preferred_locale from app_user where user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&db.pool)
+    .await?;
+    let (email, name): (String, String) = (r.try_get("email")?, r.try_get("display_name")?);
+    let token = new_token();
+    let now = now_ms();
+    let taken = db
+        .run(
+            "update notice_mail set token_hash = $2, token_sent_at = $3, pending_email = $5
+             where user_id = $1 and coalesce(confirmed_email, '') <> $5
+               and (token_sent_at is null or token_sent_at <= $4
+                    or coalesce(pending_email, '') <> $5)",
+            crate::args![user_id, token_hash(&token), now, now - EACH_GAP_MS, &email],
+        )
+        .await?;
+    if taken.rows == 0 {
+        return Ok(());
+    }
+    let locale =
+        crate::ui::parse_locale(&r.try_get::<String, _>("preferred_locale")?).unwrap_or_default();
+    let link = format!("{base}/notifications/confirm/{token}");
+    let subject = td_string!(locale, notice_confirm_subject).to_string();
+    let body = [
+        td_string!(locale, reminder_greeting, name = name).to_string(),
+        td_string!(locale, notice_confirm_text, link = link).to_string(),
+    ]
+    .join("\n\n");
+    if let Err(e) = mailer.send(&email, &subject, body).await {
+        tracing::warn!(problem = %e.summary(), user = %user_id, "the link to confirm an address did not leave");
+        db.run(
+            "update notice_mail set token_hash = null, token_sent_at = null
+             where user_id = $1 and token_sent_at = $2",
+            crate::args![user_id, now],
+        )
+        .await?;
+        return Err(AppError::field("email", Problem::ConfirmationFailed));
+    }
+    Ok(())
+}
+
+/// The link `token` is to confirm an address with, if it can still be followed; whether it
+/// was.
+pub async fn address_link(db: &Db, token: &str) -> Result<AddressLink, AppError> {
+    let row = sqlx::query(
+        "select pending_email, confirmed_email, token_sent_at from notice_mail where token_hash = $1",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(&db.pool)
+    .await?;
+    let stale = || AppError::field("token", Problem::ConfirmLinkStale);
+    let Some(r) = row else {
+        return Err(stale());
     };
+    let address: String = r
+        .try_get::<Option<String>, _>("pending_email")?
+        .ok_or_else(stale)?;
+    let confirmed = r.try_get::<Option<String>, _>("confirmed_email")?.as_ref() == Some(&address);
+    let fresh = r
+        .try_get::<Option<i64>, _>("token_sent_at")?
+        .is_some_and(|at| at > now_ms() - CONFIRM_FOR_MS);
+    if !confirmed && !fresh {
+        return Err(stale());
+    }
+    Ok(AddressLink { address, confirmed })
+}
+
+/// Confirms the address the link `token` went to: e-mail may go there from now on.
+#[tracing::instrument(skip_all)]
+pub async fn confirm(db: &Db, token: &str) -> Result<(), AppError> {
+    let done = db
+        .run(
+            "update notice_mail set confirmed_email = pending_email
+             where token_hash = $1 and token_sent_at > $2",
+            crate::args![token_hash(token), now_ms() - CONFIRM_FOR_MS],
+        )
+        .await?;
+    if done.rows == 0 {
+        return Err(AppError::field("token", Problem::ConfirmLinkStale));
+    }
     Ok(())
 }
 
@@ -232,7 +353,7 @@ pub async fn send_due(db: &Db, mailer: &Mailer, base: &str, now: i64) -> Result<
     let due = sqlx::query(&format!(
         "select m.user_id, m.cadence, m.since, u.email, u.display_name, u.preferred_locale
          from notice_mail m join app_user u on u.user_id = m.user_id
-         where u.disabled = 0
+         where u.disabled = 0 and m.cadence <> 'never' and m.confirmed_email = u.email
            and (m.last_sent_at is null
                 or (m.cadence = 'each' and m.last_sent_at <= $1)
                 or (m.cadence = 'daily' and m.last_sent_at <= $2))

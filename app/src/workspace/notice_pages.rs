@@ -1,16 +1,25 @@
-//! The notifications page: the person's latest notifications, marking them read, and which
-//! kinds they receive.
+//! The notifications page: the person's latest notifications, marking them read, which
+//! kinds they receive and how often by e-mail; and the page of the link that confirms their
+//! address for e-mail.
 
-use super::notice::{MailCadence, Notice, NoticeKind, Notices};
-use super::notice_api::{list_notices, MarkRead, SetNoticeKinds};
+use super::notice::{AddressState, MailCadence, Notice, NoticeKind, Notices};
+use super::notice_api::{
+    list_notices, preview_address_link, ConfirmAddress, MarkRead, SetNoticeKinds,
+};
 use crate::assessment::round::day_of;
+use crate::error::AppError;
 use crate::i18n::*;
-use crate::ui::{action_error, or_error_page, page_data, page_title, ButtonNotice, FormNotice};
+use crate::ui::{
+    action_error, field_or_error_text, or_error_page, page_data, page_title, ButtonNotice,
+    FormNotice,
+};
 use leptos::prelude::*;
 use leptos_i18n::I18nContext;
 use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
 
 lazy_page!(NoticesRoute, NoticesPage);
+lazy_page!(ConfirmAddressRoute, ConfirmAddressPage);
 
 fn kind_label(i18n: I18nContext<Locale>, kind: NoticeKind) -> String {
     match kind {
@@ -39,6 +48,11 @@ pub fn NoticesPage() -> impl IntoView {
     let notices = page_data(
         move || (read.version().get(), settings.version().get()),
         |_| list_notices(),
+    );
+    Effect::watch(
+        move || read.version().get(),
+        |_, _, _| crate::ui::refresh_session_user(),
+        false,
     );
     view! {
         <Title text=page_title(t_string!(i18n, notices_title)) />
@@ -93,6 +107,17 @@ fn NoticeList(
         })
         .collect_view();
     let mail_on = n.mail_on;
+    // Where e-mail stands, once the person has chosen it and the platform sends it.
+    let address = (mail_on && n.mail != MailCadence::Never).then(|| {
+        let address = n.address.clone();
+        let text = match n.address_state {
+            AddressState::Confirmed => t_string!(i18n, notices_address_confirmed, address),
+            AddressState::LinkSent => t_string!(i18n, notices_address_link_sent, address),
+            AddressState::Unconfirmed => t_string!(i18n, notices_address_unconfirmed, address),
+        }
+        .to_string();
+        view! { <p class="hint" role="status">{text}</p> }
+    });
     view! {
         <p>{t!(i18n, notices_unread, unread)}</p>
         <FormNotice error=read_error />
@@ -114,6 +139,7 @@ fn NoticeList(
                 <legend>{t!(i18n, notices_mail_legend)}</legend>
                 {(!mail_on).then(|| view! { <p class="hint">{t!(i18n, notices_mail_unavailable)}</p> })}
                 {cadences}
+                {address}
             </fieldset>
             <button type="submit" class="button primary">{t!(i18n, save)}</button>
         </ActionForm>
@@ -153,5 +179,61 @@ fn NoticeLine(notice: Notice, read: ServerAction<MarkRead>) -> impl IntoView {
                 </ActionForm>
             })}
         </li>
+    }
+}
+
+/// The link sent to confirm an address for e-mail: which address, and the button that
+/// confirms it. Following the link alone confirms nothing, so a mail scanner that opens links
+/// cannot do it for the person.
+#[component]
+pub fn ConfirmAddressPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let token = Memo::new(move |_| params.with(|p| p.get("token")).unwrap_or_default());
+    let confirm = ServerAction::<ConfirmAddress>::new();
+    let link = page_data(
+        move || (token.get(), confirm.version().get()),
+        |(token, _)| preview_address_link(token),
+    );
+    let error = action_error(confirm);
+    view! {
+        <Title text=page_title(t_string!(i18n, notice_confirm_title)) />
+        <section>
+            <h1>{t!(i18n, notice_confirm_title)}</h1>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let link = match link.await {
+                        Err(e @ AppError::Invalid { .. }) => {
+                            return view! {
+                                <p class="notice notice-error" role="alert">{field_or_error_text(i18n, &e, "token")}</p>
+                                <p><a href="/notifications">{t!(i18n, notices_title)}</a></p>
+                            }
+                                .into_any();
+                        }
+                        other => other,
+                    };
+                    or_error_page(link, move |l| {
+                        let address = l.address.clone();
+                        if l.confirmed {
+                            view! {
+                                <p class="notice" role="status">{t_string!(i18n, notice_confirm_done, address).to_string()}</p>
+                                <p><a href="/notifications">{t!(i18n, notices_title)}</a></p>
+                            }
+                                .into_any()
+                        } else {
+                            view! {
+                                <p>{t_string!(i18n, notice_confirm_ask, address).to_string()}</p>
+                                <ActionForm action=confirm>
+                                    <FormNotice error />
+                                    <input type="hidden" name="token" value=token.get_untracked() />
+                                    <button type="submit" class="button primary">{t!(i18n, notice_confirm_button)}</button>
+                                </ActionForm>
+                            }
+                                .into_any()
+                        }
+                    })
+                })}
+            </Suspense>
+        </section>
     }
 }

@@ -85,8 +85,8 @@ pub fn notice_of(r: &AnyRow) -> Result<Notice, AppError> {
     })
 }
 
-/// The person's latest notifications, with the kinds they turned off and how often they get
-/// them by e-mail.
+/// The person's latest notifications, with the kinds they turned off, how often they get
+/// them by e-mail and whether their address is confirmed.
 #[tracing::instrument(skip_all)]
 pub async fn notices(db: &Db, me: &SignedIn, mail_on: bool) -> Result<Notices, AppError> {
     let notices = sqlx::query(&format!(
@@ -107,12 +107,15 @@ pub async fn notices(db: &Db, me: &SignedIn, mail_on: bool) -> Result<Notices, A
         .filter_map(|r| r.try_get::<String, _>("kind").ok())
         .filter_map(|k| NoticeKind::parse(&k))
         .collect();
+    let (mail, address, address_state) = super::notice_mail::settings(db, &me.user_id).await?;
     Ok(Notices {
         unread: unread(db, &me.user_id).await?,
         notices,
         off,
-        mail: super::notice_mail::cadence(db, &me.user_id).await?,
+        mail,
         mail_on,
+        address,
+        address_state,
     })
 }
 

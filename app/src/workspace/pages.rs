@@ -343,7 +343,7 @@ fn WorkspaceView(w: Workspace, areas: Vec<ThematicArea>, a: Actions) -> impl Int
     let owns = role.is_some_and(Role::owns);
     let query = use_query_map();
     let origin = w.origin.clone();
-    let members = w.members.len();
+    let members = s.members;
     let glance = glance(id.clone());
     view! {
         <Title text=page_title(&s.name) />
@@ -371,7 +371,7 @@ fn WorkspaceView(w: Workspace, areas: Vec<ThematicArea>, a: Actions) -> impl Int
             <Discussions workspace_id=id.clone() writes=role.is_some_and(Role::writes) />
             <Documents workspace_id=id.clone() />
             <ActivityFeed workspace_id=id.clone() glance />
-            <MemberList id=id.clone() members=w.members.clone() role a />
+            {w.signed_in.then(|| view! { <MemberList id=id.clone() members=w.members.clone() role a /> })}
             {facilitates.then(|| view! {
                 <InviteForm id=id.clone() role=role.unwrap_or(Role::Facilitator) a />
                 <LinkList id=id.clone() links=w.links.clone() role=role.unwrap_or(Role::Facilitator) a />

@@ -440,7 +440,20 @@ async fn invitations(db: &Db, me: &SignedIn) -> Result<Vec<Invitation>, AppError
 #[tracing::instrument(skip_all, fields(workspace = %reader.workspace.workspace_id))]
 pub async fn workspace(db: &Db, reader: &Reader, origin: String) -> Result<Workspace, AppError> {
     let w = &reader.workspace;
-    let members = members(db, &w.workspace_id).await?;
+    // A visitor to a public workspace reads its discussions but not its list of people: who
+    // belongs to a working group is for the partnership's signed-in people to see.
+    let (members, count) = if reader.user.is_some() {
+        let members = members(db, &w.workspace_id).await?;
+        let count = members.len() as i64;
+        (members, count)
+    } else {
+        let count =
+            sqlx::query_scalar("select count(*) from workspace_member where workspace_id = $1")
+                .bind(&w.workspace_id)
+                .fetch_one(&db.pool)
+                .await?;
+        (Vec::new(), count)
+    };
     let facilitates = reader.role.is_some_and(Role::facilitates);
     let (links, waiting) = if facilitates {
         (
@@ -461,7 +474,7 @@ pub async fn workspace(db: &Db, reader: &Reader, origin: String) -> Result<Works
             description: w.description.clone(),
             visibility: w.visibility,
             themes: themes_of(&all_themes(db).await?, &w.workspace_id),
-            members: members.len() as i64,
+            members: count,
             my_role: reader.role,
             requested,
         },

@@ -1,6 +1,6 @@
 //! A small SMTP server for tests: it speaks enough of RFC 5321 for a real client (the
 //! server's own `lettre`) to deliver to it, keeps every message it takes, and refuses any
-//! recipient whose address starts with `refuse`.
+//! recipient whose address starts with `refuse`, or that a test told it to refuse from then on.
 
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -53,6 +53,7 @@ pub fn with_mail(sink: &SmtpSink) -> impl Fn(&mut server::config::Config) {
 pub struct SmtpSink {
     pub url: String,
     delivered: Arc<Mutex<Vec<Delivered>>>,
+    refused: Arc<Mutex<Vec<String>>>,
     task: tokio::task::JoinHandle<()>,
 }
 
@@ -61,17 +62,29 @@ impl SmtpSink {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("smtp://{}", listener.local_addr().unwrap());
         let delivered = Arc::new(Mutex::new(Vec::new()));
-        let kept = delivered.clone();
+        let refused = Arc::new(Mutex::new(Vec::new()));
+        let (kept, refusing) = (delivered.clone(), refused.clone());
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
-                tokio::spawn(session(stream, kept.clone()));
+                tokio::spawn(session(stream, kept.clone(), refusing.clone()));
             }
         });
         SmtpSink {
             url,
             delivered,
+            refused,
             task,
         }
+    }
+
+    /// Refuses `address` from now on, as a mailbox that went away.
+    pub fn refuse(&self, address: &str) {
+        self.refused.lock().unwrap().push(address.to_owned());
+    }
+
+    /// Takes messages to `address` again.
+    pub fn accept(&self, address: &str) {
+        self.refused.lock().unwrap().retain(|a| a != address);
     }
 
     pub fn delivered(&self) -> Vec<Delivered> {
@@ -85,7 +98,11 @@ impl Drop for SmtpSink {
     }
 }
 
-async fn session(stream: TcpStream, delivered: Arc<Mutex<Vec<Delivered>>>) {
+async fn session(
+    stream: TcpStream,
+    delivered: Arc<Mutex<Vec<Delivered>>>,
+    refused: Arc<Mutex<Vec<String>>>,
+) {
     let (read, mut write) = stream.into_split();
     let mut lines = BufReader::new(read).lines();
     let mut to = Vec::new();
@@ -98,7 +115,7 @@ async fn session(stream: TcpStream, delivered: Arc<Mutex<Vec<Delivered>>>) {
             b"250-sink\r\n250 8BITMIME\r\n"
         } else if upper.starts_with("RCPT TO:") {
             let address = line[8..].trim().trim_matches(['<', '>']).to_owned();
-            if address.starts_with("refuse") {
+            if address.starts_with("refuse") || refused.lock().unwrap().contains(&address) {
                 b"550 no such mailbox\r\n"
             } else {
                 to.push(address);
