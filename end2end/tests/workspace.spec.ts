@@ -212,6 +212,7 @@ test('a member shares a document that a colleague downloads; a file that lies ab
   await signUp(page, 'Dora Sharer', uniqueEmail(info, 'ws-doc-owner'));
   const [name, address] = await createWorkspace(page, 'Evaluation reports', info);
   await expect(page.getByText('No documents shared yet.')).toBeVisible();
+  await expect(page.getByText('Space used: 0 B of 2.1 GB')).toBeVisible();
 
   // A "PDF" that is a program is refused, and the page says why.
   await page.getByLabel('File', { exact: true }).setInputFiles({
@@ -230,6 +231,7 @@ test('a member shares a document that a colleague downloads; a file that lies ab
   await expect(shared).toBeVisible();
   await expect(page.locator('.feed li').first()).toContainText('Dora Sharer shared Evaluation Čakovec.pdf');
   await expect(page.locator('.documents li', { hasText: 'Evaluation Čakovec.pdf' })).toContainText('Dora Sharer');
+  await expect(page.getByText(`Space used: ${pdf.length} B of 2.1 GB`)).toBeVisible();
   await expectAccessible(page);
 
   // A colleague who joined by link downloads it as a file.
@@ -301,3 +303,51 @@ test('a facilitator pins a discussion and deletes a post; a withdrawn link lets 
   await context.close();
 });
 
+
+test('a facilitator invites a colleague by their account and withdraws the invitation; a long discussion reads fifty posts a page', async ({ page, browser, baseURL }, info) => {
+  await signUp(page, 'Lena Facilitator', uniqueEmail(info, 'ws-invite-owner'));
+  const [name, address] = await createWorkspace(page, 'Indicators', info);
+
+  // A colleague who has an account is invited by their e-mail and finds the invitation.
+  const context = await browser.newContext({ viewport: page.viewportSize() });
+  const colleague = await context.newPage();
+  const colleagueEmail = uniqueEmail(info, 'ws-invitee');
+  await signUp(colleague, 'Nika Invitee', colleagueEmail);
+  await page.getByLabel('E-mail', { exact: true }).fill(colleagueEmail);
+  await page.getByRole('button', { name: 'Invite', exact: true }).click();
+  await expect(page.locator('.members li', { hasText: 'Nika Invitee' })).toContainText('invited as member');
+  await colleague.goto('/workspaces');
+  await expect(colleague.getByRole('heading', { name: 'Your invitations' })).toBeVisible();
+  await expect(colleague.locator('.cards li', { hasText: 'invited as member' }).filter({ hasText: name })).toHaveCount(1);
+
+  // Withdrawn, it is gone from both sides.
+  await page.getByRole('button', { name: 'Withdraw the invitation' }).click();
+  await expect(page.getByRole('button', { name: 'Withdraw the invitation' })).toHaveCount(0);
+  await expectAccessible(page);
+  await colleague.reload();
+  await expect(colleague.getByRole('heading', { name: 'Your invitations' })).toHaveCount(0);
+  await context.close();
+
+  // A discussion of 51 posts (the replies written through the reply's server function, as
+  // the page sends them): its page shows the first fifty and leads on to the rest.
+  await page.goto(address);
+  await page.getByLabel('Subject').fill('One indicator per objective?');
+  await page.getByLabel('Your text').fill('Post 0');
+  await page.getByRole('button', { name: 'Start the discussion' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'One indicator per objective?' })).toBeVisible();
+  const thread = new URL(page.url()).pathname;
+  const threadId = thread.split('/threads/')[1];
+  for (let i = 1; i <= 50; i++) {
+    const res = await page.request.post('/api/workspace/reply', { form: { thread_id: threadId, body: `Post ${i}` }, headers: { origin: baseURL! } });
+    expect(res.status(), await res.text()).toBe(200);
+  }
+  await page.goto(thread);
+  await expect(page.locator('.post-body')).toHaveCount(50);
+  await expect(page.locator('.post-body').first()).toHaveText('Post 0');
+  await expect(page.locator('.post-body').last()).toHaveText('Post 49');
+  await page.getByRole('link', { name: 'Later posts' }).click();
+  await expect(page.locator('.post-body')).toHaveCount(1);
+  await expect(page.locator('.post-body')).toHaveText('Post 50');
+  await expect(page.getByRole('link', { name: 'Later posts' })).toHaveCount(0);
+  await expectAccessible(page);
+});

@@ -89,10 +89,7 @@ pub fn endonym(locale: Locale) -> &'static str {
 /// The signed-in user, loaded once per navigation (and again when a page changes what the
 /// header shows, see [`refresh_session_user`]) and shared through context.
 #[derive(Clone, Copy)]
-pub struct SessionUser(
-    pub PageData<Result<Option<CurrentUser>, AppError>>,
-    RwSignal<u32>,
-);
+pub struct SessionUser(pub PageData<Result<Option<CurrentUser>, AppError>>);
 
 pub fn use_session_user() -> PageData<Result<Option<CurrentUser>, AppError>> {
     expect_context::<SessionUser>().0
@@ -101,8 +98,8 @@ pub fn use_session_user() -> PageData<Result<Option<CurrentUser>, AppError>> {
 /// Loads the signed-in user again, for a page that changed in place what the header counts
 /// (notifications marked read): the address, which otherwise reloads it, stays the same.
 pub fn refresh_session_user() {
-    if let Some(SessionUser(_, asked)) = use_context::<SessionUser>() {
-        asked.update(|n| *n += 1);
+    if let Some(SessionUser(user)) = use_context::<SessionUser>() {
+        user.refetch();
     }
 }
 
@@ -468,12 +465,11 @@ pub fn LanguageSwitch() -> impl IntoView {
 pub fn Layout(children: Children) -> impl IntoView {
     let i18n = use_i18n();
     let location = use_location();
-    let asked = RwSignal::new(0);
     let user = page_data(
-        move || (location.pathname.get(), asked.get()),
+        move || location.pathname.get(),
         |_| crate::identity::api::who_am_i(),
     );
-    provide_context(SessionUser(user, asked));
+    provide_context(SessionUser(user));
     let account_links = move || {
         Suspend::new(async move {
             match user.await {

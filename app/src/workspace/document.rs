@@ -259,7 +259,7 @@ pub fn href(workspace_id: &str, document_id: &str) -> String {
     format!("/workspaces/{workspace_id}/documents/{document_id}")
 }
 
-/// A size as people read it: "840 B", "12 KB", "3.4 MB".
+/// A size as people read it: "840 B", "12 KB", "3.4 MB", "2.1 GB".
 pub fn size_text(bytes: i64) -> String {
     const KB: f64 = 1000.0;
     let b = bytes as f64;
@@ -267,8 +267,10 @@ pub fn size_text(bytes: i64) -> String {
         format!("{bytes} B")
     } else if b < KB * KB {
         format!("{:.0} KB", b / KB)
-    } else {
+    } else if b < KB * KB * KB {
         format!("{:.1} MB", b / KB / KB)
+    } else {
+        format!("{:.1} GB", b / KB / KB / KB)
     }
 }
 
@@ -374,9 +376,10 @@ mod tests {
     }
 
     #[test]
-    fn sizes_read_as_bytes_kilobytes_or_megabytes() {
+    fn sizes_read_as_bytes_kilobytes_megabytes_or_gigabytes() {
         assert_eq!(size_text(840), "840 B");
         assert_eq!(size_text(12_400), "12 KB");
         assert_eq!(size_text(3_400_000), "3.4 MB");
+        assert_eq!(size_text(2 * 1024 * 1024 * 1024), "2.1 GB");
     }
 }
