@@ -117,6 +117,16 @@ async fn workspace_with(
     id
 }
 
+/// A platform mailing to `sink` whose own task waits an hour between runs: the test runs the
+/// sending itself, at the times it chooses.
+fn run_by_the_test(sink: &SmtpSink) -> impl Fn(&mut server::config::Config) {
+    let mail = with_mail(sink);
+    move |c| {
+        mail(c);
+        c.notice_mail_seconds = 3600;
+    }
+}
+
 fn now() -> i64 {
     app::db::now_ms()
 }
@@ -124,13 +134,7 @@ fn now() -> i64 {
 #[tokio::test]
 async fn only_those_who_ask_get_e_mail_each_as_it_comes_or_in_a_daily_digest() {
     let sink = SmtpSink::start().await;
-    let mail = with_mail(&sink);
-    // The server's own task waits an hour between runs here: this test runs them itself.
-    let tweak = move |c: &mut server::config::Config| {
-        mail(c);
-        c.notice_mail_seconds = 3600;
-    };
-    on_each_engine_with(tweak, async |app, _| {
+    on_each_engine_with(run_by_the_test(&sink), async |app, _| {
         let from = sink.delivered().len();
         let owner = named(app, "owner@example.org", "Olga Owner").await;
         let ana = named(app, "ana@example.org", "Ana Kovač").await;
@@ -260,14 +264,7 @@ async fn only_those_who_ask_get_e_mail_each_as_it_comes_or_in_a_daily_digest() {
 #[tokio::test]
 async fn e_mail_goes_only_to_an_address_its_owner_confirmed_through_the_link_sent_to_it() {
     let sink = SmtpSink::start().await;
-    let tweak = {
-        let mail = with_mail(&sink);
-        move |c: &mut server::config::Config| {
-            mail(c);
-            c.notice_mail_seconds = 3600;
-        }
-    };
-    on_each_engine_with(tweak, async |app, _| {
+    on_each_engine_with(run_by_the_test(&sink), async |app, _| {
         let from = sink.delivered().len();
         let owner = named(app, "owner@example.org", "Olga Owner").await;
         // Ana signed up with an address she may not own: nothing is mailed to it yet.
