@@ -9,7 +9,7 @@ mod common;
 use app::error::Problem;
 use app::workspace::notice::{AddressLink, AddressState, MailCadence};
 use app::workspace::notice_api::{self, ConfirmAddress, MarkRead, SetNoticeKinds};
-use app::workspace::notice_mail::{send_due, DIGEST_EVERY_MS, EACH_GAP_MS};
+use app::workspace::notice_mail::{send_due, CONFIRM_FOR_MS, DIGEST_EVERY_MS, EACH_GAP_MS};
 use common::smtp::{with_mail, Delivered, SmtpSink};
 use common::workshops::problem;
 use common::workspaces::{accept, link, named, notices, post, start};
@@ -279,13 +279,59 @@ async fn e_mail_goes_only_to_an_address_its_owner_confirmed_through_the_link_sen
         // Choosing e-mail sends the address a link, once in ten minutes however often she saves.
         assert_eq!(choose(app, &ana, "each").await.0, 200);
         assert_eq!(choose(app, &ana, "each").await.0, 200);
-        let tokens = confirmations(&sink, from, "ana@example.org");
-        assert_eq!(tokens.len(), 1);
+        let links = || confirmations(&sink, from, "ana@example.org");
+        assert_eq!(links().len(), 1);
         let letter = delivered_to(&sink, from, "ana@example.org")[0].text();
         assert!(
             letter.contains("If it was not you, ignore this message"),
             "{letter}"
         );
+        assert!(
+            !letter.contains("Ana Kovač"),
+            "nothing the account's holder typed"
+        );
+        // Ten minutes on, a new link replaces the last; three may go unanswered, then the next
+        // waits for the last to expire, a week on.
+        let db = &app.state.context.db;
+        let back = async |ms: i64| {
+            db.run(
+                "update notice_mail set token_sent_at = token_sent_at - $1",
+                app::args![ms],
+            )
+            .await
+            .unwrap();
+        };
+        back(EACH_GAP_MS).await;
+        assert_eq!(choose(app, &ana, "each").await.0, 200);
+        assert_eq!(links().len(), 2);
+        let (status, body) = follow(app, &links()[0]).await;
+        assert_eq!(
+            (status, problem(&body, "token")),
+            (422, Problem::ConfirmLinkStale),
+            "replaced"
+        );
+        back(EACH_GAP_MS).await;
+        assert_eq!(choose(app, &ana, "each").await.0, 200);
+        back(EACH_GAP_MS).await;
+        assert_eq!(choose(app, &ana, "each").await.0, 200);
+        assert_eq!(links().len(), 3, "three unanswered in a week");
+        back(CONFIRM_FOR_MS).await;
+        let expired = links()[2].clone();
+        let (status, _) = app
+            .call_with(
+                &client(),
+                notice_api::PreviewAddressLink::PATH,
+                &[("token", expired.as_str())],
+            )
+            .await;
+        assert_eq!(status, 422, "a week on, the last link has expired");
+        assert_eq!(
+            notices(app, &ana).await.address_state,
+            AddressState::Unconfirmed
+        );
+        assert_eq!(choose(app, &ana, "each").await.0, 200);
+        assert_eq!(links().len(), 4);
+        let tokens = links().split_off(3);
         assert!(
             letter.contains(&format!("{}{CONFIRM_PATH}", app.base)),
             "{letter}"
@@ -298,6 +344,13 @@ async fn e_mail_goes_only_to_an_address_its_owner_confirmed_through_the_link_sen
         assert_eq!(run(app, now()).await, 0, "not confirmed: nothing goes");
 
         // The link's page names the address; opening it confirms nothing.
+        let (status, page) = app.get(&format!("{CONFIRM_PATH}{}", tokens[0])).await;
+        assert_eq!(status, 200);
+        assert!(page.contains("Confirm my address"), "{page}");
+        assert_eq!(
+            notices(app, &ana).await.address_state,
+            AddressState::LinkSent
+        );
         let visitor = client();
         let token = [("token", tokens[0].as_str())];
         let (status, body) = app
@@ -308,15 +361,28 @@ async fn e_mail_goes_only_to_an_address_its_owner_confirmed_through_the_link_sen
         assert_eq!(
             link,
             AddressLink {
-                address: "ana@example.org".into(),
+                address: Some("ana@example.org".into()),
                 confirmed: false
             }
         );
         assert_eq!(run(app, now()).await, 0);
 
-        // A made-up link confirms nothing and says so; the real one, followed by whoever reads
-        // the mailbox, confirms the address, and what came since she asked goes.
-        let (status, body) = follow(app, &"0".repeat(64)).await;
+        // A made-up link opens nothing and says so; the real one, followed by whoever reads
+        // the mailbox, confirms the address, and what came since she asked goes. The link no
+        // longer tells the address.
+        let made_up = "0".repeat(64);
+        let (status, body) = follow(app, &made_up).await;
+        assert_eq!(
+            (status, problem(&body, "token")),
+            (422, Problem::ConfirmLinkStale)
+        );
+        let (status, body) = app
+            .call_with(
+                &visitor,
+                notice_api::PreviewAddressLink::PATH,
+                &[("token", made_up.as_str())],
+            )
+            .await;
         assert_eq!(
             (status, problem(&body, "token")),
             (422, Problem::ConfirmLinkStale)
@@ -325,10 +391,12 @@ async fn e_mail_goes_only_to_an_address_its_owner_confirmed_through_the_link_sen
         let (_, body) = app
             .call_with(&visitor, notice_api::PreviewAddressLink::PATH, &token)
             .await;
-        assert!(
-            serde_json::from_str::<AddressLink>(&body)
-                .unwrap()
-                .confirmed
+        assert_eq!(
+            serde_json::from_str::<AddressLink>(&body).unwrap(),
+            AddressLink {
+                address: None,
+                confirmed: true
+            }
         );
         assert_eq!(
             notices(app, &ana).await.address_state,
@@ -351,6 +419,11 @@ async fn e_mail_goes_only_to_an_address_its_owner_confirmed_through_the_link_sen
         assert_eq!(
             (hers.mail, hers.address_state),
             (MailCadence::Daily, AddressState::Unconfirmed)
+        );
+        assert_eq!(
+            choose(app, &rut, "daily").await.0,
+            200,
+            "the refusing server is not asked again within ten minutes"
         );
     })
     .await;

@@ -119,7 +119,8 @@ pub enum AddressState {
 /// A link to confirm an address, as its page shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AddressLink {
-    pub address: String,
+    /// The address, while it waits to be confirmed.
+    pub address: Option<String>,
     pub confirmed: bool,
 }
 

@@ -8,9 +8,10 @@
 //! is never mailed. Without an SMTP server this never runs and nothing else depends on it.
 //!
 //! Nothing goes to an address before its owner confirms it: choosing e-mail sends a link to
-//! the account's address (at most one in ten minutes), and only the person who can read that
-//! mailbox can follow it. Someone who signed up with another person's address can therefore
-//! send them no more than that link, whose message says to ignore it.
+//! the account's address (at most one in ten minutes, and three unanswered in a week), and
+//! only the person who can read that mailbox can follow it. Someone who signed up with another
+//! person's address can therefore send them no more than those links, whose message says to
+//! ignore them and carries nothing the sender wrote.
 
 use super::notice::{AddressLink, AddressState, MailCadence, Notice, NoticeKind};
 use super::notice_store::{notice_of, NOTICE_LINE};
@@ -33,6 +34,9 @@ pub const EACH_GAP_MS: i64 = 10 * 60 * 1000;
 pub const PER_MESSAGE: usize = 50;
 /// A link to confirm an address can be followed for this long.
 pub const CONFIRM_FOR_MS: i64 = 7 * 24 * 60 * 60 * 1000;
+/// Links that may go unanswered, one after the other, before the next waits for the last to
+/// expire.
+pub const UNANSWERED_LINKS: i64 = 3;
 
 /// How often the person wants their notifications by e-mail, their address, and whether
 /// e-mail may go to it.
@@ -41,7 +45,8 @@ pub async fn settings(
     user_id: &str,
 ) -> Result<(MailCadence, String, AddressState), AppError> {
     let r = sqlx::query(
-        "select u.email, m.cadence, m.pending_email, m.token_sent_at, m.confirmed_email
+        "select u.email, m.cadence, m.pending_email, m.token_hash, m.token_sent_at,
+                m.confirmed_email
          from app_user u left join notice_mail m on m.user_id = u.user_id where u.user_id = $1",
     )
     .bind(user_id)
@@ -58,6 +63,7 @@ pub async fn settings(
     let state = if r.try_get::<Option<String>, _>("confirmed_email")?.as_ref() == Some(&email) {
         AddressState::Confirmed
     } else if pending.as_ref() == Some(&email)
+        && r.try_get::<Option<String>, _>("token_hash")?.is_some()
         && sent_at.is_some_and(|at| at > now_ms() - CONFIRM_FOR_MS)
     {
         AddressState::LinkSent
@@ -93,31 +99,42 @@ pub async fn set_cadence(
     }
 }
 
-/// Sends the person a link to confirm their address, unless it is confirmed or a link went to
-/// it in the last ten minutes. The link is taken in one conditional statement, so two saves
-/// at once send one message; a message the SMTP server refuses gives it back.
+/// Sends the person a link to confirm their address, unless it is confirmed, a link went to it
+/// in the last ten minutes, or [`UNANSWERED_LINKS`] went unanswered and the last has not
+/// expired. The link is taken in one conditional statement, so two saves at once send one
+/// message; a message the SMTP server refuses is not counted, but its time is, so a refusing
+/// server is not asked again at every save.
 async fn ask_to_confirm(
     db: &Db,
     mailer: &Mailer,
     base: &str,
     user_id: &str,
 ) -> Result<(), AppError> {
-    let r = sqlx::query(
-        "select email, display_name, preferred_locale from app_user where user_id = $1",
-    )
-    .bind(user_id)
-    .fetch_one(&db.pool)
-    .await?;
-    let (email, name): (String, String) = (r.try_get("email")?, r.try_get("display_name")?);
+    let r = sqlx::query("select email, preferred_locale from app_user where user_id = $1")
+        .bind(user_id)
+        .fetch_one(&db.pool)
+        .await?;
+    let email: String = r.try_get("email")?;
     let token = new_token();
     let now = now_ms();
     let taken = db
         .run(
-            "update notice_mail set token_hash = $2, token_sent_at = $3, pending_email = $5
+            "update notice_mail set token_hash = $2, token_sent_at = $3, pending_email = $5,
+               links_unanswered = case when token_sent_at is null or token_sent_at <= $6 then 1
+                                       else links_unanswered + 1 end
              where user_id = $1 and coalesce(confirmed_email, '') <> $5
-               and (token_sent_at is null or token_sent_at <= $4
+               and (token_sent_at is null or token_sent_at <= $6
+                    or (token_sent_at <= $4 and links_unanswered < $7)
                     or coalesce(pending_email, '') <> $5)",
-            crate::args![user_id, token_hash(&token), now, now - EACH_GAP_MS, &email],
+            crate::args![
+                user_id,
+                token_hash(&token),
+                now,
+                now - EACH_GAP_MS,
+                &email,
+                now - CONFIRM_FOR_MS,
+                UNANSWERED_LINKS
+            ],
         )
         .await?;
     if taken.rows == 0 {
@@ -127,15 +144,13 @@ async fn ask_to_confirm(
         crate::ui::parse_locale(&r.try_get::<String, _>("preferred_locale")?).unwrap_or_default();
     let link = format!("{base}/notifications/confirm/{token}");
     let subject = td_string!(locale, notice_confirm_subject).to_string();
-    let body = [
-        td_string!(locale, reminder_greeting, name = name).to_string(),
-        td_string!(locale, notice_confirm_text, link = link).to_string(),
-    ]
-    .join("\n\n");
+    // Nothing of what the account's holder typed (not even their name): the message may go to
+    // someone who never heard of them.
+    let body = td_string!(locale, notice_confirm_text, link = link).to_string();
     if let Err(e) = mailer.send(&email, &subject, body).await {
         tracing::warn!(problem = %e.summary(), user = %user_id, "the link to confirm an address did not leave");
         db.run(
-            "update notice_mail set token_hash = null, token_sent_at = null
+            "update notice_mail set token_hash = null, links_unanswered = links_unanswered - 1
              where user_id = $1 and token_sent_at = $2",
             crate::args![user_id, now],
         )
@@ -145,8 +160,9 @@ async fn ask_to_confirm(
     Ok(())
 }
 
-/// The link `token` is to confirm an address with, if it can still be followed; whether it
-/// was.
+/// The link `token` is to confirm an address with, if it can still be followed: the address
+/// while it waits, only whether it was confirmed after (a link kept in a mailbox does not go on
+/// telling the address).
 pub async fn address_link(db: &Db, token: &str) -> Result<AddressLink, AppError> {
     let row = sqlx::query(
         "select pending_email, confirmed_email, token_sent_at from notice_mail where token_hash = $1",
@@ -161,14 +177,17 @@ pub async fn address_link(db: &Db, token: &str) -> Result<AddressLink, AppError>
     let address: String = r
         .try_get::<Option<String>, _>("pending_email")?
         .ok_or_else(stale)?;
-    let confirmed = r.try_get::<Option<String>, _>("confirmed_email")?.as_ref() == Some(&address);
     let fresh = r
         .try_get::<Option<i64>, _>("token_sent_at")?
         .is_some_and(|at| at > now_ms() - CONFIRM_FOR_MS);
-    if !confirmed && !fresh {
+    if !fresh {
         return Err(stale());
     }
-    Ok(AddressLink { address, confirmed })
+    let confirmed = r.try_get::<Option<String>, _>("confirmed_email")?.as_ref() == Some(&address);
+    Ok(AddressLink {
+        address: (!confirmed).then_some(address),
+        confirmed,
+    })
 }
 
 /// Confirms the address the link `token` went to: e-mail may go there from now on.
@@ -176,7 +195,7 @@ pub async fn address_link(db: &Db, token: &str) -> Result<AddressLink, AppError>
 pub async fn confirm(db: &Db, token: &str) -> Result<(), AppError> {
     let done = db
         .run(
-            "update notice_mail set confirmed_email = pending_email
+            "update notice_mail set confirmed_email = pending_email, links_unanswered = 0
              where token_hash = $1 and token_sent_at > $2",
             crate::args![token_hash(token), now_ms() - CONFIRM_FOR_MS],
         )

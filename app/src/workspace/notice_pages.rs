@@ -213,10 +213,10 @@ pub fn ConfirmAddressPage() -> impl IntoView {
                         other => other,
                     };
                     or_error_page(link, move |l| {
-                        let address = l.address.clone();
+                        let address = l.address.clone().unwrap_or_default();
                         if l.confirmed {
                             view! {
-                                <p class="notice" role="status">{t_string!(i18n, notice_confirm_done, address).to_string()}</p>
+                                <p class="notice" role="status">{t!(i18n, notice_confirm_done)}</p>
                                 <p><a href="/notifications">{t!(i18n, notices_title)}</a></p>
                             }
                                 .into_any()
