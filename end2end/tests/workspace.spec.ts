@@ -142,6 +142,9 @@ test('members discuss in a thread: Markdown shows formatted, a reply mentions a 
   await expectAccessible(page);
   await page.getByRole('button', { name: 'Confirm my address' }).click();
   await expect(page.getByText('Your address is confirmed')).toBeVisible();
+  // A link that is not (or no longer) one says so, in words.
+  await page.goto(`/notifications/confirm/${'0'.repeat(64)}`);
+  await expect(page.getByRole('alert')).toContainText('This link can no longer be used');
   await page.goto('/notifications');
   await expect(page.getByText(`E-mail goes to ${olga}.`)).toBeVisible();
   await page.goto(address);

@@ -42,29 +42,31 @@ pub const UNANSWERED_LINKS: i64 = 3;
 /// e-mail may go to it.
 pub async fn settings(
     db: &Db,
-    user_id: &str,
+    me: &SignedIn,
 ) -> Result<(MailCadence, String, AddressState), AppError> {
-    let r = sqlx::query(
-        "select u.email, m.cadence, m.pending_email, m.token_hash, m.token_sent_at,
-                m.confirmed_email
-         from app_user u left join notice_mail m on m.user_id = u.user_id where u.user_id = $1",
+    let email = me.email.clone();
+    let row = sqlx::query(
+        "select cadence, pending_email, token_hash, token_sent_at, confirmed_email
+         from notice_mail where user_id = $1",
     )
-    .bind(user_id)
-    .fetch_one(&db.pool)
+    .bind(&me.user_id)
+    .fetch_optional(&db.pool)
     .await?;
-    let email: String = r.try_get("email")?;
-    let cadence = match r.try_get::<Option<String>, _>("cadence")? {
-        None => MailCadence::Never,
-        Some(raw) => MailCadence::parse(&raw)
-            .ok_or_else(|| crate::db::bad_value("notice_mail.cadence", &raw))?,
+    let Some(r) = row else {
+        return Ok((MailCadence::Never, email, AddressState::Unconfirmed));
     };
-    let pending = r.try_get::<Option<String>, _>("pending_email")?;
-    let sent_at = r.try_get::<Option<i64>, _>("token_sent_at")?;
-    let state = if r.try_get::<Option<String>, _>("confirmed_email")?.as_ref() == Some(&email) {
+    let raw: String = r.try_get("cadence")?;
+    let cadence = MailCadence::parse(&raw)
+        .ok_or_else(|| crate::db::bad_value("notice_mail.cadence", &raw))?;
+    let ours = |column: &str| -> Result<bool, AppError> {
+        Ok(r.try_get::<Option<String>, _>(column)?.as_ref() == Some(&email))
+    };
+    let state = if ours("confirmed_email")? {
         AddressState::Confirmed
-    } else if pending.as_ref() == Some(&email)
+    } else if ours("pending_email")?
         && r.try_get::<Option<String>, _>("token_hash")?.is_some()
-        && sent_at.is_some_and(|at| at > now_ms() - CONFIRM_FOR_MS)
+        && r.try_get::<Option<i64>, _>("token_sent_at")?
+            .is_some_and(|at| at > now_ms() - CONFIRM_FOR_MS)
     {
         AddressState::LinkSent
     } else {
@@ -92,9 +94,7 @@ pub async fn set_cadence(
     )
     .await?;
     match mailer {
-        Some(mailer) if cadence != MailCadence::Never => {
-            ask_to_confirm(db, mailer, base, &me.user_id).await
-        }
+        Some(mailer) if cadence != MailCadence::Never => ask_to_confirm(db, mailer, base, me).await,
         _ => Ok(()),
     }
 }
@@ -108,13 +108,9 @@ async fn ask_to_confirm(
     db: &Db,
     mailer: &Mailer,
     base: &str,
-    user_id: &str,
+    me: &SignedIn,
 ) -> Result<(), AppError> {
-    let r = sqlx::query("select email, preferred_locale from app_user where user_id = $1")
-        .bind(user_id)
-        .fetch_one(&db.pool)
-        .await?;
-    let email: String = r.try_get("email")?;
+    let (user_id, email) = (&me.user_id, &me.email);
     let token = new_token();
     let now = now_ms();
     let taken = db
@@ -131,7 +127,7 @@ async fn ask_to_confirm(
                 token_hash(&token),
                 now,
                 now - EACH_GAP_MS,
-                &email,
+                email,
                 now - CONFIRM_FOR_MS,
                 UNANSWERED_LINKS
             ],
@@ -140,14 +136,13 @@ async fn ask_to_confirm(
     if taken.rows == 0 {
         return Ok(());
     }
-    let locale =
-        crate::ui::parse_locale(&r.try_get::<String, _>("preferred_locale")?).unwrap_or_default();
+    let locale = crate::ui::parse_locale(&me.preferred_locale).unwrap_or_default();
     let link = format!("{base}/notifications/confirm/{token}");
     let subject = td_string!(locale, notice_confirm_subject).to_string();
     // Nothing of what the account's holder typed (not even their name): the message may go to
     // someone who never heard of them.
     let body = td_string!(locale, notice_confirm_text, link = link).to_string();
-    if let Err(e) = mailer.send(&email, &subject, body).await {
+    if let Err(e) = mailer.send(email, &subject, body).await {
         tracing::warn!(problem = %e.summary(), user = %user_id, "the link to confirm an address did not leave");
         db.run(
             "update notice_mail set token_hash = null, links_unanswered = links_unanswered - 1

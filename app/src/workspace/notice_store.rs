@@ -107,7 +107,7 @@ pub async fn notices(db: &Db, me: &SignedIn, mail_on: bool) -> Result<Notices, A
         .filter_map(|r| r.try_get::<String, _>("kind").ok())
         .filter_map(|k| NoticeKind::parse(&k))
         .collect();
-    let (mail, address, address_state) = super::notice_mail::settings(db, &me.user_id).await?;
+    let (mail, address, address_state) = super::notice_mail::settings(db, me).await?;
     Ok(Notices {
         unread: unread(db, &me.user_id).await?,
         notices,

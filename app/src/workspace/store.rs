@@ -435,25 +435,18 @@ async fn invitations(db: &Db, me: &SignedIn) -> Result<Vec<Invitation>, AppError
     .collect()
 }
 
-/// The workspace's page for one reader: its members for anyone who may read it; its links and
-/// who waits to come in for its facilitators.
+/// The workspace's page for one reader: its members for anyone signed in who may read it (their
+/// number only for a visitor); its links and who waits to come in for its facilitators.
 #[tracing::instrument(skip_all, fields(workspace = %reader.workspace.workspace_id))]
 pub async fn workspace(db: &Db, reader: &Reader, origin: String) -> Result<Workspace, AppError> {
     let w = &reader.workspace;
     // A visitor to a public workspace reads its discussions but not its list of people: who
     // belongs to a working group is for the partnership's signed-in people to see.
-    let (members, count) = if reader.user.is_some() {
-        let members = members(db, &w.workspace_id).await?;
-        let count = members.len() as i64;
-        (members, count)
-    } else {
-        let count =
-            sqlx::query_scalar("select count(*) from workspace_member where workspace_id = $1")
-                .bind(&w.workspace_id)
-                .fetch_one(&db.pool)
-                .await?;
-        (Vec::new(), count)
-    };
+    let mut members = members(db, &w.workspace_id).await?;
+    let count = members.len() as i64;
+    if reader.user.is_none() {
+        members.clear();
+    }
     let facilitates = reader.role.is_some_and(Role::facilitates);
     let (links, waiting) = if facilitates {
         (
